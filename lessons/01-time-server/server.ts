@@ -1,0 +1,71 @@
+// Until every TODO is done, some names here are not used yet; delete this line when you finish.
+// deno-lint-ignore-file no-unused-vars
+/**
+ * Lesson 1, your part: the time server.
+ *
+ * For every client that connects, send the current time as one line of text
+ * and close the connection. Read lessons/01-time-server/README.md first; run
+ * `deno task lesson-1` to try, `deno task grade 1` to check.
+ *
+ * Each `todo(...)` line stops the program and names the next step. Write the
+ * step, then delete its `todo(...)` line.
+ *
+ * @module
+ */
+import { formatAddr, todo } from "../_shared/program.ts";
+
+/** How `runServer` is configured; `main.ts` fills it from the command line. */
+export interface ServerOptions {
+  /** The address to bind: `localhost`, `127.0.0.1`, `::1`, `0.0.0.0`… */
+  host: string;
+  /** The port to bind; 0 lets the system pick a free one. */
+  port: number;
+  /** When set, listen on this Unix domain socket path instead of TCP. */
+  unix?: string;
+  /** How many finished handshakes may wait for `accept` (the `listen(n)` of BSD sockets). */
+  backlog: number;
+  /** Where the server's log lines go: use it instead of console.log. */
+  log: (line: string) => void;
+  /** Aborted when the server should stop (Ctrl+C, or the end of the demo). */
+  signal: AbortSignal;
+}
+
+/** Listens, then serves every client the time until `signal` is aborted. */
+export async function runServer(options: ServerOptions): Promise<void> {
+  const listener: Deno.Listener = todo(
+    import.meta.url,
+    1,
+    "listen on options.host:options.port with options.backlog (or on the Unix socket options.unix when it is set)",
+  );
+
+  todo(
+    import.meta.url,
+    2,
+    "log 'listening on ADDRESS' with the address you really got (formatAddr(listener.addr)): with --port 0 only the system knows the port",
+  );
+
+  // Given: when the signal is aborted, closing the listener ends the loop below.
+  options.signal.addEventListener("abort", () => listener.close(), { once: true });
+  try {
+    for await (const conn of listener) {
+      todo(
+        import.meta.url,
+        3,
+        "serve this client: serveOne(conn, options.log), without waiting for it to finish, so the next client is accepted at once",
+      );
+    }
+  } catch (error) {
+    if (!options.signal.aborted) throw error;
+  }
+  options.log("server stopped");
+}
+
+/** Serves one client: logs it, sends the time line, closes. Must never throw. */
+async function serveOne(conn: Deno.Conn, log: (line: string) => void): Promise<void> {
+  log(`Client ${formatAddr(conn.remoteAddr)} connected`);
+  await todo(
+    import.meta.url,
+    4,
+    "send the current time in ISO 8601, with a UTC offset or Z, plus one '\\n'; all of it, though write() may take only part; then close. A client that has gone must not crash the server",
+  );
+}

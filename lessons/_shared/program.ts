@@ -1,0 +1,264 @@
+/**
+ * The launcher behind every lesson's `main.ts`.
+ *
+ * A lesson's programs are plain async functions (`runServer`, `runClient`, …).
+ * This module turns them into a command-line program with one contract for the
+ * whole course:
+ *
+ * - subcommands (`server`, `client`, …) parsed with `node:util` `parseArgs`,
+ *   each with `--help`;
+ * - no subcommand runs the lesson's demo;
+ * - Ctrl+C asks the running command to stop (an `AbortSignal`), a second
+ *   Ctrl+C exits at once;
+ * - any error, including an unfinished TODO, becomes one clear line on stderr
+ *   and a non-zero exit code, never a stack trace.
+ *
+ * @module
+ */
+import { parseArgs, type ParseArgsOptionsConfig, styleText } from "node:util";
+
+/** Thrown by {@linkcode todo}: a step of the lesson the learner has not done yet. */
+export class TodoError extends Error {
+  /** The file the TODO is in, relative to the course root when possible. */
+  readonly file: string;
+  /** The TODO's number in that file. */
+  readonly step: number;
+
+  /** Makes the error for TODO `step` of `file`, saying what it should achieve. */
+  constructor(file: string, step: number, goal: string) {
+    super(`TODO ${step} in ${file}: ${goal}`);
+    this.name = "TodoError";
+    this.file = file;
+    this.step = step;
+  }
+}
+
+/**
+ * Marks a step the learner still has to write. It throws, so the program stops
+ * there and says, in one line, which TODO of which file to do next.
+ *
+ * @example
+ * ```ts
+ * const listener: Deno.Listener = todo(import.meta.url, 1, "listen on host:port");
+ * ```
+ */
+export function todo(moduleUrl: string, step: number, goal: string): never {
+  throw new TodoError(courseRelative(moduleUrl), step, goal);
+}
+
+/** A `file://` URL or path shown relative to the course root (`lessons/…`). */
+export function courseRelative(urlOrPath: string): string {
+  const path = urlOrPath.startsWith("file://") ? decodeURIComponent(new URL(urlOrPath).pathname) : urlOrPath;
+  const at = path.search(/\/(lessons|solutions|tests)\//);
+  return at >= 0 ? path.slice(at + 1) : path;
+}
+
+/** One subcommand of a lesson's program. */
+export interface Command<V = Record<string, unknown>> {
+  /** One line for the menu and the top of `--help`. */
+  summary: string;
+  /** The flags, in `parseArgs` form, each with a `help` text and optional `default`. */
+  options: Record<string, ParseArgsOptionsConfig[string] & { help: string }>;
+  /** Does the work; resolves when the command is finished or `signal` asked it to stop. */
+  run(values: V, signal: AbortSignal): Promise<void>;
+  /** Names the address the command works with, for error messages ("127.0.0.1:8000"). */
+  address?(values: V): string;
+}
+
+/** What a lesson's `main.ts` hands to {@linkcode runProgram}. */
+export interface Program {
+  /** The program's name in help texts, e.g. `deno task lesson-1`. */
+  name: string;
+  /** One line saying what the lesson's programs do. */
+  about: string;
+  // deno-lint-ignore no-explicit-any
+  commands: Record<string, Command<any>>;
+  /** Runs with no subcommand: the lesson's demo. */
+  demo(signal: AbortSignal): Promise<void>;
+}
+
+/** Raised for a mistake in the command line; printed with a pointer to `--help`. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/**
+ * Runs `program` with `args` and returns the exit code: 0 on success, 1 on an
+ * error, 2 on a usage mistake. Errors are printed as one line on stderr.
+ */
+export async function runProgram(program: Program, args: string[]): Promise<number> {
+  const stop = new AbortController();
+  let interrupts = 0;
+  const onInterrupt = () => {
+    if (++interrupts > 1) Deno.exit(130);
+    stop.abort();
+  };
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  // A rejected promise nobody awaited (say, a connection handler that threw)
+  // would make Deno print a stack trace and quit. Quit too, but in one line.
+  const onUnhandled = (event: PromiseRejectionEvent) => {
+    event.preventDefault();
+    console.error(`${describeError(event.reason)} (unhandled, so the program stops)`);
+    Deno.exit(1);
+  };
+  globalThis.addEventListener("unhandledrejection", onUnhandled);
+
+  const [name, ...rest] = args;
+  const command = name === undefined ? undefined : program.commands[name];
+  let values: Record<string, unknown> = {};
+  try {
+    if (name === undefined) {
+      await program.demo(stop.signal);
+      return 0;
+    }
+    if (name === "--help" || name === "-h" || name === "help") {
+      console.log(programHelp(program));
+      return 0;
+    }
+    if (command === undefined) {
+      throw new UsageError(`unknown command '${name}'; try one of: ${Object.keys(program.commands).join(", ")}`);
+    }
+    if (rest.includes("--help") || rest.includes("-h")) {
+      console.log(commandHelp(program, name, command));
+      return 0;
+    }
+    values = parseCommandArgs(command, rest, name);
+    await command.run(values, stop.signal);
+    return 0;
+  } catch (error) {
+    const where = error instanceof UsageError ? undefined : command?.address?.(values);
+    console.error(describeError(error, where));
+    return error instanceof UsageError ? 2 : 1;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+    globalThis.removeEventListener("unhandledrejection", onUnhandled);
+  }
+}
+
+function parseCommandArgs(command: Command, args: string[], name: string): Record<string, unknown> {
+  const options: ParseArgsOptionsConfig = {};
+  for (const [flag, { help: _help, ...config }] of Object.entries(command.options)) options[flag] = config;
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`${message.split(". ")[0]} (see '${name} --help')`);
+  }
+}
+
+function programHelp(program: Program): string {
+  const width = Math.max(...Object.keys(program.commands).map((n) => n.length));
+  const lines = [
+    program.about,
+    "",
+    `usage: ${program.name} [command] [options]`,
+    "",
+    "commands:",
+    ...Object.entries(program.commands).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`),
+    "",
+    `With no command, runs the demo. '${program.name} COMMAND --help' shows a command's options.`,
+  ];
+  return lines.join("\n");
+}
+
+function commandHelp(program: Program, name: string, command: Command): string {
+  const rows = Object.entries(command.options).map(([flag, o]) => {
+    const value = o.type === "string" ? ` ${flag.toUpperCase()}` : "";
+    const fallback = o.default === undefined ? "" : ` (default: ${o.default})`;
+    return [`  --${flag}${value}`, `${o.help}${fallback}`];
+  });
+  rows.push(["  --help", "show this help"]);
+  const width = Math.max(...rows.map(([left]) => left.length));
+  return [
+    command.summary,
+    "",
+    `usage: ${program.name} ${name} [options]`,
+    "",
+    "options:",
+    ...rows.map(([left, right]) => `${left.padEnd(width)}  ${right}`),
+  ].join("\n");
+}
+
+/**
+ * Turns any error into one line for a person: what went wrong, where, and what
+ * to try. `where` names the address the command was using, when known.
+ */
+export function describeError(error: unknown, where?: string): string {
+  const at = where ? ` ${where}` : "";
+  if (error instanceof TodoError) return `not done yet: ${error.message}`;
+  if (error instanceof UsageError) return `usage error: ${error.message}`;
+  if (error instanceof Deno.errors.AddrInUse) {
+    return `error: address${at} is already in use: another program is listening there (stop it, or choose another --port; --port 0 takes any free one)`;
+  }
+  if (error instanceof Deno.errors.ConnectionRefused) {
+    return `error: connection refused by${at}: nothing is listening there (is the server running, on that host and port?)`;
+  }
+  if (error instanceof Deno.errors.AddrNotAvailable) {
+    return `error: cannot use address${at}: it does not belong to this machine`;
+  }
+  if (error instanceof Deno.errors.ConnectionReset) return `error: the connection${at} was reset by the other side`;
+  if (error instanceof Deno.errors.TimedOut) {
+    return `error: timed out${at ? ` talking to${at}` : ""}: ${firstLine(error)}`;
+  }
+  if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+    return `error: not permitted: ${
+      firstLine(error)
+    } (each lesson's task in deno.json grants only loopback addresses and the lesson's own socket path)`;
+  }
+  const place = error instanceof Error ? learnerFrame(error) : undefined;
+  return `error: ${firstLine(error)}${place ? ` (at ${place})` : ""}`;
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split("\n")[0];
+}
+
+/** The first stack frame inside the course's lessons or solutions, as `file:line`. */
+function learnerFrame(error: Error): string | undefined {
+  const frame = error.stack?.split("\n").find((line) => /\/(lessons|solutions)\//.test(line));
+  const match = frame?.match(/(file:\/\/[^\s)]+?):(\d+):\d+/);
+  return match ? `${courseRelative(match[1])}:${match[2]}` : undefined;
+}
+
+/** Formats a socket address the way the course prints it: `127.0.0.1:8000`, `[::1]:8000`, `unix:/tmp/x.sock`. */
+export function formatAddr(addr: Deno.Addr): string {
+  if ("hostname" in addr) return hostPort(addr.hostname, addr.port);
+  if ("path" in addr) return `unix:${addr.path || "(unnamed peer)"}`;
+  return addr.transport;
+}
+
+/** `host:port`, with an IPv6 host in brackets. */
+export function hostPort(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** Reads a `--port` value: a whole number from 0 to 65535 (0 asks the system for any free port). */
+export function parsePort(text: unknown): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(String(text)) || port > 65535) {
+    throw new UsageError(`--port must be a whole number from 0 to 65535, got '${text}'`);
+  }
+  return port;
+}
+
+/** Reads a positive whole-number option such as `--backlog`. */
+export function parsePositive(flag: string, text: unknown): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(String(text)) || value < 1) {
+    throw new UsageError(`--${flag} must be a whole number of at least 1, got '${text}'`);
+  }
+  return value;
+}
+
+/**
+ * A printer that prefixes each line with `[name]`, for the demo where two
+ * programs share one terminal. Colour only on a terminal and without NO_COLOR.
+ */
+export function labelled(name: string, colour: "cyan" | "magenta" | "yellow" | "green" = "cyan") {
+  const useColour = Deno.stdout.isTerminal() && !Deno.noColor;
+  const tag = useColour ? styleText(colour, `[${name}]`, { validateStream: false }) : `[${name}]`;
+  return (line: string) => {
+    for (const part of line.split("\n")) console.log(`${tag} ${part}`);
+  };
+}
