@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { todo } from "../_shared/program.ts";
+import { todo } from "@course/program.ts";
 
 /** How `runClient` is configured; `main.ts` fills it from the command line. */
 export interface ClientOptions {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { hostPort, labelled, parsePort, parsePositive, runProgram } from "../../lessons/_shared/program.ts";
+import { hostPort, labelled, parsePort, parsePositive, runProgram } from "@course/program.ts";
 import { runServer } from "./server.ts";
 import { runClient } from "./client.ts";
 

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { formatAddr, todo } from "../_shared/program.ts";
+import { formatAddr, todo } from "@course/program.ts";
 
 /** How `runServer` is configured; `main.ts` fills it from the command line. */
 export interface ServerOptions {
@@ -38,24 +38,31 @@ export async function runServer(options: ServerOptions): Promise<void> {
     "listen on options.host:options.port with options.backlog (or on the Unix socket options.unix when it is set)",
   );
 
-  todo(
+  options.log(todo(
     import.meta.url,
     2,
-    "log 'listening on ADDRESS' with the address you really got (formatAddr(listener.addr)): with --port 0 only the system knows the port",
-  );
+    "replace this todo() with the text 'listening on ADDRESS', the address you really got (formatAddr(listener.addr)): with --port 0 only the system knows the port",
+  ));
 
-  // Given: when the signal is aborted, closing the listener ends the loop below.
+  // Given: the accept() loop. Aborting the signal closes the listener, which
+  // ends the loop. accept() can also fail for a single connection (a client
+  // that reset it before accept() returned): that must not end the server.
   options.signal.addEventListener("abort", () => listener.close(), { once: true });
-  try {
-    for await (const conn of listener) {
-      todo(
-        import.meta.url,
-        3,
-        "serve this client: serveOne(conn, options.log), without waiting for it to finish, so the next client is accepted at once",
-      );
+  while (!options.signal.aborted) {
+    let conn: Deno.Conn;
+    try {
+      conn = await listener.accept();
+    } catch (error) {
+      if (options.signal.aborted || error instanceof Deno.errors.BadResource) break;
+      options.log(`accept failed: ${error instanceof Error ? error.message : error}; still listening`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      continue;
     }
-  } catch (error) {
-    if (!options.signal.aborted) throw error;
+    todo(
+      import.meta.url,
+      3,
+      "serve this client: serveOne(conn, options.log), without waiting for it to finish, so the next client is accepted at once",
+    );
   }
   options.log("server stopped");
 }

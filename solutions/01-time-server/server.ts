@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { formatAddr } from "../../lessons/_shared/program.ts";
+import { formatAddr } from "@course/program.ts";
 
 /** How `runServer` is configured; `main.ts` fills it from the command line. */
 export interface ServerOptions {
@@ -44,21 +44,27 @@ export async function runServer(options: ServerOptions): Promise<void> {
   options.signal.addEventListener("abort", stop, { once: true });
 
   const inFlight = new Set<Promise<void>>();
-  try {
-    // accept() in a loop. Each client is served without awaiting it here, so
-    // a slow or broken client never holds up the next one.
-    for await (const conn of listener) {
-      const job = serveOne(conn, options.log);
-      inFlight.add(job);
-      job.finally(() => inFlight.delete(job));
+  while (!options.signal.aborted) {
+    let conn: Deno.Conn;
+    try {
+      conn = await listener.accept();
+    } catch (error) {
+      // Closing the listener to stop makes accept() throw: the normal way out.
+      if (options.signal.aborted || error instanceof Deno.errors.BadResource) break;
+      // Anything else concerns one connection, e.g. a client that reset it
+      // before accept() returned: log it and keep listening. The short pause
+      // keeps a persistent error (too many open files) from spinning the CPU.
+      options.log(`accept failed: ${error instanceof Error ? error.message : error}; still listening`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      continue;
     }
-  } catch (error) {
-    // Closing the listener to stop ends the loop with an error; that is the
-    // normal way out. Anything else is real.
-    if (!options.signal.aborted) throw error;
-  } finally {
-    options.signal.removeEventListener("abort", stop);
+    // Serve the client without awaiting it here, so a slow or broken client
+    // never holds up the next one.
+    const job = serveOne(conn, options.log);
+    inFlight.add(job);
+    job.finally(() => inFlight.delete(job));
   }
+  options.signal.removeEventListener("abort", stop);
   await Promise.allSettled(inFlight);
   options.log("server stopped");
 }

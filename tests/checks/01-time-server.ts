@@ -1,0 +1,506 @@
+/**
+ * Lesson 1's checks: the time server and its client, tested over real sockets
+ * against real processes. Each check is one promise of the lesson; its hint
+ * points at the idea, never at the code.
+ *
+ * @module
+ */
+import type { Check, Lesson, Trial, Variant } from "../harness/check.ts";
+import { CheckFailure, CheckSkipped } from "../harness/failure.ts";
+import { firstDifference, visible } from "../harness/bytes.ts";
+import { sleep } from "../harness/deadline.ts";
+import type { Address, LearnerProcess } from "../harness/process.ts";
+import { closedPort, describe, hasIpv6Loopback, Peer, resetConnection, uniqueSocketPath } from "../harness/socket.ts";
+import { DribbleServer } from "../harness/peers.ts";
+import { unixFlags, unixRead, unixServe } from "../harness/unix_peer.ts";
+
+/** How far the server's clock may be from the grader's. */
+const CLOCK_SLACK_MS = 2000;
+/** How long a client may wait for the time line. */
+const ANSWER_MS = 2000;
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const NEWLINE = 0x0a;
+
+/** Starts the learner's server on a free port of `host` and waits for its address. */
+async function startServer(
+  trial: Trial,
+  args: string[] = ["--host", "127.0.0.1", "--port", "0"],
+  extraFlags?: string[],
+): Promise<{ server: LearnerProcess; address: Address }> {
+  const server = trial.start("server", ["server", ...args], { extraFlags });
+  const address = await server.listening();
+  if (address.transport === "tcp" && address.port === 0) {
+    throw new CheckFailure("the server announced port 0", {
+      expected: "the port the system chose (listener.addr.port)",
+      actual: server.stdout[0],
+    });
+  }
+  return { server, address };
+}
+
+/**
+ * Judges what one client received: exactly one ISO 8601 line with a UTC
+ * offset or Z, close to the grader's clock, ending in one "\n".
+ */
+function judgeTimeLine(data: Uint8Array, eof: boolean, source: string): void {
+  const text = new TextDecoder().decode(data);
+  const end = data.indexOf(NEWLINE);
+  if (end < 0) {
+    throw new CheckFailure(
+      eof
+        ? `${source} closed the connection without ending the line with "\\n"`
+        : `${source} sent no "\\n" within ${ANSWER_MS / 1000} s: the line must end with a newline`,
+      { expected: 'an ISO 8601 time followed by "\\n"', actual: visible(data) },
+    );
+  }
+  const line = text.slice(0, text.indexOf("\n"));
+  if (data.length > end + 1) {
+    throw new CheckFailure(
+      `${source} sent more after the time line; exactly one line ending in one "\\n" is expected`,
+      {
+        expected: visible(`${line}\n`),
+        actual: `${visible(data)}; ${firstDifference(`${line}\n`, data)}`,
+      },
+    );
+  }
+  if (line.endsWith("\r")) {
+    throw new CheckFailure('the line ends with "\\r\\n"; this protocol ends lines with "\\n" alone', {
+      expected: visible(`${line.slice(0, -1)}\n`),
+      actual: visible(data),
+    });
+  }
+  const match = line.match(ISO_8601);
+  if (!match) {
+    const local = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(line);
+    throw new CheckFailure(
+      local
+        ? "the time has no UTC offset or Z, so a reader elsewhere cannot tell which moment it is"
+        : "the line is not an ISO 8601 date and time",
+      { expected: '"2026-11-23T15:04:05.123+03:00\\n" or "2026-11-23T12:04:05.123Z\\n"', actual: visible(data) },
+    );
+  }
+  const skew = Math.abs(Date.parse(line) - Date.now());
+  if (!(skew <= CLOCK_SLACK_MS)) {
+    throw new CheckFailure(`the time is ${Math.round(skew / 1000)} s away from the grader's clock`, {
+      expected: `within ${CLOCK_SLACK_MS / 1000} s of ${new Date().toISOString()}`,
+      actual: visible(data),
+    });
+  }
+}
+
+/** Connects, asks nothing, and judges the answer; returns the peer for more checks. */
+async function fetchTimeLine(trial: Trial, address: Address, label = "grader"): Promise<Peer> {
+  const peer = await Peer.connect(address, trial.transcript, label);
+  trial.defer(peer);
+  const gotLine = await peer.readUntil((data) => data.includes(NEWLINE), ANSWER_MS);
+  if (!gotLine && peer.received.length === 0 && !peer.done) {
+    // Silence. Is the server waiting for us to speak first?
+    await peer.write(new TextEncoder().encode("hello\n"));
+    const answered = await peer.readUntil((data) => data.length > 0, 1500);
+    throw new CheckFailure(
+      answered
+        ? "the server answered only after the client sent something: it reads from the client first. Here connecting is the whole request; send the time as soon as the connection is accepted"
+        : `no answer within ${ANSWER_MS / 1000} s after connecting`,
+      { expected: "a time line right after connecting", actual: answered ? visible(peer.received) : "nothing" },
+    );
+  }
+  // Collect anything that follows the line until the server closes (or a short wait).
+  if (gotLine) await peer.readUntil(() => false, 300);
+  judgeTimeLine(peer.received, peer.eof, "the server");
+  return peer;
+}
+
+function assertCleanError(program: LearnerProcess, status: Deno.CommandStatus, situation: string): void {
+  const stderr = program.stderr.filter((line) => line.trim() !== "");
+  if (status.code === 0) {
+    throw new CheckFailure(`${program.label} exited with code 0 ${situation}; an error must end with a non-zero code`, {
+      expected: "exit code 1 (or any non-zero)",
+      actual: `exit code 0, stderr: ${visible(stderr.join("\n") || "(empty)")}`,
+    });
+  }
+  if (stderr.length === 0) {
+    throw new CheckFailure(`${program.label} printed nothing on stderr ${situation}`, {
+      expected: "one line on stderr saying what went wrong",
+      actual: "(empty)",
+    });
+  }
+  const trace = stderr.find((line) => /^\s+at\s/.test(line) || /Uncaught/.test(line));
+  if (trace) {
+    throw new CheckFailure(`${program.label} printed a stack trace ${situation} instead of a one-line error`, {
+      expected: "one line, e.g. 'error: address 127.0.0.1:8000 is already in use'",
+      actual: visible(stderr.slice(0, 4).join("\n")),
+    });
+  }
+}
+
+function assertAlive(server: LearnerProcess, after: string): void {
+  const status = server.exited;
+  if (status) {
+    throw new CheckFailure(`the server exited (code ${status.code}) after ${after}`, {
+      expected: "the server keeps serving other clients",
+      actual: server.stderr.length ? `stderr: ${server.stderr.slice(-3).join(" | ")}` : "nothing on stderr",
+    });
+  }
+}
+
+/** Removes a socket file a killed process may have left. */
+function removeLater(trial: Trial, path: string): void {
+  trial.defer({
+    [Symbol.dispose]() {
+      try {
+        Deno.removeSync(path);
+      } catch { /* already gone */ }
+    },
+  });
+}
+
+/** Runs the learner's client with `args` and waits for it to exit. */
+async function runClient(trial: Trial, args: string[], ms = 8000): Promise<[LearnerProcess, Deno.CommandStatus]> {
+  const client = trial.start("client", ["client", ...args]);
+  const status = await client.exitWithin(ms);
+  if (!status) throw new CheckFailure(`the client was still running after ${ms / 1000} s`);
+  return [client, status];
+}
+
+const checks: Check[] = [
+  {
+    id: "announces-address",
+    title: "the server prints 'listening on HOST:PORT' with the real port",
+    hint: {
+      en:
+        "Listen first, then log `listening on ${formatAddr(listener.addr)}`: with --port 0 only listener.addr knows the port.",
+      ru:
+        "Сначала откройте слушающий сокет, затем выведите `listening on ${formatAddr(listener.addr)}`: при --port 0 порт знает только listener.addr.",
+    },
+    async run(trial) {
+      await startServer(trial);
+    },
+  },
+  {
+    id: "time-line",
+    title: "a client that connects gets the time: ISO 8601 with offset or Z, one '\\n'",
+    hint: {
+      en:
+        "Write as soon as the connection is accepted, without reading first. ISO 8601 with an offset or Z (toISOString() gives Z), then exactly one \\n.",
+      ru:
+        "Пишите сразу после accept, ничего не читая. ISO 8601 со смещением или Z (toISOString() даёт Z), затем ровно один \\n.",
+    },
+    async run(trial) {
+      const { address } = await startServer(trial);
+      await fetchTimeLine(trial, address);
+    },
+  },
+  {
+    id: "closes",
+    title: "the server closes the connection after the line",
+    hint: {
+      en: "The client reads until the connection closes: close it once the line is written, on every path.",
+      ru:
+        "Клиент читает, пока соединение не закроется: закройте его, когда строка отправлена, на любом пути выполнения.",
+    },
+    async run(trial) {
+      const { address } = await startServer(trial);
+      const peer = await fetchTimeLine(trial, address);
+      if (!await peer.waitForEof(ANSWER_MS)) {
+        throw new CheckFailure(
+          `the server did not close the connection within ${ANSWER_MS / 1000} s after the time line`,
+          { expected: "EOF after the line", actual: `${visible(peer.received)} and then nothing` },
+        );
+      }
+    },
+  },
+  {
+    id: "many-clients",
+    title: "100 clients connecting at once are all served",
+    hint: {
+      en:
+        "Accept the next client without waiting for the previous one to finish; keep the listen backlog large enough.",
+      ru:
+        "Принимайте следующего клиента, не дожидаясь, пока закончится предыдущий; очередь listen должна быть достаточно большой.",
+    },
+    timeoutMs: 30_000,
+    async run(trial) {
+      const { address } = await startServer(trial);
+      const peers = await Promise.all(
+        Array.from({ length: 100 }, () => Peer.connect(address, trial.transcript, "grader (many)", 5000)),
+      );
+      peers.forEach((peer) => trial.defer(peer));
+      await Promise.all(peers.map((peer) => peer.waitForEof(10_000)));
+      const problems: string[] = [];
+      for (const [i, peer] of peers.entries()) {
+        try {
+          if (!peer.eof) throw new CheckFailure("no EOF within 10 s");
+          judgeTimeLine(peer.received, peer.eof, "the server");
+        } catch (error) {
+          problems.push(`client ${i + 1}: ${(error as Error).message} (got ${visible(peer.received, 60)})`);
+        }
+      }
+      if (problems.length > 0) {
+        throw new CheckFailure(`${problems.length} of 100 parallel clients were not served properly`, {
+          expected: "100 time lines, each followed by EOF",
+          actual: problems.slice(0, 3).join("; "),
+        });
+      }
+    },
+  },
+  {
+    id: "survives-reset",
+    title: "clients that reset the connection do not stop the server",
+    hint: {
+      en:
+        "A write to a client that is gone fails (ConnectionReset, BrokenPipe). Catch errors per connection: one client's trouble must not end the server.",
+      ru:
+        "Запись клиенту, который уже ушёл, падает с ошибкой (ConnectionReset, BrokenPipe). Ловите ошибки для каждого соединения отдельно: беда одного клиента не должна останавливать сервер.",
+    },
+    async run(trial) {
+      const { server, address } = await startServer(trial);
+      if (address.transport !== "tcp") throw new CheckFailure("expected a TCP address");
+      for (let i = 0; i < 10; i++) await resetConnection(address.host, address.port);
+      await sleep(300);
+      assertAlive(server, "10 clients connected and reset their connections at once (RST)");
+      await fetchTimeLine(trial, address, "grader (after resets)");
+    },
+  },
+  {
+    id: "survives-junk",
+    title: "a client that sends 1 MiB of junk does not break the server",
+    hint: {
+      en:
+        "The server never needs to read; whatever a client sends must not crash it or stop it serving the next client.",
+      ru:
+        "Серверу не нужно ничего читать; что бы ни прислал клиент, сервер не должен падать и должен обслужить следующего.",
+    },
+    async run(trial) {
+      const { server, address } = await startServer(trial);
+      const junk = new Uint8Array(1024 * 1024);
+      for (let at = 0; at < junk.length; at += 65536) crypto.getRandomValues(junk.subarray(at, at + 65536));
+      const rude = await Peer.connect(address, trial.transcript, "grader (junk)");
+      trial.defer(rude);
+      // The server may close (and so reset) while we still write; that is its right.
+      await rude.write(junk, 3000).catch(() => {});
+      await rude.waitForEof(1000);
+      await sleep(200);
+      assertAlive(server, "a client sent 1 MiB of junk");
+      await fetchTimeLine(trial, address, "grader (after junk)");
+    },
+  },
+  {
+    id: "ipv6",
+    title: "the server works on IPv6 (--host ::1)",
+    hint: {
+      en:
+        "Pass the host to Deno.listen as given; print the address with formatAddr, which puts an IPv6 host in brackets: [::1]:PORT.",
+      ru:
+        "Передайте хост в Deno.listen как есть; адрес выводите через formatAddr: IPv6-адрес пишется в скобках, [::1]:PORT.",
+    },
+    async run(trial) {
+      if (!hasIpv6Loopback()) throw new CheckSkipped("this machine has no IPv6 loopback (::1)");
+      const { address } = await startServer(trial, ["--host", "::1", "--port", "0"]);
+      if (address.transport !== "tcp" || address.host !== "::1") {
+        throw new CheckFailure("the server did not announce an IPv6 address", {
+          expected: "listening on [::1]:PORT",
+          actual: describe(address),
+        });
+      }
+      await fetchTimeLine(trial, address);
+    },
+  },
+  {
+    id: "unix-socket",
+    title: "the server works on a Unix domain socket (--unix PATH)",
+    hint: {
+      en: 'With --unix, listen with transport "unix" at that path, and announce it as listening on unix:PATH.',
+      ru: 'С --unix слушайте с transport "unix" по этому пути и сообщите адрес как listening on unix:PATH.',
+    },
+    async run(trial) {
+      const path = uniqueSocketPath();
+      removeLater(trial, path);
+      const { address } = await startServer(trial, ["--unix", path], unixFlags(path));
+      if (address.transport !== "unix" || address.path !== path) {
+        throw new CheckFailure("the server did not announce the Unix socket path", {
+          expected: `listening on unix:${path}`,
+          actual: describe(address),
+        });
+      }
+      const { data, eof } = await unixRead(trial, path);
+      if (data.length === 0 && !eof) throw new CheckFailure(`no answer within 5 s on unix:${path}`);
+      judgeTimeLine(data, eof, "the server");
+    },
+  },
+  {
+    id: "port-in-use",
+    title: "a port already in use gives a one-line error and a non-zero exit",
+    hint: {
+      en:
+        "Let Deno.listen's AddrInUse error reach main.ts (it prints one line), or print one line yourself and exit non-zero; don't keep running.",
+      ru:
+        "Пусть ошибка AddrInUse из Deno.listen дойдёт до main.ts (он напечатает одну строку), или напечатайте строку сами и завершитесь с ненулевым кодом; не продолжайте работу.",
+    },
+    async run(trial) {
+      const holder = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      trial.defer({ [Symbol.dispose]: () => holder.close() });
+      const port = String(holder.addr.port);
+      const server = trial.start("server", ["server", "--host", "127.0.0.1", "--port", port]);
+      const status = await server.exitWithin(8000);
+      if (!status) {
+        throw new CheckFailure(
+          `the server was still running 8 s after being told to use port ${port}, which is taken`,
+          {
+            expected: "exit with a non-zero code and one line on stderr",
+            actual: `stdout: ${visible(server.stdout.join("\n") || "(empty)")}`,
+          },
+        );
+      }
+      assertCleanError(server, status, `when port ${port} is taken`);
+      const said = server.stderr.join(" ");
+      if (!/in use|AddrInUse|EADDRINUSE/i.test(said)) {
+        throw new CheckFailure("the error does not say the address is in use", {
+          expected: "a line mentioning that the address/port is already in use",
+          actual: visible(said),
+        });
+      }
+    },
+  },
+  {
+    id: "client-reads-all",
+    title: "the client reads until the server closes (the line arrives one byte at a time)",
+    hint: {
+      en:
+        "One read() returns whatever has arrived so far, maybe one byte. Keep reading until read() returns null (EOF).",
+      ru: "Один read() возвращает то, что уже пришло, хоть один байт. Читайте, пока read() не вернёт null (EOF).",
+    },
+    timeoutMs: 25_000,
+    async run(trial) {
+      const line = new Date().toISOString();
+      await using dribbler = new DribbleServer(
+        { message: new TextEncoder().encode(`${line}\n`), chunk: 1, pauseMs: 40 },
+        trial.transcript,
+      );
+      const [client, status] = await runClient(trial, [
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String((dribbler.address as { port: number }).port),
+      ]);
+      const printed = client.stdout.join("\n");
+      if (status.code !== 0 || !client.stdout.includes(line)) {
+        const partial = printed.length > 0 && line.startsWith(printed.trim());
+        throw new CheckFailure(
+          partial
+            ? `the client printed only ${printed.trim().length} of ${line.length} characters: it stopped after the first read`
+            : `the client did not print the line the server sent (exit code ${status.code})`,
+          {
+            expected: visible(`${line}\n`),
+            actual: `${visible(printed ? `${printed}\n` : "")}${
+              printed ? `; ${firstDifference(`${line}\n`, `${printed}\n`)}` : ""
+            }${client.stderr.length ? `; stderr: ${client.stderr.join(" | ")}` : ""}`,
+          },
+        );
+      }
+    },
+  },
+  {
+    id: "client-refused",
+    title: "the client reports a refused connection in one line and exits non-zero",
+    hint: {
+      en: "Let Deno.connect's ConnectionRefused error reach main.ts, or print one line yourself and exit non-zero.",
+      ru:
+        "Пусть ошибка ConnectionRefused из Deno.connect дойдёт до main.ts, или напечатайте одну строку сами и завершитесь с ненулевым кодом.",
+    },
+    async run(trial) {
+      const port = closedPort();
+      const [client, status] = await runClient(trial, ["--host", "127.0.0.1", "--port", String(port)]);
+      assertCleanError(client, status, `when nothing listens on port ${port}`);
+      const said = client.stderr.join(" ");
+      if (!/refused|ECONNREFUSED/i.test(said) && !said.includes(String(port))) {
+        throw new CheckFailure("the error does not say that the connection was refused", {
+          expected: `a line saying the connection to 127.0.0.1:${port} was refused (nothing listens there)`,
+          actual: visible(said),
+        });
+      }
+    },
+  },
+  {
+    id: "client-unix",
+    title: "the client works over a Unix domain socket (--unix PATH)",
+    hint: {
+      en: 'With --unix, connect with transport "unix" to that path; the rest is the same as TCP.',
+      ru: 'С --unix подключайтесь с transport "unix" по этому пути; остальное как в TCP.',
+    },
+    async run(trial) {
+      const path = uniqueSocketPath();
+      removeLater(trial, path);
+      const line = new Date().toISOString();
+      await unixServe(trial, path, new TextEncoder().encode(`${line}\n`));
+      const client = trial.start("client", ["client", "--unix", path], { extraFlags: unixFlags(path) });
+      const status = await client.exitWithin(8000);
+      if (!status || status.code !== 0 || !client.stdout.includes(line)) {
+        throw new CheckFailure(`the client did not print the line sent over ${path}`, {
+          expected: visible(`${line}\n`),
+          actual: `${visible(client.stdout.join("\n"))}, ${status ? `exit code ${status.code}` : "still running"}${
+            client.stderr.length ? `; stderr: ${client.stderr.join(" | ")}` : ""
+          }`,
+        });
+      }
+    },
+  },
+];
+
+/** Known mistakes, each patched into a copy of the reference; the named check must catch it. */
+const variants: Variant[] = [
+  {
+    id: "no-newline",
+    mistake: "the server sends the time without the final newline",
+    file: "server.ts",
+    patch: [['encoder.encode(timestamp(new Date()) + "\\n")', "encoder.encode(timestamp(new Date()))"]],
+    rejectedBy: "time-line",
+    message: /without ending the line with "\\n"/,
+  },
+  {
+    id: "never-closes",
+    mistake: "the server never closes the connection",
+    file: "server.ts",
+    patch: [["      conn.close();\n    } catch { /* already closed */ }", "    } catch { /* forgot to close */ }"]],
+    rejectedBy: "closes",
+    message: /did not close the connection/,
+  },
+  {
+    id: "reads-first",
+    mistake: "the server waits to read from the client before answering",
+    file: "server.ts",
+    patch: [[
+      "    log(`Client ${peer} connected`);\n",
+      "    log(`Client ${peer} connected`);\n    await conn.read(new Uint8Array(1024));\n",
+    ]],
+    rejectedBy: "time-line",
+    message: /answered only after the client sent something/,
+  },
+  {
+    id: "client-reads-once",
+    mistake: "the client calls read() once and prints what came",
+    file: "client.ts",
+    patch: [["n !== null; n = await conn.read(buffer)) {", "n !== null; n = null) {"]],
+    rejectedBy: "client-reads-all",
+    message: /stopped after the first read/,
+  },
+  {
+    id: "dies-on-reset",
+    mistake: "the server lets a failed write to a reset connection escape",
+    file: "server.ts",
+    patch: [[
+      '    log(`Client ${peer}: ${error instanceof Error ? error.name : "error"}, dropped`);',
+      "    throw error;",
+    ]],
+    rejectedBy: "survives-reset",
+    message: /server exited \(code 1\) after 10 clients connected and reset/,
+  },
+];
+
+/** Lesson 1 as the grader knows it. */
+export const lesson: Lesson = {
+  number: 1,
+  slug: "01-time-server",
+  title: { en: "TCP time server", ru: "TCP-сервер времени" },
+  checks,
+  variants,
+};

@@ -1,0 +1,69 @@
+/**
+ * The proof that the graders grade: every check passes on the reference
+ * solutions, every lesson fails on its untouched starters, and every known
+ * mistake is caught by the check meant for it, with the message it promises.
+ * Same check lists, same runner as `deno task grade`.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { lessons } from "./checks/mod.ts";
+import { buildVariant, lessonDir } from "./harness/course.ts";
+import { type Result, runCheck } from "./harness/check.ts";
+
+function explain(result: Result): string {
+  return [
+    `${result.check.id}: ${result.status}${result.message ? `: ${result.message}` : ""}`,
+    result.expected ? `expected: ${result.expected}` : "",
+    result.actual ? `actual:   ${result.actual}` : "",
+    ...result.transcript,
+  ].filter(Boolean).join("\n");
+}
+
+/** Starters are untouched while they still call todo(); a learner's finished lesson skips that proof. */
+async function startersUntouched(dir: string): Promise<boolean> {
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.name.endsWith(".ts") && entry.name !== "main.ts") {
+      if ((await Deno.readTextFile(`${dir}/${entry.name}`)).match(/todo\(\s*import\.meta\.url/)) return true;
+    }
+  }
+  return false;
+}
+
+for (const lesson of lessons) {
+  const name = `lesson ${lesson.number} (${lesson.slug})`;
+
+  Deno.test(`${name}: the reference passes every check`, async (t) => {
+    for (const check of lesson.checks) {
+      await t.step(check.id, async () => {
+        const result = await runCheck(lesson, check, lessonDir(lesson, "solutions"));
+        assert.notEqual(result.status, "failed", explain(result));
+      });
+    }
+  });
+
+  Deno.test({
+    name: `${name}: the untouched starters fail every check, showing the TODO`,
+    ignore: !(await startersUntouched(lessonDir(lesson, "lessons"))),
+    async fn(t) {
+      for (const check of lesson.checks) {
+        await t.step(check.id, async () => {
+          const result = await runCheck(lesson, check, lessonDir(lesson, "lessons"));
+          if (result.status === "skipped") return;
+          assert.equal(result.status, "failed", explain(result));
+          assert.match(result.transcript.join("\n"), /not done yet: TODO \d+ in lessons\//, explain(result));
+        });
+      }
+    },
+  });
+
+  for (const variant of lesson.variants) {
+    Deno.test(`${name}: rejects a known mistake: ${variant.mistake}`, async () => {
+      const check = lesson.checks.find((c) => c.id === variant.rejectedBy);
+      assert.ok(check, `variant ${variant.id} names an unknown check ${variant.rejectedBy}`);
+      const result = await runCheck(lesson, check, await buildVariant(lesson, variant));
+      assert.equal(result.status, "failed", explain(result));
+      assert.match(result.message ?? "", variant.message, explain(result));
+    });
+  }
+}

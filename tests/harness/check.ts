@@ -1,0 +1,140 @@
+/**
+ * The shape of a lesson's checks, and the one function that runs a check
+ * against a folder of programs. `deno task grade` and `deno task test` both
+ * call {@linkcode runCheck} with the same check lists, so the grader cannot
+ * drift from the proof that it works.
+ *
+ * @module
+ */
+import { taskCommand } from "./course.ts";
+import { CheckFailure, CheckSkipped } from "./failure.ts";
+import { type Launch, LearnerProcess } from "./process.ts";
+import { Transcript } from "./transcript.ts";
+import { seconds } from "./deadline.ts";
+
+/** Text in the course's two languages. */
+export interface Bilingual {
+  /** English. */
+  en: string;
+  /** Russian. */
+  ru: string;
+}
+
+/** What a check gets to work with while it runs. */
+export interface Trial {
+  /** The folder of programs under test (lessons/NN-…, solutions/NN-…, or a built variant). */
+  dir: string;
+  /** The record shown when the check fails. */
+  transcript: Transcript;
+  /** Starts one of the programs in `dir`; it is killed when the check ends, however it ends. */
+  start(label: string, args: string[], options?: Pick<Launch, "extraFlags" | "stdin">): LearnerProcess;
+  /** Registers anything else to close when the check ends (a socket, a listener, a temp file). */
+  defer(resource: AsyncDisposable | Disposable): void;
+}
+
+/** One check: written once, used by the grader and by the test suite. */
+export interface Check {
+  /** Stable id, used by variants and in results: `time-line`. */
+  id: string;
+  /** What the check proves, as a short sentence. */
+  title: string;
+  /** What to look at when it fails, without giving the solution away. */
+  hint: Bilingual;
+  /** The whole check's deadline; past it, everything it started is killed. Default 20 s. */
+  timeoutMs?: number;
+  /** Talks to the programs; throws CheckFailure (or CheckSkipped) when they are wrong. */
+  run(trial: Trial): Promise<void>;
+}
+
+/** A copy of the reference with one deliberate mistake, which a named check must catch. */
+export interface Variant {
+  /** Folder-friendly id: `no-newline`. */
+  id: string;
+  /** The mistake, as a learner would make it. */
+  mistake: string;
+  /** The file of the reference to patch. */
+  file: string;
+  /** Each pair: text that occurs exactly once in the reference, and what replaces it. */
+  patch: [string, string][];
+  /** The check that must fail. */
+  rejectedBy: string;
+  /** What its failure message must say, so the learner is told the mistake. */
+  message: RegExp;
+}
+
+/** A lesson as the grader knows it. */
+export interface Lesson {
+  /** 1 for lessons/01-…; its task is `lesson-1`. */
+  number: number;
+  /** The folder name: `01-time-server`. */
+  slug: string;
+  /** The lesson's title. */
+  title: Bilingual;
+  /** Its checks, in the order a learner should meet them. */
+  checks: Check[];
+  /** Known-wrong variants the checks must reject. */
+  variants: Variant[];
+}
+
+/** The outcome of one check. */
+export interface Result {
+  /** The check that ran. */
+  check: Check;
+  /** passed, failed, or skipped (cannot run on this machine). */
+  status: "passed" | "failed" | "skipped";
+  /** Why it failed or was skipped. */
+  message?: string;
+  /** What was expected, when the check said. */
+  expected?: string;
+  /** What arrived, when the check said. */
+  actual?: string;
+  /** The labelled output and wire record. */
+  transcript: string[];
+  /** How long it took. */
+  ms: number;
+}
+
+/** Runs `check` of `lesson` against the programs in `dir`. Never throws; never outlives the check's deadline by much. */
+export async function runCheck(lesson: Lesson, check: Check, dir: string): Promise<Result> {
+  const transcript = new Transcript();
+  const started = performance.now();
+  const command = taskCommand(lesson, dir);
+  await using cleanup = new AsyncDisposableStack();
+  const trial: Trial = {
+    dir,
+    transcript,
+    start(label, args, options = {}) {
+      return cleanup.use(new LearnerProcess({ label, command, args, ...options }, transcript));
+    },
+    defer(resource) {
+      cleanup.use(resource);
+    },
+  };
+  const limit = check.timeoutMs ?? 20_000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const overdue = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CheckFailure(`the check did not finish within ${seconds(limit)}`)), limit);
+  });
+  const running = check.run(trial);
+  let result: Omit<Result, "transcript" | "ms">;
+  try {
+    await Promise.race([running, overdue]);
+    result = { check, status: "passed" };
+  } catch (error) {
+    result = error instanceof CheckSkipped
+      ? { check, status: "skipped", message: error.message }
+      : error instanceof CheckFailure
+      ? { check, status: "failed", message: error.message, expected: error.expected, actual: error.actual }
+      : {
+        check,
+        status: "failed",
+        message: `the grader itself failed: ${error instanceof Error ? error.stack : error}`,
+      };
+  } finally {
+    clearTimeout(timer);
+  }
+  // Kill what the check started, then let the check's own code unwind.
+  await cleanup.disposeAsync();
+  await running.catch(() => {});
+  return { ...result, transcript: transcript.render(), ms: Math.round(performance.now() - started) };
+}

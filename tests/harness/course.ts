@@ -1,0 +1,72 @@
+/**
+ * Where things are: the course root, each lesson's folder in lessons/ and
+ * solutions/, the `deno run` command its task uses, and the folders built for
+ * known-wrong variants.
+ *
+ * @module
+ */
+import type { Lesson, Variant } from "./check.ts";
+
+/** The course root (the folder with deno.json), as a path. */
+export const ROOT: string = decodeURIComponent(new URL("../../", import.meta.url).pathname).replace(/\/$/, "");
+
+/** Which copy of a lesson to grade. */
+export type Side = "lessons" | "solutions";
+
+/** The absolute folder of `lesson` on one side: `<root>/lessons/01-time-server`. */
+export function lessonDir(lesson: Lesson, side: Side): string {
+  return `${ROOT}/${side}/${lesson.slug}`;
+}
+
+interface TaskConfig {
+  tasks: Record<string, string | { command: string }>;
+}
+
+/**
+ * The `deno` arguments of the lesson's task in deno.json, up to its script,
+ * with the script swapped for `dir/main.ts`. The grader so runs programs with
+ * exactly the permissions the learner's own `deno task lesson-N` grants.
+ */
+export function taskCommand(lesson: Lesson, dir: string): string[] {
+  const config: TaskConfig = JSON.parse(Deno.readTextFileSync(`${ROOT}/deno.json`));
+  const task = config.tasks[`lesson-${lesson.number}`];
+  const command = typeof task === "string" ? task : task?.command;
+  if (!command) throw new Error(`deno.json has no task lesson-${lesson.number}`);
+  const words = command.split(/\s+/);
+  const script = `lessons/${lesson.slug}/main.ts`;
+  if (words[0] !== "deno" || words.at(-1) !== script) {
+    throw new Error(`task lesson-${lesson.number} must be 'deno run <flags> ${script}'`);
+  }
+  return [...words.slice(1, -1), `${dir}/main.ts`];
+}
+
+/**
+ * Builds a known-wrong variant: a copy of the lesson's reference with the
+ * variant's one mistake patched in, under tests/.build/. Throws when a patch
+ * no longer matches the reference exactly once, so a variant cannot rot into
+ * a copy of the reference that proves nothing.
+ */
+export async function buildVariant(lesson: Lesson, variant: Variant): Promise<string> {
+  const from = lessonDir(lesson, "solutions");
+  const dir = `${ROOT}/tests/.build/${lesson.slug}/${variant.id}`;
+  await Deno.mkdir(dir, { recursive: true });
+  for await (const entry of Deno.readDir(from)) {
+    if (entry.isFile && entry.name.endsWith(".ts")) {
+      await Deno.copyFile(`${from}/${entry.name}`, `${dir}/${entry.name}`);
+    }
+  }
+  let source = await Deno.readTextFile(`${from}/${variant.file}`);
+  for (const [before, after] of variant.patch) {
+    const count = source.split(before).length - 1;
+    if (count !== 1) {
+      throw new Error(
+        `variant ${variant.id}: the text to replace occurs ${count} times in solutions/${lesson.slug}/${variant.file}, not once: ${
+          JSON.stringify(before)
+        }`,
+      );
+    }
+    source = source.replace(before, after);
+  }
+  await Deno.writeTextFile(`${dir}/${variant.file}`, source);
+  return dir;
+}

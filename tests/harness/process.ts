@@ -1,0 +1,194 @@
+/**
+ * A learner's program run as a real process: the same `deno run` command and
+ * permissions as its `deno task lesson-N`, with its stdout and stderr captured
+ * line by line into the check's transcript. `await using` kills it on every
+ * path out of a check.
+ *
+ * @module
+ */
+import { CheckFailure } from "./failure.ts";
+import { seconds } from "./deadline.ts";
+import type { Transcript } from "./transcript.ts";
+
+/** Where a server said it listens: TCP host and port, or a Unix socket path. */
+export type Address =
+  | { transport: "tcp"; host: string; port: number }
+  | { transport: "unix"; path: string };
+
+/** How to start one program. */
+export interface Launch {
+  /** The label in transcripts: `server`, `client`. */
+  label: string;
+  /** `deno` arguments up to and including the script (from deno.json's task). */
+  command: string[];
+  /** The program's own arguments: `server --port 0`. */
+  args: string[];
+  /** Extra `deno` flags, e.g. a permission for one Unix socket path. */
+  extraFlags?: string[];
+  /** Whether the grader will write to the program's stdin. */
+  stdin?: "piped" | "null";
+}
+
+const LISTENING = /^listening on (?:\[([^\]]+)\]|unix:(.+)|([^\s:]+)):?(\d+)?$/;
+
+/** A running learner program. Dispose it to kill it and wait for it. */
+export class LearnerProcess implements AsyncDisposable {
+  /** Lines printed on stdout so far. */
+  readonly stdout: string[] = [];
+  /** Lines printed on stderr so far. */
+  readonly stderr: string[] = [];
+  /** Resolves when the process ends. */
+  readonly status: Promise<Deno.CommandStatus>;
+  /** The label in transcripts. */
+  readonly label: string;
+  #child: Deno.ChildProcess;
+  #pumps: Promise<void>[];
+  #wake: () => void = () => {};
+  #changed: Promise<void>;
+  #exited?: Deno.CommandStatus;
+
+  /** Starts the program; its output goes to `transcript` under its label. */
+  constructor(launch: Launch, transcript: Transcript) {
+    this.label = launch.label;
+    const [script, ...flags] = launch.command.slice().reverse();
+    const command = [...flags.reverse(), ...(launch.extraFlags ?? []), script, ...launch.args];
+    transcript.event("grader", `starts ${launch.label}: deno ${command.join(" ")}`);
+    this.#child = new Deno.Command("deno", {
+      args: command,
+      stdin: launch.stdin ?? "null",
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).spawn();
+    this.#pipedStdin = launch.stdin === "piped";
+    this.#changed = new Promise((resolve) => this.#wake = resolve);
+    this.#pumps = [
+      this.#pump(this.#child.stdout, this.stdout, (line) => transcript.line(this.label, line)),
+      this.#pump(this.#child.stderr, this.stderr, (line) => transcript.line(`${this.label} stderr`, line)),
+    ];
+    this.status = this.#child.status.then((status) => {
+      this.#exited = status;
+      if (!this.#killed) {
+        transcript.event(
+          "grader",
+          `${this.label} exited with code ${status.code}${status.signal ? ` (${status.signal})` : ""}`,
+        );
+      }
+      this.#notify();
+      return status;
+    });
+  }
+
+  #killed = false;
+  #pipedStdin = false;
+
+  /** The process's stdin, when started with `stdin: "piped"`. */
+  get stdin(): WritableStream<Uint8Array> {
+    return this.#child.stdin;
+  }
+
+  /** The exit status if the process has ended, else undefined. */
+  get exited(): Deno.CommandStatus | undefined {
+    return this.#exited;
+  }
+
+  async #pump(stream: ReadableStream<Uint8Array>, into: string[], record: (line: string) => void): Promise<void> {
+    let pending = "";
+    for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+      pending += text;
+      const lines = pending.split("\n");
+      pending = lines.pop()!;
+      for (const line of lines) {
+        into.push(line.replace(/\r$/, ""));
+        record(line);
+      }
+      this.#notify();
+    }
+    if (pending) {
+      into.push(pending);
+      record(`${pending} (no final newline)`);
+      this.#notify();
+    }
+  }
+
+  #notify(): void {
+    const wake = this.#wake;
+    this.#changed = new Promise((resolve) => this.#wake = resolve);
+    wake();
+  }
+
+  /**
+   * Waits until `test` finds what it wants in this process's output, or the
+   * process exits, or `ms` pass. Returns the match, or throws a failure that
+   * names `what` and shows how the process ended.
+   */
+  async waitFor<T>(test: () => T | undefined, ms: number, what: string): Promise<T> {
+    const deadline = performance.now() + ms;
+    while (true) {
+      const found = test();
+      if (found !== undefined) return found;
+      if (this.#exited) {
+        // Give the output pumps a moment: the last lines may trail the exit.
+        let grace: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([Promise.all(this.#pumps), new Promise((r) => grace = setTimeout(r, 200))]);
+        clearTimeout(grace);
+        const late = test();
+        if (late !== undefined) return late;
+        throw new CheckFailure(`${this.label} exited with code ${this.#exited.code} before ${what}`, {
+          actual: this.stderr.length ? `stderr: ${this.stderr.slice(-3).join(" | ")}` : "nothing on stderr",
+        });
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) throw new CheckFailure(`no ${what} from ${this.label} within ${seconds(ms)}`);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([this.#changed, new Promise((r) => timer = setTimeout(r, left))]);
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Waits for the server's first stdout line, `listening on HOST:PORT` (or
+   * `listening on unix:PATH`), and returns the address it names.
+   */
+  async listening(ms = 8000): Promise<Address> {
+    const first = await this.waitFor(() => this.stdout[0], ms, "first line 'listening on HOST:PORT' on stdout");
+    const match = first.match(LISTENING);
+    if (!match || (match[2] === undefined && match[4] === undefined)) {
+      throw new CheckFailure(`${this.label}'s first line on stdout must announce its address`, {
+        expected: '"listening on HOST:PORT" (e.g. "listening on 127.0.0.1:40123", "listening on [::1]:40123")',
+        actual: JSON.stringify(first),
+      });
+    }
+    if (match[2] !== undefined) return { transport: "unix", path: match[2] };
+    return { transport: "tcp", host: match[1] ?? match[3], port: Number(match[4]) };
+  }
+
+  /** Waits up to `ms` for the process to end; undefined if it is still running. */
+  async exitWithin(ms: number): Promise<Deno.CommandStatus | undefined> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const result = await Promise.race([
+      this.status,
+      new Promise<undefined>((r) => timer = setTimeout(() => r(undefined), ms)),
+    ]);
+    clearTimeout(timer);
+    if (result) await Promise.all(this.#pumps);
+    return result;
+  }
+
+  /** Kills the process if it still runs and waits until it and its output are done. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (!this.#exited) {
+      this.#killed = true;
+      try {
+        this.#child.kill("SIGKILL");
+      } catch { /* it ended meanwhile */ }
+    }
+    await this.status;
+    await Promise.all(this.#pumps);
+    if (this.#pipedStdin) {
+      try {
+        await this.#child.stdin.close();
+      } catch { /* already closed, or locked by the check's writer */ }
+    }
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * The grader's own end of a connection: raw sockets with deadlines, every
+ * byte recorded in the transcript. Plus the odd ones a real network produces:
+ * a connection reset, a port where nothing listens.
+ *
+ * @module
+ */
+import net from "node:net";
+import { CheckFailure } from "./failure.ts";
+import { within } from "./deadline.ts";
+import type { Address } from "./process.ts";
+import type { Transcript } from "./transcript.ts";
+
+/** Formats an address for messages: `127.0.0.1:4000`, `[::1]:4000`, `unix:/tmp/x.sock`. */
+export function describe(address: Address): string {
+  if (address.transport === "unix") return `unix:${address.path}`;
+  return address.host.includes(":") ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+}
+
+/**
+ * One connection from the grader to a learner's server. Reads run in the
+ * background into {@linkcode Peer.received}; {@linkcode Peer.readUntil} waits
+ * for enough of it with a deadline. Dispose it to close.
+ */
+export class Peer implements AsyncDisposable {
+  /** Every byte received so far. */
+  received: Uint8Array = new Uint8Array(0);
+  /** True once the server closed its side (read returned EOF). */
+  eof = false;
+  /** The error that ended reading, if any (e.g. a reset). */
+  error?: Error;
+  #conn: Deno.Conn;
+  #reading: Promise<void>;
+  #wake: () => void = () => {};
+  #changed: Promise<void>;
+  #closed = false;
+  #source: string;
+  #transcript: Transcript;
+
+  private constructor(conn: Deno.Conn, source: string, transcript: Transcript) {
+    this.#conn = conn;
+    this.#source = source;
+    this.#transcript = transcript;
+    this.#changed = new Promise((resolve) => this.#wake = resolve);
+    this.#reading = this.#readLoop();
+  }
+
+  /** Connects to `address` within `ms`, or fails saying nothing accepted the connection. */
+  static async connect(address: Address, transcript: Transcript, label = "grader", ms = 3000): Promise<Peer> {
+    const connecting: Promise<Deno.Conn> = address.transport === "unix"
+      ? Deno.connect({ transport: "unix", path: address.path })
+      : Deno.connect({ hostname: address.host, port: address.port });
+    let conn: Deno.Conn;
+    try {
+      conn = await within(connecting, ms, `connection accepted at ${describe(address)}`);
+    } catch (error) {
+      connecting.then((late) => late.close(), () => {});
+      if (error instanceof CheckFailure) throw error;
+      throw new CheckFailure(`could not connect to ${describe(address)}: ${(error as Error).message}`);
+    }
+    transcript.event(label, `connected to ${describe(address)}`);
+    return new Peer(conn, label, transcript);
+  }
+
+  async #readLoop(): Promise<void> {
+    const buffer = new Uint8Array(64 * 1024);
+    try {
+      while (true) {
+        const n = await this.#conn.read(buffer);
+        if (n === null) {
+          this.eof = true;
+          this.#transcript.event(this.#source, "received EOF (the other side closed)");
+          break;
+        }
+        const chunk = buffer.slice(0, n);
+        this.#transcript.bytes(`${this.#source} received`, chunk);
+        const joined = new Uint8Array(this.received.length + n);
+        joined.set(this.received);
+        joined.set(chunk, this.received.length);
+        this.received = joined;
+        this.#notify();
+      }
+    } catch (error) {
+      if (!this.#closed) {
+        this.error = error as Error;
+        this.#transcript.event(this.#source, `read failed: ${(error as Error).name}`);
+      }
+    }
+    this.#notify();
+  }
+
+  #notify(): void {
+    const wake = this.#wake;
+    this.#changed = new Promise((resolve) => this.#wake = resolve);
+    wake();
+  }
+
+  /** True when reading has ended: EOF, an error, or we closed. */
+  get done(): boolean {
+    return this.eof || this.error !== undefined || this.#closed;
+  }
+
+  /**
+   * Waits until `enough(received)` is true or the reading ends, at most `ms`.
+   * Returns whether `enough` was satisfied; never throws on timeout, so the
+   * check can say precisely what was missing.
+   */
+  async readUntil(enough: (data: Uint8Array) => boolean, ms: number): Promise<boolean> {
+    const deadline = performance.now() + ms;
+    while (!enough(this.received) && !this.done) {
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([this.#changed, new Promise((r) => timer = setTimeout(r, left))]);
+      clearTimeout(timer);
+    }
+    return enough(this.received);
+  }
+
+  /** Waits up to `ms` for the other side to close; returns whether it did. */
+  async waitForEof(ms: number): Promise<boolean> {
+    await this.readUntil(() => false, ms);
+    return this.eof || this.error !== undefined;
+  }
+
+  /** Writes all of `bytes` (looping over partial writes) within `ms`. */
+  async write(bytes: Uint8Array, ms = 3000): Promise<void> {
+    const writing = (async () => {
+      for (let at = 0; at < bytes.length;) at += await this.#conn.write(bytes.subarray(at));
+    })();
+    this.#transcript.bytes(`${this.#source} sent`, bytes);
+    await within(writing, ms, `room to send ${bytes.length} bytes`, "the other side stopped reading");
+  }
+
+  /** Closes the connection and waits for the background read to end. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      try {
+        this.#conn.close();
+      } catch { /* already closed */ }
+    }
+    await this.#reading;
+  }
+}
+
+/**
+ * Connects and at once aborts the connection with a TCP reset (RST), the way
+ * a crashed client or a pulled cable does. (Deno's own sockets cannot set
+ * SO_LINGER; node:net's `resetAndDestroy` does exactly this.)
+ */
+export function resetConnection(host: string, port: number, ms = 3000): Promise<void> {
+  const done = new Promise<void>((resolve) => {
+    const socket = net.connect({ host, port }, () => socket.resetAndDestroy());
+    socket.on("error", () => {});
+    socket.on("close", () => resolve());
+  });
+  return within(done, ms, `reset of a connection to ${host}:${port}`);
+}
+
+/** A TCP port on `host` where nothing listens: bound by the system, then released. */
+export function closedPort(host = "127.0.0.1"): number {
+  const listener = Deno.listen({ hostname: host, port: 0 });
+  const { port } = listener.addr;
+  listener.close();
+  return port;
+}
+
+/** Whether this machine has an IPv6 loopback (some containers do not). */
+export function hasIpv6Loopback(): boolean {
+  try {
+    Deno.listen({ hostname: "::1", port: 0 }).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A Unix socket path no other run uses. Short, because such paths are limited to ~100 bytes. */
+export function uniqueSocketPath(): string {
+  return `/tmp/deno-course-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.sock`;
+}

@@ -1,0 +1,90 @@
+/**
+ * The grader's end of a Unix domain socket, run as its own small process.
+ *
+ * Deno grants a Unix socket by its exact path and has no wildcard, so the
+ * grader (whose permissions are fixed in deno.json) cannot open the fresh
+ * path each check uses. It starts this script instead, with a permission for
+ * just that path. Run as a script:
+ *
+ * - `connect PATH`: connects, reads until EOF (5 s at most), prints one JSON
+ *   line `{"data": "<base64>", "eof": true}` or `{"error": "…"}`;
+ * - `serve PATH BASE64`: listens, sends BASE64's bytes to each client in
+ *   8-byte pieces, closes; runs until killed.
+ *
+ * @module
+ */
+import { CheckFailure } from "./failure.ts";
+import { LearnerProcess } from "./process.ts";
+import type { Trial } from "./check.ts";
+
+const SCRIPT = decodeURIComponent(new URL(import.meta.url).pathname);
+
+/** The `deno run` arguments that grant exactly one Unix socket path. */
+export function unixFlags(path: string): string[] {
+  return [`--allow-net=unix:${path}`, `--allow-read=${path}`, `--allow-write=${path}`];
+}
+
+function startPeer(trial: Trial, label: string, args: string[]): LearnerProcess {
+  const peer = new LearnerProcess({ label, command: ["run", ...unixFlags(args[1]), SCRIPT], args }, trial.transcript);
+  trial.defer(peer);
+  return peer;
+}
+
+/** Connects to the Unix socket at `path` and returns what the server sent before closing. */
+export async function unixRead(trial: Trial, path: string): Promise<{ data: Uint8Array; eof: boolean }> {
+  const peer = startPeer(trial, "grader (unix)", ["connect", path]);
+  const line = await peer.waitFor(() => peer.stdout[0], 8000, "result of reading the Unix socket");
+  const result = JSON.parse(line) as { data?: string; eof?: boolean; error?: string };
+  if (result.error) throw new CheckFailure(`could not read from unix:${path}: ${result.error}`);
+  return { data: Uint8Array.from(atob(result.data ?? ""), (c) => c.charCodeAt(0)), eof: result.eof ?? false };
+}
+
+/** Serves `message` on a new Unix socket at `path`; resolves once it listens. Killed when the check ends. */
+export async function unixServe(trial: Trial, path: string, message: Uint8Array): Promise<LearnerProcess> {
+  const peer = startPeer(trial, "grader server (unix)", ["serve", path, btoa(String.fromCharCode(...message))]);
+  await peer.waitFor(() => peer.stdout.includes("listening") || undefined, 8000, "grader's Unix socket server");
+  return peer;
+}
+
+async function connect(path: string): Promise<void> {
+  try {
+    const conn = await Deno.connect({ transport: "unix", path });
+    const timer = setTimeout(() => conn.close(), 5000);
+    const chunks: number[] = [];
+    let eof = false;
+    try {
+      const buffer = new Uint8Array(4096);
+      for (let n = await conn.read(buffer); n !== null; n = await conn.read(buffer)) {
+        chunks.push(...buffer.subarray(0, n));
+      }
+      eof = true;
+      conn.close();
+    } catch { /* closed by the timer: no EOF in time */ }
+    clearTimeout(timer);
+    console.log(JSON.stringify({ data: btoa(String.fromCharCode(...chunks)), eof }));
+  } catch (error) {
+    console.log(JSON.stringify({ error: `${(error as Error).name}: ${(error as Error).message}` }));
+  }
+}
+
+async function serve(path: string, message: Uint8Array): Promise<void> {
+  const listener = Deno.listen({ transport: "unix", path });
+  console.log("listening");
+  for await (const conn of listener) {
+    (async () => {
+      for (let at = 0; at < message.length; at += 8) {
+        await conn.write(message.subarray(at, at + 8));
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      console.log("served");
+      conn.close();
+    })().catch(() => conn.close());
+  }
+}
+
+if (import.meta.main) {
+  const [verb, path, data] = Deno.args;
+  if (verb === "connect") await connect(path);
+  else if (verb === "serve") await serve(path, Uint8Array.from(atob(data), (c) => c.charCodeAt(0)));
+  else throw new Error("usage: unix_peer.ts connect PATH | serve PATH BASE64");
+}
