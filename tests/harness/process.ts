@@ -87,6 +87,11 @@ export class LearnerProcess implements AsyncDisposable {
     return this.#child.stdin;
   }
 
+  /** Sends the process a signal, e.g. SIGINT for Ctrl+C. */
+  signal(signal: Deno.Signal): void {
+    this.#child.kill(signal);
+  }
+
   /** The exit status if the process has ended, else undefined. */
   get exited(): Deno.CommandStatus | undefined {
     return this.#exited;
@@ -134,7 +139,7 @@ export class LearnerProcess implements AsyncDisposable {
         clearTimeout(grace);
         const late = test();
         if (late !== undefined) return late;
-        throw new CheckFailure(`${this.label} exited with code ${this.#exited.code} before ${what}`, {
+        throw new CheckFailure(`the ${this.label} exited with code ${this.#exited.code} before printing ${what}`, {
           actual: this.stderr.length ? `stderr: ${this.stderr.slice(-3).join(" | ")}` : "nothing on stderr",
         });
       }
@@ -151,7 +156,7 @@ export class LearnerProcess implements AsyncDisposable {
    * `listening on unix:PATH`), and returns the address it names.
    */
   async listening(ms = 8000): Promise<Address> {
-    const first = await this.waitFor(() => this.stdout[0], ms, "first line 'listening on HOST:PORT' on stdout");
+    const first = await this.waitFor(() => this.stdout[0], ms, "its first line, 'listening on HOST:PORT'");
     const match = first.match(LISTENING);
     if (!match || (match[2] === undefined && match[4] === undefined)) {
       throw new CheckFailure(`${this.label}'s first line on stdout must announce its address`, {

@@ -1,0 +1,127 @@
+/**
+ * The course's promises that are not a lesson's checks: the shape of the
+ * repository, the tasks and their permissions, and the program contract every
+ * lesson's main.ts keeps (help, usage errors, demo, Ctrl+C).
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { lessons } from "./checks/mod.ts";
+import { lessonDir, ROOT, taskCommand } from "./harness/course.ts";
+import { LearnerProcess } from "./harness/process.ts";
+import { Transcript } from "./harness/transcript.ts";
+import { firstDifference, visible } from "./harness/bytes.ts";
+import { timestamp } from "../solutions/01-time-server/server.ts";
+
+const config = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`));
+
+async function names(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for await (const entry of Deno.readDir(dir)) found.push(entry.name);
+  return found.sort();
+}
+
+Deno.test("every task has a description and none grants all permissions", () => {
+  for (const [name, task] of Object.entries(config.tasks)) {
+    assert.equal(typeof task, "object", `task ${name} needs { command, description }`);
+    const { command, description } = task as { command: string; description: string };
+    assert.ok(description?.length > 10, `task ${name} has no description`);
+    assert.doesNotMatch(command, /(^|\s)(-A|--allow-all)(\s|$)/, `task ${name} grants all permissions`);
+    assert.doesNotMatch(command, /--allow-(net|read|write|run)(\s|$)/, `task ${name} grants a permission unscoped`);
+  }
+});
+
+for (const lesson of lessons) {
+  const name = `lesson ${lesson.number}`;
+
+  Deno.test(`${name}: solutions/ mirrors lessons/ file for file, with the same main.ts`, async () => {
+    const [learner, reference] = [lessonDir(lesson, "lessons"), lessonDir(lesson, "solutions")];
+    assert.deepEqual(await names(reference), await names(learner));
+    for (const file of ["README.md", "README.ru.md", "main.ts", "server.ts", "client.ts"]) {
+      assert.ok((await names(learner)).includes(file), `lessons/${lesson.slug}/${file} is missing`);
+    }
+    const [a, b] = await Promise.all([learner, reference].map((dir) => Deno.readTextFile(`${dir}/main.ts`)));
+    assert.equal(firstDifference(a, b), undefined, "main.ts must be the same file in lessons/ and solutions/");
+  });
+
+  Deno.test(`${name}: lesson-${lesson.number} and solution-${lesson.number} differ only in the folder`, () => {
+    const lessonTask = config.tasks[`lesson-${lesson.number}`].command;
+    const solutionTask = config.tasks[`solution-${lesson.number}`].command;
+    assert.equal(solutionTask, lessonTask.replace(`lessons/${lesson.slug}/`, `solutions/${lesson.slug}/`));
+  });
+
+  /** Runs a lesson program to its end (10 s at most) and returns its output. */
+  async function run(side: "lessons" | "solutions", args: string[]) {
+    await using program = new LearnerProcess(
+      { label: "program", command: taskCommand(lesson, lessonDir(lesson, side)), args },
+      new Transcript(),
+    );
+    const status = await program.exitWithin(10_000);
+    assert.ok(
+      status,
+      `deno task ${side === "lessons" ? "lesson" : "solution"}-${lesson.number} ${args.join(" ")} hung`,
+    );
+    return { code: status.code, stdout: program.stdout, stderr: program.stderr };
+  }
+
+  Deno.test(`${name}: --help on every command, one-line usage errors`, async () => {
+    for (const command of ["server", "client"]) {
+      const help = await run("solutions", [command, "--help"]);
+      assert.equal(help.code, 0);
+      assert.match(help.stdout.join("\n"), /usage: deno task lesson-\d+ \w+ \[options\]/);
+    }
+    for (const args of [["server", "--prot", "1"], ["server", "--port", "70000"], ["nonsense"]]) {
+      const wrong = await run("solutions", args);
+      assert.equal(wrong.code, 2, `${args.join(" ")} should be a usage error`);
+      assert.equal(wrong.stderr.filter(Boolean).length, 1, `one line on stderr for ${args.join(" ")}`);
+      assert.match(wrong.stderr[0], /^usage error: /);
+    }
+  });
+
+  Deno.test(`${name}: the demo runs both programs, labelled, and exits 0`, async () => {
+    const demo = await run("solutions", []);
+    assert.equal(demo.code, 0, demo.stderr.join("\n"));
+    const out = demo.stdout.join("\n");
+    assert.match(out, /^\[server\] listening on 127\.0\.0\.1:\d+$/m);
+    assert.match(out, /^\[client\] \S+/m);
+  });
+
+  Deno.test(`${name}: the starter's demo names the first TODO in one line`, async () => {
+    const demo = await run("lessons", []);
+    assert.notEqual(demo.code, 0);
+    assert.deepEqual(demo.stderr.filter(Boolean).length, 1, visible(demo.stderr.join("\n")));
+    assert.match(demo.stderr[0], /^not done yet: TODO 1 in lessons\/\S+\.ts: /);
+  });
+
+  Deno.test(`${name}: Ctrl+C stops the server cleanly`, async () => {
+    await using server = new LearnerProcess(
+      {
+        label: "server",
+        command: taskCommand(lesson, lessonDir(lesson, "solutions")),
+        args: ["server", "--host", "127.0.0.1", "--port", "0"],
+      },
+      new Transcript(),
+    );
+    await server.listening();
+    server.signal("SIGINT");
+    const status = await server.exitWithin(5000);
+    assert.equal(status?.code, 0, server.stderr.join("\n"));
+    assert.equal(server.stdout.at(-1), "server stopped");
+  });
+}
+
+Deno.test("lesson 1: the time stamp is ISO 8601 with the local UTC offset and means the same moment", () => {
+  for (const when of [new Date(0), new Date("2026-03-29T01:30:00Z"), new Date()]) {
+    const text = timestamp(when);
+    assert.match(text, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(Z|[+-]\d{2}:\d{2})$/);
+    assert.equal(Date.parse(text), when.getTime());
+  }
+});
+
+Deno.test("bytes are shown with \\r and \\n visible, and the first difference is named", () => {
+  assert.equal(visible("a\r\nb\x00"), '"a\\r\\nb\\x00"');
+  assert.equal(visible("время"), '"время"');
+  assert.equal(firstDifference("12:00\n", "12:00\r\n"), 'byte 5 is the first to differ: expected "\\n", got "\\r"');
+  assert.equal(firstDifference("abc", "ab"), 'byte 2 is the first to differ: expected "c", got the end');
+  assert.equal(firstDifference("same", "same"), undefined);
+});

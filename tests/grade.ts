@@ -1,0 +1,87 @@
+/**
+ * `deno task grade [N…] [--all]`: runs the lessons' checks against your
+ * programs in lessons/ and says, check by check, what passed and what did
+ * not. The first failure is shown in full (what was expected, what arrived,
+ * a hint, and what your programs printed); `--all` shows every failure so.
+ * Exit code 0 only when every check passed.
+ *
+ * @module
+ */
+import { parseArgs, styleText } from "node:util";
+import { lessons } from "./checks/mod.ts";
+import { lessonDir } from "./harness/course.ts";
+import { type Lesson, type Result, runCheck } from "./harness/check.ts";
+
+const colour = Deno.stdout.isTerminal() && !Deno.noColor;
+const paint = (format: Parameters<typeof styleText>[0], text: string) =>
+  colour ? styleText(format, text, { validateStream: false }) : text;
+
+function usage(message: string): never {
+  console.error(`usage error: ${message}`);
+  console.error(`usage: deno task grade [LESSON…] [--all]   (lessons: ${lessons.map((l) => l.number).join(", ")})`);
+  Deno.exit(2);
+}
+
+function chosenLessons(positionals: string[]): Lesson[] {
+  if (positionals.length === 0) return lessons;
+  return positionals.map((text) => {
+    const lesson = lessons.find((l) => String(l.number) === text.replace(/^0+/, ""));
+    return lesson ?? usage(`there is no graded lesson '${text}'`);
+  });
+}
+
+function render(result: Result, full: boolean): string[] {
+  const mark = result.status === "passed"
+    ? paint("green", "✔")
+    : result.status === "skipped"
+    ? paint("yellow", "○")
+    : paint("red", "✘");
+  const lines = [`  ${mark} ${result.check.title} ${paint("dim", `[${result.check.id}, ${result.ms} ms]`)}`];
+  if (result.status === "skipped") lines.push(`      skipped: ${result.message}`);
+  if (result.status !== "failed") return lines;
+  lines.push(`      ${paint("red", result.message ?? "failed")}`);
+  if (!full) return lines;
+  if (result.expected) lines.push(`      expected: ${result.expected}`);
+  if (result.actual) lines.push(`      actual:   ${result.actual}`);
+  lines.push(`      ${paint("cyan", "hint:")}     ${result.check.hint.en}`);
+  if (result.transcript.length) {
+    lines.push(`      what happened (your programs' output and the bytes on the wire):`);
+    lines.push(...result.transcript.map((line) => `      ${paint("dim", line)}`));
+  }
+  return lines;
+}
+
+if (import.meta.main) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: Deno.args, options: { all: { type: "boolean" } }, allowPositionals: true });
+  } catch (error) {
+    usage((error as Error).message.split(". ")[0]);
+  }
+  let failed = 0;
+  let passed = 0;
+  let skipped = 0;
+  let shownInFull = 0;
+  for (const lesson of chosenLessons(parsed.positionals)) {
+    console.log(paint("bold", `lesson ${lesson.number}: ${lesson.title.en} (lessons/${lesson.slug})`));
+    for (const check of lesson.checks) {
+      const result = await runCheck(lesson, check, lessonDir(lesson, "lessons"));
+      const full = result.status === "failed" && (parsed.values.all || shownInFull++ === 0);
+      console.log(render(result, full).join("\n"));
+      if (result.status === "passed") passed++;
+      else if (result.status === "skipped") skipped++;
+      else failed++;
+    }
+    console.log("");
+  }
+  const total = passed + failed + skipped;
+  const summary = `${passed} of ${total} checks passed${skipped ? `, ${skipped} skipped on this machine` : ""}`;
+  if (failed === 0) {
+    console.log(paint("green", `${summary}. Well done.`));
+  } else {
+    console.log(paint("red", `${summary}, ${failed} failed.`));
+    console.log("Next: fix the first failure shown in full above, then run the grader again.");
+    if (!parsed.values.all && failed > 1) console.log("(deno task grade N --all shows every failure in full.)");
+  }
+  Deno.exit(failed === 0 ? 0 : 1);
+}
