@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { lessons } from "./checks/mod.ts";
+import type { Lesson } from "./harness/check.ts";
 import { lessonDir, ROOT, taskCommand } from "./harness/course.ts";
 import { LearnerProcess } from "./harness/process.ts";
 import { Transcript } from "./harness/transcript.ts";
@@ -31,6 +32,20 @@ Deno.test("every task has a description and none grants all permissions", () => 
   }
 });
 
+/** Runs a lesson program to its end (10 s at most) and returns its output. */
+async function run(lesson: Lesson, side: "lessons" | "solutions", args: string[]) {
+  await using program = new LearnerProcess(
+    { label: "program", command: taskCommand(lesson, lessonDir(lesson, side)), args },
+    new Transcript(),
+  );
+  const status = await program.exitWithin(10_000);
+  assert.ok(
+    status,
+    `deno task ${side === "lessons" ? "lesson" : "solution"}-${lesson.number} ${args.join(" ")} hung`,
+  );
+  return { code: status.code, stdout: program.stdout, stderr: program.stderr };
+}
+
 for (const lesson of lessons) {
   const name = `lesson ${lesson.number}`;
 
@@ -50,28 +65,14 @@ for (const lesson of lessons) {
     assert.equal(solutionTask, lessonTask.replace(`lessons/${lesson.slug}/`, `solutions/${lesson.slug}/`));
   });
 
-  /** Runs a lesson program to its end (10 s at most) and returns its output. */
-  async function run(side: "lessons" | "solutions", args: string[]) {
-    await using program = new LearnerProcess(
-      { label: "program", command: taskCommand(lesson, lessonDir(lesson, side)), args },
-      new Transcript(),
-    );
-    const status = await program.exitWithin(10_000);
-    assert.ok(
-      status,
-      `deno task ${side === "lessons" ? "lesson" : "solution"}-${lesson.number} ${args.join(" ")} hung`,
-    );
-    return { code: status.code, stdout: program.stdout, stderr: program.stderr };
-  }
-
   Deno.test(`${name}: --help on every command, one-line usage errors`, async () => {
     for (const command of ["server", "client"]) {
-      const help = await run("solutions", [command, "--help"]);
+      const help = await run(lesson, "solutions", [command, "--help"]);
       assert.equal(help.code, 0);
       assert.match(help.stdout.join("\n"), /usage: deno task lesson-\d+ \w+ \[options\]/);
     }
     for (const args of [["server", "--prot", "1"], ["server", "--port", "70000"], ["nonsense"]]) {
-      const wrong = await run("solutions", args);
+      const wrong = await run(lesson, "solutions", args);
       assert.equal(wrong.code, 2, `${args.join(" ")} should be a usage error`);
       assert.equal(wrong.stderr.filter(Boolean).length, 1, `one line on stderr for ${args.join(" ")}`);
       assert.match(wrong.stderr[0], /^usage error: /);
@@ -79,7 +80,7 @@ for (const lesson of lessons) {
   });
 
   Deno.test(`${name}: the demo runs both programs, labelled, and exits 0`, async () => {
-    const demo = await run("solutions", []);
+    const demo = await run(lesson, "solutions", []);
     assert.equal(demo.code, 0, demo.stderr.join("\n"));
     const out = demo.stdout.join("\n");
     assert.match(out, /^\[server\] listening on 127\.0\.0\.1:\d+$/m);
@@ -87,7 +88,7 @@ for (const lesson of lessons) {
   });
 
   Deno.test(`${name}: the starter's demo names the first TODO in one line`, async () => {
-    const demo = await run("lessons", []);
+    const demo = await run(lesson, "lessons", []);
     assert.notEqual(demo.code, 0);
     assert.deepEqual(demo.stderr.filter(Boolean).length, 1, visible(demo.stderr.join("\n")));
     assert.match(demo.stderr[0], /^not done yet: TODO 1 in lessons\/\S+\.ts: /);
