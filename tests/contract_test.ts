@@ -69,7 +69,7 @@ for (const lesson of lessons) {
     for (const command of ["server", "client"]) {
       const help = await run(lesson, "solutions", [command, "--help"]);
       assert.equal(help.code, 0);
-      assert.match(help.stdout.join("\n"), /usage: deno task lesson-\d+ \w+ \[options\]/);
+      assert.match(help.stdout.join("\n"), /usage: deno task solution-\d+ \w+ \[options\]/);
     }
     for (const args of [["server", "--prot", "1"], ["server", "--port", "70000"], ["nonsense"]]) {
       const wrong = await run(lesson, "solutions", args);

@@ -45,6 +45,6 @@ async function readUntilClosed(conn: Deno.Conn, timeoutMs: number): Promise<stri
   return await todo(
     import.meta.url,
     2,
-    "read from conn until the server closes it (read() gives null), not just once: the line may come in pieces. Close conn when done, and and give up after timeoutMs if the server never closes it",
+    "read from conn until the server closes it (read() gives null), not just once: the line may come in pieces. Close conn when done, and give up after timeoutMs if the server never closes it",
   );
 }

@@ -103,6 +103,10 @@ export async function runProgram(program: Program, args: string[]): Promise<numb
   };
   globalThis.addEventListener("unhandledrejection", onUnhandled);
 
+  // main.ts is shared by lessons/ and solutions/: name the task that ran it.
+  if (Deno.mainModule.includes("/solutions/")) {
+    program = { ...program, name: program.name.replace("lesson-", "solution-") };
+  }
   const [name, ...rest] = args;
   const command = name === undefined ? undefined : program.commands[name];
   let values: Record<string, unknown> = {};
@@ -188,7 +192,9 @@ export function describeError(error: unknown, where?: string): string {
   if (error instanceof TodoError) return `not done yet: ${error.message}`;
   if (error instanceof UsageError) return `usage error: ${error.message}`;
   if (error instanceof Deno.errors.AddrInUse) {
-    return `error: address${at} is already in use: another program is listening there (stop it, or choose another --port; --port 0 takes any free one)`;
+    return where?.startsWith("unix:")
+      ? `error: socket${at} is already in use: a server is listening there (stop it, or choose another --unix path)`
+      : `error: address${at} is already in use: another program is listening there (stop it, or choose another --port; --port 0 takes any free one)`;
   }
   if (error instanceof Deno.errors.ConnectionRefused) {
     return `error: connection refused by${at}: nothing is listening there (is the server running, on that host and port?)`;

@@ -22,7 +22,7 @@ const code = await runProgram({
         host: { type: "string", default: "localhost", help: "address to listen on (::1 for IPv6)" },
         port: { type: "string", default: "8000", help: "port to listen on; 0 picks a free one" },
         unix: { type: "string", help: "listen on this Unix socket path instead (AF_UNIX)" },
-        backlog: { type: "string", default: "128", help: "connections that may wait for accept (listen(n))" },
+        backlog: { type: "string", default: "128", help: "connections that may wait for accept (listen(n)); TCP only" },
       },
       address,
       run: (v, signal) =>
