@@ -77,6 +77,31 @@ export interface Program {
   demo(signal: AbortSignal): Promise<void>;
 }
 
+const encoder = new TextEncoder();
+let pending: string[] = [];
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Writes the lines {@linkcode log} has gathered, now. */
+export function flushLog(): void {
+  clearTimeout(flushTimer);
+  flushTimer = undefined;
+  if (pending.length === 0) return;
+  const bytes = encoder.encode(pending.join("\n") + "\n");
+  pending = [];
+  for (let at = 0; at < bytes.length;) at += Deno.stdout.writeSync(bytes.subarray(at));
+}
+
+/**
+ * Prints a line on stdout, like console.log, but gathers the lines of one
+ * turn of the event loop into a single write. A busy server logs a line per
+ * client; one system call per line would cost it more CPU than serving the
+ * client does. `runProgram` flushes before the program exits.
+ */
+export function log(line: string): void {
+  pending.push(line);
+  flushTimer ??= setTimeout(flushLog, 0);
+}
+
 /** Raised for a mistake in the command line; printed with a pointer to `--help`. */
 export class UsageError extends Error {
   override name = "UsageError";
@@ -90,7 +115,10 @@ export async function runProgram(program: Program, args: string[]): Promise<numb
   const stop = new AbortController();
   let interrupts = 0;
   const onInterrupt = () => {
-    if (++interrupts > 1) Deno.exit(130);
+    if (++interrupts > 1) {
+      flushLog();
+      Deno.exit(130);
+    }
     stop.abort();
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
@@ -98,6 +126,7 @@ export async function runProgram(program: Program, args: string[]): Promise<numb
   // would make Deno print a stack trace and quit. Quit too, but in one line.
   const onUnhandled = (event: PromiseRejectionEvent) => {
     event.preventDefault();
+    flushLog();
     console.error(`${describeError(event.reason)} (unhandled, so the program stops)`);
     Deno.exit(1);
   };
@@ -130,10 +159,12 @@ export async function runProgram(program: Program, args: string[]): Promise<numb
     await command.run(values, stop.signal);
     return 0;
   } catch (error) {
+    flushLog();
     const where = error instanceof UsageError ? undefined : command?.address?.(values);
     console.error(describeError(error, where));
     return error instanceof UsageError ? 2 : 1;
   } finally {
+    flushLog();
     Deno.removeSignalListener("SIGINT", onInterrupt);
     globalThis.removeEventListener("unhandledrejection", onUnhandled);
   }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { hostPort, labelled, parsePort, parsePositive, runProgram } from "@course/program.ts";
+import { hostPort, labelled, log, parsePort, parsePositive, runProgram } from "@course/program.ts";
 import { runServer } from "./server.ts";
 import { runClient } from "./client.ts";
 
@@ -31,7 +31,7 @@ const code = await runProgram({
           port: parsePort(v.port),
           unix: v.unix,
           backlog: parsePositive("backlog", v.backlog),
-          log: console.log,
+          log,
           signal,
         }),
     },
