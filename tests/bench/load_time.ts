@@ -19,7 +19,7 @@
  * stdout; a usage mistake is one line on stderr and exit code 2.
  *
  * Run it on its own with:
- * `deno run --allow-net=127.0.0.1 tests/bench/load_time.ts --port 8000`
+ * `deno run --allow-net=127.0.0.1 tests/bench/load_time.ts --port PORT` (the port the server announced)
  *
  * @module
  */
