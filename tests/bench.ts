@@ -93,6 +93,8 @@ export interface BenchOptions {
   connections: number;
   /** Connections in flight at once. */
   concurrency: number;
+  /** Connections opened first and not measured, so JIT warm-up is not billed to the server's steady state. */
+  warmup: number;
   /** The server's `--backlog` (its `listen(n)`). */
   backlog: number;
   /** A connection that has received nothing after this many ms counts as hung. */
@@ -115,6 +117,8 @@ export interface BenchReport {
   attempted: number;
   /** Connections in flight at once. */
   concurrency: number;
+  /** Connections opened before measuring, not counted. */
+  warmup: number;
   /** The server's listen backlog. */
   backlog: number;
   /** The per-connection deadline, in ms. */
@@ -161,7 +165,7 @@ export interface BenchReport {
   failures: string[];
 }
 
-const USAGE = `usage: deno task bench [--lesson 1] [--connections 20000] [--concurrency 50] ` +
+const USAGE = `usage: deno task bench [--lesson 1] [--connections 20000] [--concurrency 50] [--warmup 2000] ` +
   `[--backlog ${DEFAULT_BACKLOG}] [--timeout 3000] [--time-limit 120000] [--json]`;
 
 /** Parses the command line; throws {@linkcode BenchUsageError} for a mistake. `undefined` means `--help`. */
@@ -176,6 +180,7 @@ export function parseOptions(args: string[]): BenchOptions | undefined {
         lesson: { type: "string", default: "1" },
         connections: { type: "string", default: "20000" },
         concurrency: { type: "string", default: "50" },
+        warmup: { type: "string", default: "2000" },
         backlog: { type: "string", default: String(DEFAULT_BACKLOG) },
         timeout: { type: "string", default: "3000" },
         "time-limit": { type: "string", default: "120000" },
@@ -193,6 +198,7 @@ export function parseOptions(args: string[]): BenchOptions | undefined {
     lesson,
     connections: whole("connections", values.connections, 1),
     concurrency: whole("concurrency", values.concurrency, 1),
+    warmup: whole("warmup", values.warmup, 0),
     backlog: whole("backlog", values.backlog, 1),
     timeoutMs: whole("timeout", values.timeout, 1),
     timeLimitMs: whole("time-limit", values["time-limit"], 1),
@@ -456,45 +462,54 @@ class ServerUnderTest {
   }
 }
 
+/** Runs the load generator once against `port` and returns its result; `started` learns the child, to stop it. */
+async function runLoad(port: number, options: BenchOptions, started: (child: Child) => void): Promise<LoadResult> {
+  const load = new Child("load generator", [
+    "run",
+    "--allow-net=127.0.0.1",
+    LOAD,
+    "--port",
+    String(port),
+    "--connections",
+    String(options.connections),
+    "--concurrency",
+    String(options.concurrency),
+    "--timeout",
+    String(options.timeoutMs),
+    "--time-limit",
+    String(options.timeLimitMs),
+  ]);
+  started(load);
+  // The generator starts nothing new after the time limit, and what is in
+  // flight then ends within the timeout; the rest is start-up slack.
+  const status = await withDeadline(
+    load.process.status,
+    options.timeLimitMs + options.timeoutMs + START_DEADLINE_MS,
+    "running the load generator",
+  );
+  await withDeadline(load.drained, STOP_DEADLINE_MS, "reading the load generator's output");
+  if (!status.success) throw new BenchError(`the load generator failed (code ${status.code}): ${load.lastError()}`);
+  try {
+    return JSON.parse(load.stdout.at(-1) ?? "");
+  } catch {
+    throw new BenchError(`the load generator printed no JSON result: ${load.stdout.at(-1) ?? "(nothing)"}`);
+  }
+}
+
 /** Runs lesson 1's benchmark and returns its report. Throws {@linkcode BenchError} when it cannot. */
 export async function benchLesson1(options: BenchOptions): Promise<BenchReport> {
   const server = new ServerUnderTest(options.backlog);
   let load: Child | undefined;
   try {
     const port = await server.port();
+    // A short unmeasured round first: V8 compiles the server's hot paths during
+    // its first thousand connections or so, which costs 50-60 µs each. The
+    // budget is for the server at work, not while it warms up.
+    if (options.warmup > 0) await runLoad(port, { ...options, connections: options.warmup }, (c) => load = c);
     await sleep(SETTLE_MS, "letting the server settle");
     const before = await server.cpu();
     const logBefore = { ...server.log };
-    load = new Child("load generator", [
-      "run",
-      "--allow-net=127.0.0.1",
-      LOAD,
-      "--port",
-      String(port),
-      "--connections",
-      String(options.connections),
-      "--concurrency",
-      String(options.concurrency),
-      "--timeout",
-      String(options.timeoutMs),
-      "--time-limit",
-      String(options.timeLimitMs),
-    ]);
-    // The generator starts nothing new after the time limit, and what is in
-    // flight then ends within the timeout; the rest is start-up slack.
-    const status = await withDeadline(
-      load.process.status,
-      options.timeLimitMs + options.timeoutMs + START_DEADLINE_MS,
-      "running the load generator",
-    );
-    await withDeadline(load.drained, STOP_DEADLINE_MS, "reading the load generator's output");
-    if (!status.success) throw new BenchError(`the load generator failed (code ${status.code}): ${load.lastError()}`);
-    let result: LoadResult;
-    try {
-      result = JSON.parse(load.stdout.at(-1) ?? "");
-    } catch {
-      throw new BenchError(`the load generator printed no JSON result: ${load.stdout.at(-1) ?? "(nothing)"}`);
-    }
+    const result = await runLoad(port, options, (c) => load = c);
     await sleep(SETTLE_MS, "letting the server settle");
     const after = await server.cpu();
     const cpuUs = after.us - before.us;
@@ -520,6 +535,7 @@ export async function benchLesson1(options: BenchOptions): Promise<BenchReport> 
       connections: options.connections,
       attempted: result.attempted,
       concurrency: options.concurrency,
+      warmup: options.warmup,
       backlog: options.backlog,
       timeoutMs: options.timeoutMs,
       wallSeconds: result.wallMs / 1000,
@@ -566,6 +582,7 @@ export function formatTable(report: BenchReport): string {
   const rows: [string, string, string][] = [
     ["connections", int.format(report.connections), ""],
     ["concurrency", int.format(report.concurrency), ""],
+    ["warm-up (not measured)", int.format(report.warmup), ""],
     ["backlog", int.format(report.backlog), ""],
     ["wall time", three.format(report.wallSeconds), "s"],
     ["connections per second", int.format(report.connectionsPerSecond), ""],
