@@ -221,10 +221,20 @@ const checks: Check[] = [
     timeoutMs: 30_000,
     async run(trial) {
       const { address } = await startServer(trial);
-      const peers = await Promise.all(
+      // Wait for every connect to settle, and hand each open one to the trial,
+      // before judging: one failed connect must not leave the others open.
+      const attempts = await Promise.allSettled(
         Array.from({ length: 100 }, () => Peer.connect(address, trial.transcript, "grader (many)", 5000)),
       );
+      const peers = attempts.flatMap((a) => a.status === "fulfilled" ? [a.value] : []);
       peers.forEach((peer) => trial.defer(peer));
+      const refused = attempts.find((a) => a.status === "rejected");
+      if (refused) {
+        throw new CheckFailure(`only ${peers.length} of 100 parallel clients could connect`, {
+          expected: "100 connections accepted",
+          actual: String((refused as PromiseRejectedResult).reason?.message ?? refused),
+        });
+      }
       await Promise.all(peers.map((peer) => peer.waitForEof(10_000)));
       const problems: string[] = [];
       for (const [i, peer] of peers.entries()) {
@@ -476,6 +486,14 @@ const variants: Variant[] = [
     ]],
     rejectedBy: "time-line",
     message: /answered only after the client sent something/,
+  },
+  {
+    id: "silent",
+    mistake: "the server never announces its address",
+    file: "server.ts",
+    patch: [["  options.log(`listening on ${formatAddr(listener.addr)}`);\n", ""]],
+    rejectedBy: "announces-address",
+    message: /the server did not print its first line, 'listening on HOST:PORT' within 8 s/,
   },
   {
     id: "client-reads-once",

@@ -100,14 +100,19 @@ export async function runCheck(lesson: Lesson, check: Check, dir: string): Promi
   const started = performance.now();
   const command = taskCommand(lesson, dir);
   await using cleanup = new AsyncDisposableStack();
+  // Past the deadline the stack is disposed while the check may still be
+  // running; from then on it may start nothing, and what it opens is closed.
   const trial: Trial = {
     dir,
     transcript,
     start(label, args, options = {}) {
+      if (cleanup.disposed) throw new CheckFailure(`the check ran out of time before starting the ${label}`);
       return cleanup.use(new LearnerProcess({ label, command, args, ...options }, transcript));
     },
     defer(resource) {
-      cleanup.use(resource);
+      if (!cleanup.disposed) cleanup.use(resource);
+      else if (Symbol.asyncDispose in resource) Promise.resolve(resource[Symbol.asyncDispose]()).catch(() => {});
+      else resource[Symbol.dispose]();
     },
   };
   const limit = check.timeoutMs ?? 20_000;

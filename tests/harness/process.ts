@@ -144,7 +144,7 @@ export class LearnerProcess implements AsyncDisposable {
         });
       }
       const left = deadline - performance.now();
-      if (left <= 0) throw new CheckFailure(`no ${what} from ${this.label} within ${seconds(ms)}`);
+      if (left <= 0) throw new CheckFailure(`the ${this.label} did not print ${what} within ${seconds(ms)}`);
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([this.#changed, new Promise((r) => timer = setTimeout(r, left))]);
       clearTimeout(timer);

@@ -33,7 +33,7 @@ function startPeer(trial: Trial, label: string, args: string[]): LearnerProcess 
 /** Connects to the Unix socket at `path` and returns what the server sent before closing. */
 export async function unixRead(trial: Trial, path: string): Promise<{ data: Uint8Array; eof: boolean }> {
   const peer = startPeer(trial, "grader (unix)", ["connect", path]);
-  const line = await peer.waitFor(() => peer.stdout[0], 8000, "result of reading the Unix socket");
+  const line = await peer.waitFor(() => peer.stdout[0], 8000, "what it read from the Unix socket");
   const result = JSON.parse(line) as { data?: string; eof?: boolean; error?: string };
   if (result.error) throw new CheckFailure(`could not read from unix:${path}: ${result.error}`);
   return { data: Uint8Array.from(atob(result.data ?? ""), (c) => c.charCodeAt(0)), eof: result.eof ?? false };
@@ -42,7 +42,7 @@ export async function unixRead(trial: Trial, path: string): Promise<{ data: Uint
 /** Serves `message` on a new Unix socket at `path`; resolves once it listens. Killed when the check ends. */
 export async function unixServe(trial: Trial, path: string, message: Uint8Array): Promise<LearnerProcess> {
   const peer = startPeer(trial, "grader server (unix)", ["serve", path, btoa(String.fromCharCode(...message))]);
-  await peer.waitFor(() => peer.stdout.includes("listening") || undefined, 8000, "grader's Unix socket server");
+  await peer.waitFor(() => peer.stdout.includes("listening") || undefined, 8000, "that it is listening");
   return peer;
 }
 
