@@ -49,14 +49,17 @@ async function run(lesson: Lesson, side: "lessons" | "solutions", args: string[]
 for (const lesson of lessons) {
   const name = `lesson ${lesson.number}`;
 
-  Deno.test(`${name}: solutions/ mirrors lessons/ file for file, with the same main.ts`, async () => {
+  const given = lesson.given ?? ["main.ts"];
+  Deno.test(`${name}: solutions/ mirrors lessons/ file for file; ${given.join(", ")} the same in both`, async () => {
     const [learner, reference] = [lessonDir(lesson, "lessons"), lessonDir(lesson, "solutions")];
     assert.deepEqual(await names(reference), await names(learner));
     for (const file of ["README.md", "README.ru.md", "main.ts", "server.ts", "client.ts"]) {
       assert.ok((await names(learner)).includes(file), `lessons/${lesson.slug}/${file} is missing`);
     }
-    const [a, b] = await Promise.all([learner, reference].map((dir) => Deno.readTextFile(`${dir}/main.ts`)));
-    assert.equal(firstDifference(a, b), undefined, "main.ts must be the same file in lessons/ and solutions/");
+    for (const file of given) {
+      const [a, b] = await Promise.all([learner, reference].map((dir) => Deno.readTextFile(`${dir}/${file}`)));
+      assert.equal(firstDifference(a, b), undefined, `${file} must be the same file in lessons/ and solutions/`);
+    }
   });
 
   Deno.test(`${name}: lesson-${lesson.number} and solution-${lesson.number} differ only in the folder`, () => {

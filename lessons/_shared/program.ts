@@ -34,8 +34,10 @@ export class TodoError extends Error {
 }
 
 /**
- * Marks a step the learner still has to write. It throws, so the program stops
- * there and says, in one line, which TODO of which file to do next.
+ * Marks a step the learner still has to write. Reaching it stops the whole
+ * program at once with one line on stderr naming the TODO, its file and what
+ * it should achieve, and exit code 1. It does not throw: a `try`/`catch` that
+ * keeps a server alive through one client's errors would swallow the message.
  *
  * @example
  * ```ts
@@ -43,7 +45,9 @@ export class TodoError extends Error {
  * ```
  */
 export function todo(moduleUrl: string, step: number, goal: string): never {
-  throw new TodoError(courseRelative(moduleUrl), step, goal);
+  flushLog();
+  console.error(describeError(new TodoError(courseRelative(moduleUrl), step, goal)));
+  Deno.exit(1);
 }
 
 /** A `file://` URL or path shown relative to the course root (`lessons/…`). */

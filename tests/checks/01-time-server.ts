@@ -9,8 +9,10 @@ import type { Check, Lesson, Trial, Variant } from "../harness/check.ts";
 import { CheckFailure, CheckSkipped } from "../harness/failure.ts";
 import { firstDifference, visible } from "../harness/bytes.ts";
 import { sleep } from "../harness/deadline.ts";
-import type { Address, LearnerProcess } from "../harness/process.ts";
-import { closedPort, describe, hasIpv6Loopback, Peer, resetConnection, uniqueSocketPath } from "../harness/socket.ts";
+import type { Address } from "../harness/process.ts";
+import { describe, hasIpv6Loopback, Peer, resetConnection, uniqueSocketPath } from "../harness/socket.ts";
+import { assertAlive, removeLater, runClient, startServer } from "../harness/programs.ts";
+import { clientRefused, portInUse } from "./common.ts";
 import { DribbleServer } from "../harness/peers.ts";
 import { unixFlags, unixRead, unixServe } from "../harness/unix_peer.ts";
 
@@ -20,23 +22,6 @@ const CLOCK_SLACK_MS = 2000;
 const ANSWER_MS = 2000;
 const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const NEWLINE = 0x0a;
-
-/** Starts the learner's server on a free port of `host` and waits for its address. */
-async function startServer(
-  trial: Trial,
-  args: string[] = ["--host", "127.0.0.1", "--port", "0"],
-  extraFlags?: string[],
-): Promise<{ server: LearnerProcess; address: Address }> {
-  const server = trial.start("server", ["server", ...args], { extraFlags });
-  const address = await server.listening();
-  if (address.transport === "tcp" && address.port === 0) {
-    throw new CheckFailure("the server announced port 0", {
-      expected: "the port the system chose (listener.addr.port)",
-      actual: server.stdout[0],
-    });
-  }
-  return { server, address };
-}
 
 /**
  * Judges what one client received: exactly one ISO 8601 line with a UTC
@@ -108,58 +93,6 @@ async function fetchTimeLine(trial: Trial, address: Address, label = "grader"): 
   if (gotLine) await peer.readUntil(() => false, 300);
   judgeTimeLine(peer.received, peer.eof, "the server");
   return peer;
-}
-
-function assertCleanError(program: LearnerProcess, status: Deno.CommandStatus, situation: string): void {
-  const stderr = program.stderr.filter((line) => line.trim() !== "");
-  if (status.code === 0) {
-    throw new CheckFailure(`${program.label} exited with code 0 ${situation}; an error must end with a non-zero code`, {
-      expected: "exit code 1 (or any non-zero)",
-      actual: `exit code 0, stderr: ${visible(stderr.join("\n") || "(empty)")}`,
-    });
-  }
-  if (stderr.length === 0) {
-    throw new CheckFailure(`${program.label} printed nothing on stderr ${situation}`, {
-      expected: "one line on stderr saying what went wrong",
-      actual: "(empty)",
-    });
-  }
-  const trace = stderr.find((line) => /^\s+at\s/.test(line) || /Uncaught/.test(line));
-  if (trace) {
-    throw new CheckFailure(`${program.label} printed a stack trace ${situation} instead of a one-line error`, {
-      expected: "one line, e.g. 'error: address 127.0.0.1:8000 is already in use'",
-      actual: visible(stderr.slice(0, 4).join("\n")),
-    });
-  }
-}
-
-function assertAlive(server: LearnerProcess, after: string): void {
-  const status = server.exited;
-  if (status) {
-    throw new CheckFailure(`the server exited (code ${status.code}) after ${after}`, {
-      expected: "the server keeps serving other clients",
-      actual: server.stderr.length ? `stderr: ${server.stderr.slice(-3).join(" | ")}` : "nothing on stderr",
-    });
-  }
-}
-
-/** Removes a socket file a killed process may have left. */
-function removeLater(trial: Trial, path: string): void {
-  trial.defer({
-    [Symbol.dispose]() {
-      try {
-        Deno.removeSync(path);
-      } catch { /* already gone */ }
-    },
-  });
-}
-
-/** Runs the learner's client with `args` and waits for it to exit. */
-async function runClient(trial: Trial, args: string[], ms = 8000): Promise<[LearnerProcess, Deno.CommandStatus]> {
-  const client = trial.start("client", ["client", ...args]);
-  const status = await client.exitWithin(ms);
-  if (!status) throw new CheckFailure(`the client was still running after ${ms / 1000} s`);
-  return [client, status];
 }
 
 const checks: Check[] = [
@@ -307,7 +240,7 @@ const checks: Check[] = [
     },
     async run(trial) {
       if (!hasIpv6Loopback()) throw new CheckSkipped("this machine has no IPv6 loopback (::1)");
-      const { address } = await startServer(trial, ["--host", "::1", "--port", "0"]);
+      const { address } = await startServer(trial, { args: ["--host", "::1", "--port", "0"] });
       if (address.transport !== "tcp" || address.host !== "::1") {
         throw new CheckFailure("the server did not announce an IPv6 address", {
           expected: "listening on [::1]:PORT",
@@ -327,7 +260,7 @@ const checks: Check[] = [
     async run(trial) {
       const path = uniqueSocketPath();
       removeLater(trial, path);
-      const { address } = await startServer(trial, ["--unix", path], unixFlags(path));
+      const { address } = await startServer(trial, { args: ["--unix", path], extraFlags: unixFlags(path) });
       if (address.transport !== "unix" || address.path !== path) {
         throw new CheckFailure("the server did not announce the Unix socket path", {
           expected: `listening on unix:${path}`,
@@ -339,40 +272,7 @@ const checks: Check[] = [
       judgeTimeLine(data, eof, "the server");
     },
   },
-  {
-    id: "port-in-use",
-    title: "a port already in use gives a one-line error and a non-zero exit",
-    hint: {
-      en:
-        "Let Deno.listen's AddrInUse error reach main.ts (it prints one line), or print one line yourself and exit non-zero; don't keep running.",
-      ru:
-        "Пусть ошибка AddrInUse из Deno.listen дойдёт до main.ts (он напечатает одну строку), или напечатайте строку сами и завершитесь с ненулевым кодом; не продолжайте работу.",
-    },
-    async run(trial) {
-      const holder = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-      trial.defer({ [Symbol.dispose]: () => holder.close() });
-      const port = String(holder.addr.port);
-      const server = trial.start("server", ["server", "--host", "127.0.0.1", "--port", port]);
-      const status = await server.exitWithin(8000);
-      if (!status) {
-        throw new CheckFailure(
-          `the server was still running 8 s after being told to use port ${port}, which is taken`,
-          {
-            expected: "exit with a non-zero code and one line on stderr",
-            actual: `stdout: ${visible(server.stdout.join("\n") || "(empty)")}`,
-          },
-        );
-      }
-      assertCleanError(server, status, `when port ${port} is taken`);
-      const said = server.stderr.join(" ");
-      if (!/in use|AddrInUse|EADDRINUSE/i.test(said)) {
-        throw new CheckFailure("the error does not say the address is in use", {
-          expected: "a line mentioning that the address/port is already in use",
-          actual: visible(said),
-        });
-      }
-    },
-  },
+  portInUse(),
   {
     id: "client-reads-all",
     title: "the client reads until the server closes (the line arrives one byte at a time)",
@@ -411,27 +311,7 @@ const checks: Check[] = [
       }
     },
   },
-  {
-    id: "client-refused",
-    title: "the client reports a refused connection in one line and exits non-zero",
-    hint: {
-      en: "Let Deno.connect's ConnectionRefused error reach main.ts, or print one line yourself and exit non-zero.",
-      ru:
-        "Пусть ошибка ConnectionRefused из Deno.connect дойдёт до main.ts, или напечатайте одну строку сами и завершитесь с ненулевым кодом.",
-    },
-    async run(trial) {
-      const port = closedPort();
-      const [client, status] = await runClient(trial, ["--host", "127.0.0.1", "--port", String(port)]);
-      assertCleanError(client, status, `when nothing listens on port ${port}`);
-      const said = client.stderr.join(" ");
-      if (!/refused|ECONNREFUSED/i.test(said) && !said.includes(String(port))) {
-        throw new CheckFailure("the error does not say that the connection was refused", {
-          expected: `a line saying the connection to 127.0.0.1:${port} was refused (nothing listens there)`,
-          actual: visible(said),
-        });
-      }
-    },
-  },
+  clientRefused(),
   {
     id: "client-unix",
     title: "the client works over a Unix domain socket (--unix PATH)",

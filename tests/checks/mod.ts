@@ -6,6 +6,7 @@
  */
 import type { Lesson } from "../harness/check.ts";
 import { lesson as timeServer } from "./01-time-server.ts";
+import { lesson as messaging } from "./02-messaging.ts";
 
 /** The lessons with graders, in order. */
-export const lessons: Lesson[] = [timeServer];
+export const lessons: Lesson[] = [timeServer, messaging];

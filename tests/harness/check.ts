@@ -40,6 +40,12 @@ export interface Check {
   title: string;
   /** What to look at when it fails, without giving the solution away. */
   hint: Bilingual;
+  /**
+   * "given" when the check covers code the starters already give (the
+   * launcher's error for a refused connection, say): the untouched starters
+   * pass it, and the suite proves they do. Every other check must fail on them.
+   */
+  covers?: "given";
   /** The whole check's deadline; past it, everything it started is killed. Default 20 s. */
   timeoutMs?: number;
   /** Talks to the programs; throws CheckFailure (or CheckSkipped) when they are wrong. */
@@ -74,6 +80,8 @@ export interface Lesson {
   checks: Check[];
   /** Known-wrong variants the checks must reject. */
   variants: Variant[];
+  /** Files the course gives whole, the same in lessons/ and solutions/ (main.ts always). */
+  given?: string[];
 }
 
 /** The outcome of one check. */
@@ -102,12 +110,15 @@ export async function runCheck(lesson: Lesson, check: Check, dir: string): Promi
   await using cleanup = new AsyncDisposableStack();
   // Past the deadline the stack is disposed while the check may still be
   // running; from then on it may start nothing, and what it opens is closed.
+  const programs: LearnerProcess[] = [];
   const trial: Trial = {
     dir,
     transcript,
     start(label, args, options = {}) {
       if (cleanup.disposed) throw new CheckFailure(`the check ran out of time before starting the ${label}`);
-      return cleanup.use(new LearnerProcess({ label, command, args, ...options }, transcript));
+      const program = cleanup.use(new LearnerProcess({ label, command, args, ...options }, transcript));
+      programs.push(program);
+      return program;
     },
     defer(resource) {
       if (!cleanup.disposed) cleanup.use(resource);
@@ -141,5 +152,10 @@ export async function runCheck(lesson: Lesson, check: Check, dir: string): Promi
   // Kill what the check started, then let the check's own code unwind.
   await cleanup.disposeAsync();
   await running.catch(() => {});
+  // A program that stopped at an unfinished step explains the failure best.
+  const unfinished = programs.flatMap((p) => p.stderr).find((line) => line.startsWith("not done yet: "));
+  if (result.status === "failed" && unfinished) {
+    result = { ...result, message: `${unfinished} (so: ${result.message})` };
+  }
   return { ...result, transcript: transcript.render(), ms: Math.round(performance.now() - started) };
 }

@@ -61,6 +61,7 @@ export class LearnerProcess implements AsyncDisposable {
       env: { NO_COLOR: "1" },
     }).spawn();
     this.#pipedStdin = launch.stdin === "piped";
+    this.#transcript = transcript;
     this.#changed = new Promise((resolve) => this.#wake = resolve);
     this.#pumps = [
       this.#pump(this.#child.stdout, this.stdout, (line) => transcript.line(this.label, line)),
@@ -81,10 +82,44 @@ export class LearnerProcess implements AsyncDisposable {
 
   #killed = false;
   #pipedStdin = false;
+  #stdinWriter?: WritableStreamDefaultWriter<Uint8Array>;
+  #transcript?: Transcript;
 
   /** The process's stdin, when started with `stdin: "piped"`. */
   get stdin(): WritableStream<Uint8Array> {
     return this.#child.stdin;
+  }
+
+  /**
+   * Types `text` at the program's console (its stdin, which must be piped),
+   * as a person would, recorded in the transcript. Fails when the program has
+   * stopped reading its console (it exited, or closed stdin).
+   */
+  async type(text: string, ms = 3000): Promise<void> {
+    this.#stdinWriter ??= this.#child.stdin.getWriter();
+    this.#transcript?.bytes(`grader types at ${this.label}'s console`, new TextEncoder().encode(text));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new CheckFailure(`the ${this.label} did not take console input within ${seconds(ms)}`)),
+        ms,
+      );
+    });
+    try {
+      await Promise.race([this.#stdinWriter.write(new TextEncoder().encode(text)), late]);
+    } catch (error) {
+      if (error instanceof CheckFailure) throw error;
+      throw new CheckFailure(`could not type at the ${this.label}'s console: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Closes the program's console (stdin), like Ctrl+D at a terminal. */
+  async closeConsole(): Promise<void> {
+    this.#stdinWriter ??= this.#child.stdin.getWriter();
+    this.#transcript?.event("grader", `closes ${this.label}'s console (end of input)`);
+    await this.#stdinWriter.close().catch(() => {});
   }
 
   /** Sends the process a signal, e.g. SIGINT for Ctrl+C. */
@@ -104,7 +139,8 @@ export class LearnerProcess implements AsyncDisposable {
       const lines = pending.split("\n");
       pending = lines.pop()!;
       for (const line of lines) {
-        into.push(line.replace(/\r$/, ""));
+        // Kept raw: a stray "\r" the program printed is something to show.
+        into.push(line);
         record(line);
       }
       this.#notify();
@@ -192,8 +228,9 @@ export class LearnerProcess implements AsyncDisposable {
     await Promise.all(this.#pumps);
     if (this.#pipedStdin) {
       try {
-        await this.#child.stdin.close();
-      } catch { /* already closed, or locked by the check's writer */ }
+        if (this.#stdinWriter) await this.#stdinWriter.close();
+        else await this.#child.stdin.close();
+      } catch { /* already closed */ }
     }
   }
 }

@@ -45,6 +45,42 @@ export class Peer implements AsyncDisposable {
     this.#reading = this.#readLoop();
   }
 
+  /** The grader's own end of the connection, as the learner's program sees it: `127.0.0.1:40123`. */
+  get localAddress(): string {
+    const addr = this.#conn.localAddr;
+    if (addr.transport !== "tcp") return "unix";
+    return addr.hostname.includes(":") ? `[${addr.hostname}]:${addr.port}` : `${addr.hostname}:${addr.port}`;
+  }
+
+  /**
+   * Waits at most `ms` for the next client of `listener` (the grader playing
+   * the server), or fails saying the client never connected.
+   */
+  static async accept(
+    listener: Deno.Listener,
+    transcript: Transcript,
+    label = "grader server",
+    ms = 8000,
+  ): Promise<Peer> {
+    const accepting = listener.accept();
+    let conn: Deno.Conn;
+    try {
+      conn = await within(accepting, ms, "connection from the client");
+    } catch (error) {
+      accepting.then((late) => late.close(), () => {});
+      throw error;
+    }
+    const { hostname, port } = conn.remoteAddr as Deno.NetAddr;
+    transcript.event(label, `accepted a client from ${describe({ transport: "tcp", host: hostname, port })}`);
+    return new Peer(conn, label, transcript);
+  }
+
+  /** Half-closes: sends FIN ("no more from me") and keeps reading. */
+  async closeWrite(): Promise<void> {
+    this.#transcript.event(this.#source, "half-closes (sends FIN, keeps reading)");
+    await this.#conn.closeWrite();
+  }
+
   /** Connects to `address` within `ms`, or fails saying nothing accepted the connection. */
   static async connect(address: Address, transcript: Transcript, label = "grader", ms = 3000): Promise<Peer> {
     const connecting: Promise<Deno.Conn> = address.transport === "unix"
@@ -129,7 +165,16 @@ export class Peer implements AsyncDisposable {
       for (let at = 0; at < bytes.length;) at += await this.#conn.write(bytes.subarray(at));
     })();
     this.#transcript.bytes(`${this.#source} sent`, bytes);
-    await within(writing, ms, `room to send ${bytes.length} bytes`, "the other side stopped reading");
+    try {
+      await within(writing, ms, `room to send ${bytes.length} bytes`, "the other side stopped reading");
+    } catch (error) {
+      if (error instanceof CheckFailure) throw error;
+      // Reset or broken pipe: the other side closed or died while we sent.
+      this.#transcript.event(this.#source, `send failed: ${(error as Error).name}`);
+      throw new CheckFailure(
+        `could not send to the other side: the connection is closed (${(error as Error).name}); did the program stop?`,
+      );
+    }
   }
 
   /** Closes the connection and waits for the background read to end. */
@@ -146,12 +191,17 @@ export class Peer implements AsyncDisposable {
 
 /**
  * Connects and at once aborts the connection with a TCP reset (RST), the way
- * a crashed client or a pulled cable does. (Deno's own sockets cannot set
+ * a crashed client or a pulled cable does; with `first`, sends those bytes
+ * before the reset (a client that dies mid-line). (Deno's own sockets cannot set
  * SO_LINGER; node:net's `resetAndDestroy` does exactly this.)
  */
-export function resetConnection(host: string, port: number, ms = 3000): Promise<void> {
+export function resetConnection(host: string, port: number, ms = 3000, first?: Uint8Array): Promise<void> {
   const done = new Promise<void>((resolve) => {
-    const socket = net.connect({ host, port }, () => socket.resetAndDestroy());
+    const socket = net.connect({ host, port }, () => {
+      if (!first) return socket.resetAndDestroy();
+      // Send `first`, give it a moment to arrive, then reset.
+      socket.write(first, () => setTimeout(() => socket.resetAndDestroy(), 100));
+    });
     socket.on("error", () => {});
     socket.on("close", () => resolve());
   });

@@ -1,0 +1,270 @@
+/**
+ * Lesson 2, reference: a server that holds a conversation, in turns.
+ *
+ * It talks to one client at a time. The client speaks first; the server
+ * prints the line, then its operator types the reply at the console, and the
+ * server sends it. The line `exit`, from either side, ends the conversation;
+ * then the next client, who has waited in the listen queue, is served.
+ *
+ * @module
+ */
+import { formatAddr } from "@course/program.ts";
+import { byteLength, CutShort, LineReader, LineTooLong, NotUtf8, writeLine } from "./lines.ts";
+
+/** How `runServer` is configured; `main.ts` fills it from the command line. */
+export interface ServerOptions {
+  /** The address to bind: `localhost`, `127.0.0.1`, `::1`… */
+  host: string;
+  /** The port to bind; 0 lets the system pick a free one. */
+  port: number;
+  /** The longest line accepted, in bytes. */
+  maxLine: number;
+  /** Where the server's log lines go. */
+  log: (line: string) => void;
+  /** The console: resolves with the next line typed, or null once the console is closed. */
+  console: () => Promise<string | null>;
+  /** Aborted when the server should stop (Ctrl+C, or the end of the demo). */
+  signal: AbortSignal;
+}
+
+/** How a conversation ended: the server goes on to the next client, or stops. */
+type Ending = "next client" | "stop";
+
+/** What became of one read of the client's next line. Never a rejection, so it can wait unobserved. */
+type Incoming = { line: string } | Gone;
+/** The client left: it closed the connection, or reading failed. */
+type Gone = { problem: unknown } | { end: "eof" };
+
+/** Listens, then holds one conversation after another until `signal` is aborted or the console closes. */
+export async function runServer(options: ServerOptions): Promise<void> {
+  const listener = Deno.listen({ hostname: options.host, port: options.port });
+  options.log(`listening on ${formatAddr(listener.addr)}`);
+  const stop = () => listener.close();
+  options.signal.addEventListener("abort", stop, { once: true });
+
+  // A line typed at the console while no client is there is kept for the
+  // next one: the pending read is shared by all conversations.
+  const console = new Console(options.console);
+  const stopped = aborted(options.signal);
+  while (!options.signal.aborted) {
+    let conn: Deno.Conn;
+    try {
+      conn = await listener.accept();
+    } catch (error) {
+      if (options.signal.aborted || error instanceof Deno.errors.BadResource) break;
+      options.log(`accept failed: ${error instanceof Error ? error.message : error}; still listening`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      continue;
+    }
+    // One conversation at a time: while it lasts, the next clients wait in
+    // the kernel's listen queue. Their connections are established and what
+    // they send is buffered; they are served in the order they came.
+    const ending = await converse(conn, options, console, stopped);
+    if (ending === "stop") break;
+    options.log("waiting for the next client");
+  }
+  options.signal.removeEventListener("abort", stop);
+  if (!options.signal.aborted) listener.close();
+  await Promise.all(lingering.values());
+  options.log("server stopped");
+}
+
+/** Holds one conversation. Never throws: whatever the client does, the server goes on. */
+async function converse(
+  conn: Deno.Conn,
+  options: ServerOptions,
+  console: Console,
+  stopped: Promise<"abort">,
+): Promise<Ending> {
+  const peer = formatAddr(conn.remoteAddr);
+  const lines = new LineReader(conn, options.maxLine);
+  const next = (): Promise<Incoming> =>
+    lines.readLine().then((line) => line === null ? { end: "eof" } : { line }, (problem) => ({ problem }));
+  options.log(`Client ${peer} connected`);
+  try {
+    let incoming = next();
+    while (true) {
+      // The client's turn.
+      const got = await Promise.race([incoming, stopped]);
+      if (got === "abort") return await goodbye(conn, incoming, options, "the server is stopping", "stop");
+      if ("end" in got) {
+        options.log(`Client ${peer} closed the connection`);
+        return "next client";
+      }
+      if ("problem" in got) {
+        const verdict = await refuse(conn, peer, got.problem, options);
+        if (verdict === "go on") {
+          incoming = next();
+          continue;
+        }
+        return "next client";
+      }
+      if (got.line === "exit") {
+        options.log(`Client ${peer} said exit; conversation over`);
+        closeGently(conn);
+        return "next client";
+      }
+      options.log(`${peer}: ${got.line}`);
+
+      // The server's turn.
+      incoming = next();
+      const turn = await serverTurn(console, incoming, stopped, options);
+      if (turn === "abort") return await goodbye(conn, incoming, options, "the server is stopping", "stop");
+      if ("gone" in turn) {
+        options.log(
+          `Client ${peer} left before your reply (${"end" in turn.gone ? "closed" : name(turn.gone.problem)})`,
+        );
+        return "next client";
+      }
+      const reply = turn.reply;
+      if (reply === null) return await goodbye(conn, incoming, options, "the console is closed", "stop");
+      if (reply === "exit") return await goodbye(conn, incoming, options, "you said exit", "next client");
+      await writeLine(conn, reply);
+    }
+  } catch (error) {
+    // A write to a client that has gone: ConnectionReset, BrokenPipe.
+    options.log(`Client ${peer}: ${name(error)}; conversation over`);
+    return "next client";
+  } finally {
+    // A connection handed to closeGently is closed there, later.
+    if (!lingering.has(conn)) {
+      try {
+        conn.close();
+      } catch { /* closed already */ }
+    }
+  }
+}
+
+/**
+ * Waits for the reply typed at the console. Meanwhile `incoming`, the read of
+ * the client's next line, keeps watching the socket: if the client leaves
+ * while the operator types, the turn ends at once. A line the client sends
+ * meanwhile stays in `incoming` for its next turn.
+ */
+async function serverTurn(
+  console: Console,
+  incoming: Promise<Incoming>,
+  stopped: Promise<"abort">,
+  options: ServerOptions,
+): Promise<{ reply: string | null } | { gone: Gone } | "abort"> {
+  const gone = incoming.then((result) => "line" in result ? never : { gone: result });
+  while (true) {
+    const typed = await Promise.race([console.next().then((reply) => ({ reply })), gone, stopped]);
+    if (typed === "abort" || "gone" in typed) return typed;
+    console.taken();
+    if (typed.reply === null || byteLength(typed.reply) <= options.maxLine) return typed;
+    options.log(
+      `your reply is ${byteLength(typed.reply)} bytes, over the ${options.maxLine}-byte limit; type it shorter`,
+    );
+  }
+}
+
+/** Answers a line the server cannot take. "go on" when the conversation can continue. */
+async function refuse(
+  conn: Deno.Conn,
+  peer: string,
+  problem: unknown,
+  options: ServerOptions,
+): Promise<"go on" | "over"> {
+  if (problem instanceof NotUtf8) {
+    options.log(`Client ${peer} sent ${problem.message}; told it so`);
+    await writeLine(conn, "error: that line is not valid UTF-8 text; send UTF-8");
+    return "go on";
+  }
+  if (problem instanceof LineTooLong) {
+    options.log(`Client ${peer} sent ${problem.message}; closing the connection`);
+    await writeLine(conn, `error: line longer than ${problem.limit} bytes; closing the connection`);
+    closeGently(conn);
+    return "over";
+  }
+  if (problem instanceof CutShort) {
+    options.log(
+      `Client ${peer} closed the connection in the middle of a line (${
+        JSON.stringify(problem.partial)
+      } was never finished)`,
+    );
+    return "over";
+  }
+  options.log(`Client ${peer}: ${name(problem)}; conversation over`);
+  return "over";
+}
+
+/** Ends the conversation from the server's side: tells the client `exit`, closes gently. */
+async function goodbye(
+  conn: Deno.Conn,
+  pending: Promise<unknown>,
+  options: ServerOptions,
+  why: string,
+  then: Ending,
+): Promise<Ending> {
+  options.log(`${why}: ending the conversation with ${formatAddr(conn.remoteAddr)}`);
+  try {
+    await writeLine(conn, "exit");
+    closeGently(conn, pending);
+  } catch { /* the client left meanwhile; nothing to tell */ }
+  return then;
+}
+
+/** Connections being closed gently, each with the job that closes it. */
+const lingering = new Map<Deno.Conn, Promise<void>>();
+
+/**
+ * Closes so the last line is not lost. `close()` with unread bytes in the
+ * receive buffer makes the kernel send a reset (RST), and a reset can destroy
+ * data the peer has not read yet. So: half-close (FIN: "no more from me"),
+ * read and discard what the peer still sends until it closes too, at most
+ * `ms`, then close. Web servers call this a lingering close. It runs in the
+ * background, so the next client need not wait for a slow one to hang up.
+ * A read already in flight (`pending`, which must not reject) is let finish
+ * first: two reads of one socket at once would share its bytes at random.
+ */
+export function closeGently(conn: Deno.Conn, pending?: Promise<unknown>, ms = 2000): void {
+  const job = (async () => {
+    const timer = setTimeout(() => conn.close(), ms);
+    try {
+      await conn.closeWrite();
+      await pending;
+      const sink = new Uint8Array(16 * 1024);
+      while (await conn.read(sink) !== null) { /* discard */ }
+    } catch {
+      /* reset, or closed by the timer */
+    } finally {
+      clearTimeout(timer);
+      lingering.delete(conn);
+      try {
+        conn.close();
+      } catch { /* the timer closed it */ }
+    }
+  })();
+  lingering.set(conn, job);
+}
+
+/** The console's next line, kept pending across turns so a typed line is never lost. */
+class Console {
+  #pending?: Promise<string | null>;
+  #read: () => Promise<string | null>;
+  constructor(read: () => Promise<string | null>) {
+    this.#read = read;
+  }
+  /** The pending read, started if none is. */
+  next(): Promise<string | null> {
+    return this.#pending ??= this.#read();
+  }
+  /** The pending line was used; the next call reads a new one. */
+  taken(): void {
+    this.#pending = undefined;
+  }
+}
+
+const never = new Promise<never>(() => {});
+
+function aborted(signal: AbortSignal): Promise<"abort"> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve("abort");
+    signal.addEventListener("abort", () => resolve("abort"), { once: true });
+  });
+}
+
+function name(error: unknown): string {
+  return error instanceof Error ? error.name : String(error);
+}
