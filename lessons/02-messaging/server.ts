@@ -36,9 +36,7 @@ export interface ServerOptions {
 type Ending = "next client" | "stop";
 
 /** What became of one read of the client's next line. Never a rejection, so it can wait unobserved. */
-type Incoming = { line: string } | Gone;
-/** The client left: it closed the connection, or reading failed. */
-type Gone = { problem: unknown } | { end: "eof" };
+type Incoming = { line: string } | { problem: unknown } | { end: "eof" };
 
 /** Listens, then holds one conversation after another until `signal` is aborted or the console closes. */
 export async function runServer(options: ServerOptions): Promise<void> {
@@ -47,8 +45,7 @@ export async function runServer(options: ServerOptions): Promise<void> {
   const stop = () => listener.close();
   options.signal.addEventListener("abort", stop, { once: true });
 
-  // A line typed at the console while no client is there is kept for the
-  // next one: the pending read is shared by all conversations.
+  // One console for all conversations (see Console below).
   const console = new Console(options.console);
   const stopped = aborted(options.signal);
   while (!options.signal.aborted) {
@@ -126,8 +123,9 @@ async function converse(
       if (turn === "abort") return await goodbye(conn, incoming, options, "the server is stopping", "stop");
       if ("gone" in turn) {
         options.log(
-          `Client ${peer} left before your reply (${"end" in turn.gone ? "closed" : name(turn.gone.problem)})`,
+          `Client ${peer} is gone (${name(turn.gone)}) before your reply`,
         );
+        console.abandon(options.log);
         return "next client";
       }
       const reply = turn.reply;
@@ -153,17 +151,18 @@ async function converse(
 
 /**
  * Waits for the reply typed at the console. Meanwhile `incoming`, the read of
- * the client's next line, keeps watching the socket: if the client leaves
- * while the operator types, the turn ends at once. A line the client sends
- * meanwhile stays in `incoming` for its next turn.
+ * the client's next line, keeps watching the socket: if the connection is
+ * reset while the operator types, the turn ends at once. A line the client
+ * sends meanwhile stays in `incoming` for its next turn, and so does an EOF:
+ * a client that half-closed ("no more from me") still reads our reply.
  */
 async function serverTurn(
   console: Console,
   incoming: Promise<Incoming>,
   stopped: Promise<"abort">,
   options: ServerOptions,
-): Promise<{ reply: string | null } | { gone: Gone } | "abort"> {
-  const gone = incoming.then((result) => "line" in result ? never : { gone: result });
+): Promise<{ reply: string | null } | { gone: unknown } | "abort"> {
+  const gone = incoming.then((result) => "problem" in result ? { gone: result.problem } : never);
   while (true) {
     const typed = await Promise.race([console.next().then((reply) => ({ reply })), gone, stopped]);
     if (typed === "abort" || "gone" in typed) return typed;
@@ -239,7 +238,11 @@ export function closeGently(conn: Deno.Conn, pending?: Promise<unknown>, ms = 20
   lingering.set(conn, job);
 }
 
-/** The console's next line, kept pending across turns so a typed line is never lost. */
+/**
+ * The console, read one line at a time. A read in flight is never dropped
+ * (two reads of the console at once would split its lines at random), so it
+ * is kept across turns and conversations.
+ */
 class Console {
   #pending?: Promise<string | null>;
   #read: () => Promise<string | null>;
@@ -253,6 +256,19 @@ class Console {
   /** The pending line was used; the next call reads a new one. */
   taken(): void {
     this.#pending = undefined;
+  }
+  /**
+   * The turn ended without a reply (the client left). A line typed for it
+   * answers nobody: say so when it comes, and read on for the next turn.
+   */
+  abandon(log: (line: string) => void): void {
+    const pending = this.#pending;
+    if (!pending) return;
+    this.#pending = pending.then((line) => {
+      if (line === null) return null;
+      log(`(no client is waiting for a reply; not sent: ${JSON.stringify(line)})`);
+      return this.#read();
+    });
   }
 }
 
