@@ -49,6 +49,12 @@ async function run(lesson: Lesson, side: "lessons" | "solutions", args: string[]
 for (const lesson of lessons) {
   const name = `lesson ${lesson.number}`;
 
+  Deno.test(`${name}: check ids are unique, and every variant names a check of its lesson`, () => {
+    const ids = lesson.checks.map((check) => check.id);
+    assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), []);
+    for (const variant of lesson.variants) assert.ok(ids.includes(variant.rejectedBy), variant.id);
+  });
+
   const given = lesson.given ?? ["main.ts"];
   Deno.test(`${name}: solutions/ mirrors lessons/ file for file; ${given.join(", ")} the same in both`, async () => {
     const [learner, reference] = [lessonDir(lesson, "lessons"), lessonDir(lesson, "solutions")];

@@ -64,7 +64,12 @@ if (import.meta.main) {
   let shownInFull = 0;
   for (const lesson of chosenLessons(parsed.positionals)) {
     console.log(paint("bold", `lesson ${lesson.number}: ${lesson.title.en} (lessons/${lesson.slug})`));
+    let section = "core";
     for (const check of lesson.checks) {
+      if ((check.section ?? "core") !== section) {
+        section = check.section ?? "core";
+        console.log(paint("bold", `  ${section}: what real servers meet`));
+      }
       const result = await runCheck(lesson, check, lessonDir(lesson, "lessons"));
       const full = result.status === "failed" && (parsed.values.all || shownInFull++ === 0);
       console.log(render(result, full).join("\n"));

@@ -7,6 +7,7 @@
 import type { Lesson } from "../harness/check.ts";
 import { lesson as timeServer } from "./01-time-server.ts";
 import { lesson as messaging } from "./02-messaging.ts";
+import { lesson as chat } from "./03-chat.ts";
 
 /** The lessons with graders, in order. */
-export const lessons: Lesson[] = [timeServer, messaging];
+export const lessons: Lesson[] = [timeServer, messaging, chat];

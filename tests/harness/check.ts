@@ -46,6 +46,8 @@ export interface Check {
    * pass it, and the suite proves they do. Every other check must fail on them.
    */
   covers?: "given";
+  /** "hardening" for checks of robustness, which the report lists after the core ones. Default "core". */
+  section?: "core" | "hardening";
   /** The whole check's deadline; past it, everything it started is killed. Default 20 s. */
   timeoutMs?: number;
   /** Talks to the programs; throws CheckFailure (or CheckSkipped) when they are wrong. */

@@ -37,12 +37,12 @@ export class Peer implements AsyncDisposable {
   #source: string;
   #transcript: Transcript;
 
-  private constructor(conn: Deno.Conn, source: string, transcript: Transcript) {
+  private constructor(conn: Deno.Conn, source: string, transcript: Transcript, read = true) {
     this.#conn = conn;
     this.#source = source;
     this.#transcript = transcript;
     this.#changed = new Promise((resolve) => this.#wake = resolve);
-    this.#reading = this.#readLoop();
+    this.#reading = read ? this.#readLoop() : Promise.resolve();
   }
 
   /** The grader's own end of the connection, as the learner's program sees it: `127.0.0.1:40123`. */
@@ -81,8 +81,18 @@ export class Peer implements AsyncDisposable {
     await this.#conn.closeWrite();
   }
 
-  /** Connects to `address` within `ms`, or fails saying nothing accepted the connection. */
-  static async connect(address: Address, transcript: Transcript, label = "grader", ms = 3000): Promise<Peer> {
+  /**
+   * Connects to `address` within `ms`, or fails saying nothing accepted the
+   * connection. With `read: false` the peer never reads: a client that has
+   * stalled, whose unread bytes pile up in the kernel.
+   */
+  static async connect(
+    address: Address,
+    transcript: Transcript,
+    label = "grader",
+    ms = 3000,
+    { read = true }: { read?: boolean } = {},
+  ): Promise<Peer> {
     const connecting: Promise<Deno.Conn> = address.transport === "unix"
       ? Deno.connect({ transport: "unix", path: address.path })
       : Deno.connect({ hostname: address.host, port: address.port });
@@ -94,8 +104,8 @@ export class Peer implements AsyncDisposable {
       if (error instanceof CheckFailure) throw error;
       throw new CheckFailure(`could not connect to ${describe(address)}: ${(error as Error).message}`);
     }
-    transcript.event(label, `connected to ${describe(address)}`);
-    return new Peer(conn, label, transcript);
+    transcript.event(label, `connected to ${describe(address)}${read ? "" : " (and will read nothing)"}`);
+    return new Peer(conn, label, transcript, read);
   }
 
   async #readLoop(): Promise<void> {
@@ -192,18 +202,30 @@ export class Peer implements AsyncDisposable {
 /**
  * Connects and at once aborts the connection with a TCP reset (RST), the way
  * a crashed client or a pulled cable does; with `first`, sends those bytes
- * before the reset (a client that dies mid-line). (Deno's own sockets cannot set
+ * and waits `afterMs` before the reset (a client that dies mid-line, or one
+ * that joined a chat and crashed later). (Deno's own sockets cannot set
  * SO_LINGER; node:net's `resetAndDestroy` does exactly this.)
  */
-export function resetConnection(host: string, port: number, ms = 3000, first?: Uint8Array): Promise<void> {
+export function resetConnection(
+  host: string,
+  port: number,
+  ms = 3000,
+  first?: Uint8Array,
+  afterMs = 100,
+): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const done = new Promise<void>((resolve) => {
     const socket = net.connect({ host, port }, () => {
       if (!first) return socket.resetAndDestroy();
-      // Send `first`, give it a moment to arrive, then reset.
-      socket.write(first, () => setTimeout(() => socket.resetAndDestroy(), 100));
+      // Send `first`, wait `afterMs` (reading nothing), then reset.
+      socket.write(first, () => timer = setTimeout(() => socket.resetAndDestroy(), afterMs));
     });
     socket.on("error", () => {});
-    socket.on("close", () => resolve());
+    socket.on("close", () => {
+      // Closed by the other side before our reset: nothing left to do.
+      clearTimeout(timer);
+      resolve();
+    });
   });
   return within(done, ms, `reset of a connection to ${host}:${port}`);
 }

@@ -1,0 +1,438 @@
+// Until every TODO is done, some names here are not used yet; delete this line when you finish.
+// deno-lint-ignore-file no-unused-vars
+/**
+ * Lesson 3, your part: a chat server for many clients at once.
+ *
+ * Each client sends its name as its first line, then chat lines. Every line
+ * goes to all the other clients as `name: text`, once each, in the order its
+ * sender sent them. Lines typed at the server console go to everyone as
+ * `server: text`. Notices start with `* `.
+ *
+ * No client can hurt the others: a client that stops reading has a bounded
+ * queue and is dropped when it fills; one that floods is read more slowly;
+ * one that resets its connection in the middle of a broadcast misses it and
+ * nobody else does.
+ *
+ * Given: listening, reading lines (framing.ts), the name check, the rate
+ * limit, closing. Yours: serving everyone at once, the registry, the
+ * broadcast, the bounded send queue, leaving, and the console. Read
+ * lessons/03-chat/README.md first; `deno task grade 3` checks your work.
+ *
+ * @module
+ */
+import { formatAddr, todo } from "@course/program.ts";
+import { concat, LineSplitter, LineTooLong, utf8 } from "./framing.ts";
+
+/** How `runServer` is configured; `main.ts` fills it from the command line. */
+export interface ServerOptions {
+  /** The address to bind. */
+  host: string;
+  /** The port to bind; 0 lets the system pick a free one. */
+  port: number;
+  /** The longest line accepted, in bytes. */
+  maxLine: number;
+  /** Bytes waiting to be sent to one client before it is dropped as too slow. */
+  maxQueue: number;
+  /** Clients at once; one more is told the server is full. */
+  maxClients: number;
+  /** Lines per second a client may send before it is slowed down; 0 turns the limit off. */
+  rate: number;
+  /** How many lines a client may send at once before the rate applies. */
+  burst: number;
+  /** Where the server's log lines go. */
+  log: (line: string) => void;
+  /** The console: resolves with the next line typed, or null once the console is closed. */
+  console: () => Promise<string | null>;
+  /** Aborted when the server should stop (Ctrl+C, or the end of the demo). */
+  signal: AbortSignal;
+}
+
+const encoder = new TextEncoder();
+/** How long a new client has to send its name. */
+const NAME_TIMEOUT_MS = 10_000;
+/** A name: letters, digits, `_` and `-`, up to 24 characters. */
+const NAME = /^[\p{L}\p{N}_-]{1,24}$/u;
+
+/** Listens, then relays lines between all clients until `signal` is aborted or `exit` is typed at the console. */
+export async function runServer(options: ServerOptions): Promise<void> {
+  const listener = Deno.listen({ hostname: options.host, port: options.port, tcpBacklog: 511 });
+  options.log(`listening on ${formatAddr(listener.addr)}`);
+  const room = new Room(options);
+
+  // Ctrl+C and `exit` at the console both end here.
+  const stopping = Promise.withResolvers<string>();
+  options.signal.addEventListener("abort", () => stopping.resolve("the server is stopping"), { once: true });
+  readConsole(room, options).then(stopping.resolve, (error) => stopping.resolve(`console failed: ${error}`));
+  const stopped = stopping.promise.then((why) => {
+    listener.close();
+    return why;
+  });
+
+  // Every connection, named yet or not, counts toward the cap.
+  const serving = new Set<Promise<void>>();
+  while (true) {
+    let conn: Deno.Conn;
+    try {
+      conn = await listener.accept();
+    } catch (error) {
+      if (error instanceof Deno.errors.BadResource) break;
+      options.log(`accept failed: ${error instanceof Error ? error.message : error}; still listening`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      continue;
+    }
+    // Not awaited: every client is served at the same time as the others.
+    const job: Promise<void> = serving.size >= options.maxClients ? refuseFull(conn, options) : todo(
+      import.meta.url,
+      1,
+      "serve this connection: serve(conn, room, options), without awaiting it, so the loop goes straight back to accept() and every client is served at once",
+    );
+    serving.add(job);
+    job.finally(() => serving.delete(job));
+  }
+  const why = await stopped;
+  await room.shutdown(why);
+  await Promise.allSettled(serving);
+  options.log("server stopped");
+}
+
+/** Console lines go to everyone; `exit` (or the end of the console) stops the server. Resolves with why. */
+async function readConsole(room: Room, options: ServerOptions): Promise<string> {
+  while (true) {
+    const line = await options.console();
+    if (line === null) return "the console is closed";
+    todo(
+      import.meta.url,
+      8,
+      'a line typed at the console: "exit" returns "the server is shutting down" (runServer then closes everyone); any other line goes to every client as `server: ${line}\\n` (room.broadcast with no sender)',
+    );
+  }
+}
+
+/** Serves one connection from hello to goodbye. Never throws. */
+async function serve(conn: Deno.Conn, room: Room, options: ServerOptions): Promise<void> {
+  const peer = formatAddr(conn.remoteAddr);
+  const splitter = new LineSplitter(options.maxLine);
+  const buffer = new Uint8Array(64 * 1024);
+  let client: Client | undefined;
+  try {
+    client = await join(conn, peer, splitter, buffer, room, options);
+    if (!client) return;
+    const bucket = new Bucket(options.rate, options.burst);
+    while (!client.gone) {
+      const n = await conn.read(buffer);
+      if (n === null) {
+        todo(
+          import.meta.url,
+          7,
+          'the client hung up (read gave null): room.leave(client, "left"), and return',
+        );
+      }
+      // The lines are views into `buffer`: relay them all before reading again.
+      let lines = splitter.push(buffer.subarray(0, n));
+      while (lines.length > 0 && !client.gone) {
+        const allowed = bucket.take(lines.length);
+        if (allowed === 0) {
+          // Too many lines too fast: hold the rest, read nothing meanwhile.
+          // The client's next lines pile up in the kernel, and TCP's flow
+          // control slows the client itself down.
+          if (!client.throttled) {
+            client.throttled = true;
+            options.log(`${client.name} sends more than ${options.rate} lines/s; reading it more slowly`);
+            client.send(encoder.encode(`* slow down: more than ${options.rate} lines a second\n`));
+          }
+          await new Promise((resolve) => setTimeout(resolve, bucket.waitMs()));
+          continue;
+        }
+        if (!relay(client, lines.slice(0, allowed), room)) return;
+        lines = lines.slice(allowed);
+      }
+    }
+  } catch (error) {
+    if (client && error instanceof LineTooLong) {
+      room.drop(client, `line longer than ${options.maxLine} bytes`);
+    } else if (client) {
+      room.leave(client, `lost the connection (${error instanceof Error ? error.name : error})`);
+    } else {
+      options.log(`${peer}: ${error instanceof Error ? error.message : error} before joining`);
+      try {
+        conn.close();
+      } catch { /* closed already */ }
+    }
+  }
+}
+
+/**
+ * Reads the name (the first line), makes it unique, and adds the client to
+ * the room. Undefined when the client left or gave no usable name.
+ */
+async function join(
+  conn: Deno.Conn,
+  peer: string,
+  splitter: LineSplitter,
+  buffer: Uint8Array,
+  room: Room,
+  options: ServerOptions,
+): Promise<Client | undefined> {
+  // A client that never names itself must not hold a place forever.
+  const timer = setTimeout(() => conn.close(), NAME_TIMEOUT_MS);
+  let lines: Uint8Array[] = [];
+  try {
+    while (lines.length === 0) {
+      const n = await conn.read(buffer);
+      if (n === null) {
+        conn.close();
+        return undefined;
+      }
+      lines = splitter.push(buffer.subarray(0, n));
+    }
+  } catch (error) {
+    if (error instanceof LineTooLong) return await refuse(conn, "* error: that is not a name");
+    options.log(`${peer} sent no name within ${NAME_TIMEOUT_MS / 1000} s; closed`);
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+  const wanted = utf8(lines[0]) ?? "";
+  if (!NAME.test(wanted)) {
+    options.log(`${peer} asked for the name ${JSON.stringify(wanted)}; refused`);
+    return await refuse(conn, "* error: a name is 1 to 24 letters, digits, _ or -, sent as the first line");
+  }
+  const client = room.add(conn, wanted, peer);
+  // Lines that came with the name are chat already.
+  return relay(client, lines.slice(1), room) ? client : undefined;
+}
+
+/**
+ * Sends the lines one client wrote to everyone else, as one batch: one
+ * buffer, encoded once, queued once per recipient. False when the client
+ * said exit. A line that is not UTF-8 is not passed on; its sender is told.
+ */
+function relay(client: Client, lines: Uint8Array[], room: Room): boolean {
+  if (lines.length === 0) return true;
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (const line of lines) {
+    const text = utf8(line);
+    if (text === undefined) {
+      client.send(NOT_UTF8);
+      continue;
+    }
+    if (text === "exit") {
+      todo(
+        import.meta.url,
+        6,
+        'the client said exit: first broadcast the lines before it (concat(parts, size)), then room.leave(client, "left", "* goodbye"), and return false',
+      );
+    }
+    parts.push(client.prefix, line, NEWLINE_BYTES);
+    size += client.prefix.length + line.length + 1;
+  }
+  room.broadcast(client, concat(parts, size));
+  return true;
+}
+
+const NEWLINE_BYTES = encoder.encode("\n");
+const NOT_UTF8 = encoder.encode("* error: that line is not UTF-8 text; it was not sent\n");
+
+/** Turns a connection away: the server has as many as it may serve. */
+async function refuseFull(conn: Deno.Conn, options: ServerOptions): Promise<void> {
+  options.log(`refused ${formatAddr(conn.remoteAddr)}: ${options.maxClients} connections already`);
+  await refuse(conn, `* error: the server is full (${options.maxClients} clients); try again later`);
+}
+
+/** Tells a connection why it is not welcome, then closes it. */
+async function refuse(conn: Deno.Conn, why: string): Promise<undefined> {
+  try {
+    await conn.write(encoder.encode(`${why}\n`));
+    await closeGently(conn);
+  } catch {
+    try {
+      conn.close();
+    } catch { /* closed already */ }
+  }
+  return undefined;
+}
+
+/**
+ * Half-closes, lets the peer read what we sent and hang up, and closes
+ * (at most `ms` later). Closing with unread input would send a reset, which
+ * can destroy our last line before the peer reads it.
+ */
+async function closeGently(conn: Deno.Conn, ms = 1000): Promise<void> {
+  const timer = setTimeout(() => conn.close(), ms);
+  try {
+    await conn.closeWrite();
+    const sink = new Uint8Array(16 * 1024);
+    while (await conn.read(sink) !== null) { /* discard */ }
+  } catch {
+    /* reset, or closed by the timer */
+  } finally {
+    clearTimeout(timer);
+    try {
+      conn.close();
+    } catch { /* closed by the timer */ }
+  }
+}
+
+/**
+ * One connected client, and its send queue. `send` never waits: it queues the
+ * bytes, and one writer per client sends whatever has piled up in one write.
+ * A broadcast so costs each recipient an array push, whatever its network.
+ */
+class Client {
+  /** `alice: ` as bytes, the start of each of its lines as others see them. */
+  readonly prefix: Uint8Array;
+  /** True once the client left or was dropped: nothing more is sent or read. */
+  gone = false;
+  /** True once it was told to slow down. */
+  throttled = false;
+  #queue: Uint8Array[] = [];
+  #queued = 0;
+  #writing?: Promise<void>;
+
+  constructor(
+    readonly conn: Deno.Conn,
+    readonly name: string,
+    readonly peer: string,
+    readonly room: Room,
+  ) {
+    this.prefix = encoder.encode(`${name}: `);
+  }
+
+  /** Bytes queued or being written. */
+  get queued(): number {
+    return this.#queued;
+  }
+
+  /** Queues `bytes`; past the room's limit, the client is dropped instead. */
+  send(bytes: Uint8Array): void {
+    if (this.gone || bytes.length === 0) return;
+    todo(
+      import.meta.url,
+      4,
+      "queue the bytes: if #queued + bytes.length would pass room.options.maxQueue, the client is not reading: room.drop(this, 'send queue exceeded') and return. Else push them on #queue, add to #queued, and start the writer if none runs: this.#writing ??= this.#write()",
+    );
+  }
+
+  /** Sends everything queued, in as few writes as possible. */
+  async #write(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.length === 1 ? this.#queue[0] : concat(this.#queue);
+        this.#queue = [];
+        for (let at = 0; at < batch.length;) at += await this.conn.write(batch.subarray(at));
+        this.#queued -= batch.length;
+      }
+    } catch (error) {
+      // The client reset or closed: the reading side will see it too.
+      if (!this.gone) this.room.leave(this, `lost the connection (${error instanceof Error ? error.name : error})`);
+    } finally {
+      this.#writing = undefined;
+    }
+  }
+
+  /** Sends a last line (beyond the queue limit), waits up to `ms` for it to go, closes gently. */
+  async close(last?: string, ms = 1000): Promise<void> {
+    this.gone = true;
+    this.#queue.push(...(last ? [encoder.encode(`${last}\n`)] : []));
+    this.#writing ??= this.#write();
+    const timer = setTimeout(() => this.conn.close(), ms);
+    try {
+      await this.#writing;
+    } finally {
+      clearTimeout(timer);
+    }
+    await closeGently(this.conn, ms);
+  }
+}
+
+/** The clients, by name. */
+class Room {
+  readonly #clients = new Map<string, Client>();
+  readonly #closing = new Set<Promise<void>>();
+  constructor(readonly options: ServerOptions) {}
+
+  /** How many clients are in. */
+  get size(): number {
+    return this.#clients.size;
+  }
+
+  /** Adds a client under `wanted`, or `wanted2`, `wanted3`… if taken; tells it and the others. */
+  add(conn: Deno.Conn, wanted: string, peer: string): Client {
+    return todo(
+      import.meta.url,
+      2,
+      'pick the name: wanted, or wanted2, wanted3… while taken ("server" is always taken). Make new Client(conn, name, peer, this), put it in #clients, send it "* welcome, NAME; here: OTHERS\\n" (the names already in, or "nobody else yet"), tell the others "* NAME joined\\n", log it, return it',
+    );
+  }
+
+  /**
+   * Queues `bytes` for every client but `from`. No await in the loop: a
+   * recipient that fails, joins or leaves meanwhile cannot skip the others.
+   */
+  broadcast(from: Client | undefined, bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    todo(
+      import.meta.url,
+      3,
+      "queue bytes for every client in #clients except from, with client.send(bytes). Never await here: a slow or broken client must not hold up the others",
+    );
+  }
+
+  /** Removes a client that left; `last` is a line for it (a goodbye). */
+  leave(client: Client, how: string, last?: string): void {
+    if (client.gone) return;
+    this.#remove(client, how, last);
+  }
+
+  /** Removes a client for a reason it is told, if it still listens. */
+  drop(client: Client, why: string): void {
+    if (client.gone) return;
+    this.#remove(client, `dropped: ${why}`, `* dropped: ${why}`);
+  }
+
+  #remove(client: Client, how: string, last?: string): void {
+    const closing: Promise<void> = todo(
+      import.meta.url,
+      5,
+      'take the client out of #clients, then close it with client.close(last) (keep that promise in #closing until it settles, so shutdown can wait for it), tell the others "* NAME HOW\\n" and log it',
+    );
+  }
+
+  /** Tells everyone why the server stops, closes every connection, waits for it. */
+  async shutdown(why: string): Promise<void> {
+    this.options.log(`${why}: closing ${this.#clients.size} connection(s)`);
+    for (const client of [...this.#clients.values()]) {
+      this.#clients.delete(client.name);
+      const closing = client.close(`* ${why}`);
+      this.#closing.add(closing);
+    }
+    await Promise.allSettled(this.#closing);
+  }
+}
+
+/**
+ * A token bucket: a client may send `burst` lines at once, then `rate` a
+ * second. A rate of 0 means no limit.
+ */
+class Bucket {
+  #tokens: number;
+  #last = performance.now();
+  constructor(readonly rate: number, readonly burst: number) {
+    this.#tokens = burst;
+  }
+  /** How many of `wanted` lines may go now (they are counted as sent). */
+  take(wanted: number): number {
+    if (this.rate <= 0) return wanted;
+    const now = performance.now();
+    this.#tokens = Math.min(this.burst, this.#tokens + (now - this.#last) * this.rate / 1000);
+    this.#last = now;
+    const allowed = Math.min(wanted, Math.floor(this.#tokens));
+    this.#tokens -= allowed;
+    return allowed;
+  }
+  /** Ms until the next line may go. */
+  waitMs(): number {
+    return Math.max(1, (1 - this.#tokens) * 1000 / this.rate);
+  }
+}
