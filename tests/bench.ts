@@ -43,6 +43,7 @@
 import { parseArgs } from "node:util";
 import type { LoadResult } from "./bench/load_time.ts";
 import type { ProbeSample } from "./bench/cpu_probe.ts";
+import { benchChat, formatChat, parseChatOptions } from "./bench/chat.ts";
 
 /** Clock ticks per second in `/proc/<pid>/stat` (Linux `USER_HZ`); assumed, see the module doc. */
 export const TICKS_PER_SECOND = 100;
@@ -165,7 +166,7 @@ export interface BenchReport {
   failures: string[];
 }
 
-const USAGE = `usage: deno task bench [--lesson 1] [--connections 20000] [--concurrency 50] [--warmup 2000] ` +
+const USAGE = `usage: deno task bench [--lesson 1|3] [--connections 20000] [--concurrency 50] [--warmup 2000] ` +
   `[--backlog ${DEFAULT_BACKLOG}] [--timeout 3000] [--time-limit 120000] [--json]`;
 
 /** Parses the command line; throws {@linkcode BenchUsageError} for a mistake. `undefined` means `--help`. */
@@ -193,7 +194,7 @@ export function parseOptions(args: string[]): BenchOptions | undefined {
   }
   if (values.help) return undefined;
   const lesson = whole("lesson", values.lesson, 1);
-  if (lesson !== 1) throw new BenchUsageError(`--lesson ${lesson}: only lesson 1 has a benchmark so far`);
+  if (lesson !== 1) throw new BenchUsageError(`--lesson ${lesson}: lessons 1 and 3 have benchmarks`);
   return {
     lesson,
     connections: whole("connections", values.connections, 1),
@@ -268,7 +269,7 @@ async function drainLines(stream: ReadableStream<Uint8Array>, onLine: (line: str
 }
 
 /** A `deno` child process whose output is always being drained, so it can never block on a full pipe. */
-class Child {
+export class Child {
   /** The running process. */
   readonly process: Deno.ChildProcess;
   /** Lines on stdout, unless the creator handles them itself. */
@@ -291,7 +292,8 @@ class Child {
         cwd: ROOT,
         // Deno's own error messages as plain lines, without colour codes.
         env: { NO_COLOR: "1" },
-        stdin: "null",
+        // A server's console stays open (and empty) while it runs.
+        stdin: "piped",
         stdout: "piped",
         stderr: "piped",
       }).spawn();
@@ -612,6 +614,22 @@ async function main(args: string[]): Promise<number> {
   const onInterrupt = () => interrupt.abort();
   Deno.addSignalListener("SIGINT", onInterrupt);
   try {
+    if (args.includes("--lesson") && args[args.indexOf("--lesson") + 1] === "3") {
+      const chat = parseChatOptions(args);
+      if (chat === undefined) {
+        console.log("Chat fan-out against lesson 3's reference server (see tests/bench/chat.ts).");
+        return 0;
+      }
+      const { scenarios, failures } = await benchChat(chat);
+      console.log(
+        chat.json ? JSON.stringify({ options: chat, scenarios, failures }, null, 2) : formatChat(chat, scenarios),
+      );
+      if (failures.length > 0) {
+        console.error(`bench: FAIL: ${failures.join("; ")}`);
+        return 1;
+      }
+      return 0;
+    }
     const options = parseOptions(args);
     if (options === undefined) {
       console.log(`Load a lesson's reference server from a second process and print figures.\n${USAGE}`);

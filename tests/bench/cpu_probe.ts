@@ -2,7 +2,8 @@
  * Preloaded into the server under test (`deno run --preload
  * tests/bench/cpu_probe.ts solutions/…/main.ts …`): on SIGUSR2 it writes the
  * process's CPU time so far to stderr as one line,
- * `cpu-probe {"pid":…,"userUs":…,"systemUs":…}`.
+ * `cpu-probe {"pid":…,"userUs":…,"systemUs":…,"maxRssKb":…}` (peak memory too,
+ * from the same `getrusage`).
  *
  * Why it exists: the benchmark wants the server's `utime + stime`, which Linux
  * keeps in `/proc/<pid>/stat`. But Deno (since 1.43) refuses to read anything
@@ -26,12 +27,19 @@ export interface ProbeSample {
   userUs: number;
   /** CPU time in the kernel on the process's behalf so far, in µs. */
   systemUs: number;
+  /** The most memory the process has held at once (peak resident set size), in KiB. */
+  maxRssKb: number;
 }
 
 // The benchmark imports this module for its types only (`import type`), so
 // this runs only as a preload, in the server's process.
 Deno.addSignalListener("SIGUSR2", () => {
   const { user, system } = process.cpuUsage();
-  const sample: ProbeSample = { pid: Deno.pid, userUs: user, systemUs: system };
+  const sample: ProbeSample = {
+    pid: Deno.pid,
+    userUs: user,
+    systemUs: system,
+    maxRssKb: process.resourceUsage().maxRSS,
+  };
   console.error(`cpu-probe ${JSON.stringify(sample)}`);
 });
