@@ -12,7 +12,7 @@ import { firstDifference, visible } from "../harness/bytes.ts";
 import { sleep } from "../harness/deadline.ts";
 import type { Address, LearnerProcess } from "../harness/process.ts";
 import { Peer, resetConnection } from "../harness/socket.ts";
-import { assertAlive, startServer } from "../harness/programs.ts";
+import { assertAlive, expectClientLeaves, startServer } from "../harness/programs.ts";
 import { clientRefused, portInUse } from "./common.ts";
 
 /** How long a program may take to print a line, or to answer on the wire. */
@@ -250,23 +250,6 @@ async function expectClientPrinted(client: LearnerProcess, replies: string[], si
     throw new CheckFailure(`the client printed the server's lines in pieces or more than once (${situation})`, {
       expected: replies.map((r) => visible(`server: ${r}`)).join(", "),
       actual: visible(client.stdout.join("\n")),
-    });
-  }
-}
-
-/** Waits for the client to exit 0 within 3 s after `event`, having said something about it. */
-async function expectClientLeaves(client: LearnerProcess, event: string): Promise<void> {
-  const status = await client.exitWithin(PROMPT_MS);
-  if (!status) {
-    throw new CheckFailure(`the client was still running ${PROMPT_MS / 1000} s after ${event}`, {
-      expected: "the client says what happened and exits with code 0",
-      actual: `still running; last output: ${visible(client.stdout.slice(-2).join("\n") || "(none)")}`,
-    });
-  }
-  if (status.code !== 0) {
-    throw new CheckFailure(`the client exited with code ${status.code} after ${event}; that is a normal ending`, {
-      expected: "exit code 0",
-      actual: `code ${status.code}; stderr: ${visible(client.stderr.join("\n") || "(empty)")}`,
     });
   }
 }

@@ -13,7 +13,7 @@ import { visible } from "../harness/bytes.ts";
 import { sleep } from "../harness/deadline.ts";
 import type { Address, LearnerProcess } from "../harness/process.ts";
 import { Peer, resetConnection } from "../harness/socket.ts";
-import { assertAlive, startServer } from "../harness/programs.ts";
+import { assertAlive, expectClientLeaves, startServer } from "../harness/programs.ts";
 import { clientRefused, portInUse } from "./common.ts";
 
 /** How long a line may take to reach a client. */
@@ -180,19 +180,6 @@ async function expectPrinted(client: LearnerProcess, line: string, situation: st
       expected: visible(line),
       actual: visible(client.stdout.join("\n") || "(nothing on stdout)"),
     });
-  }
-}
-
-/** Waits for the learner's client to exit 0. */
-async function expectClientLeaves(client: LearnerProcess, event: string): Promise<void> {
-  const status = await client.exitWithin(DELIVERY_MS);
-  if (!status || status.code !== 0) {
-    throw new CheckFailure(
-      status
-        ? `the client exited with code ${status.code} after ${event}; that is a normal ending`
-        : `the client was still running ${DELIVERY_MS / 1000} s after ${event}`,
-      { expected: "a line saying what happened, then exit code 0", actual: visible(client.stderr.join("\n")) },
-    );
   }
 }
 

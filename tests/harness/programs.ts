@@ -90,3 +90,20 @@ export function removeLater(trial: Trial, path: string): void {
     },
   });
 }
+
+/** Waits up to `ms` for the client to exit with code 0 after `event`, a normal ending; fails saying how it did not. */
+export async function expectClientLeaves(client: LearnerProcess, event: string, ms = 3000): Promise<void> {
+  const status = await client.exitWithin(ms);
+  if (!status) {
+    throw new CheckFailure(`the client was still running ${ms / 1000} s after ${event}`, {
+      expected: "the client says what happened and exits with code 0",
+      actual: `still running; last output: ${visible(client.stdout.slice(-2).join("\n") || "(none)")}`,
+    });
+  }
+  if (status.code !== 0) {
+    throw new CheckFailure(`the client exited with code ${status.code} after ${event}; that is a normal ending`, {
+      expected: "exit code 0",
+      actual: `code ${status.code}; stderr: ${visible(client.stderr.join("\n") || "(empty)")}`,
+    });
+  }
+}
