@@ -28,7 +28,8 @@ export const MAX_DATAGRAM = 65_507;
 /** Listens on TCP and UDP and echoes until `signal` is aborted. */
 export async function runServer(options: ServerOptions): Promise<void> {
   const [tcp, udp] = bindBoth(options.host, options.port);
-  options.log(`listening on ${formatAddr(tcp.addr)} (tcp and udp)`);
+  options.log(`listening on ${formatAddr(tcp.addr)}`);
+  options.log(`(tcp and udp both: port ${tcp.addr.port}/tcp and ${tcp.addr.port}/udp)`);
   const stop = () => {
     tcp.close();
     udp.close();

@@ -8,6 +8,7 @@ import type { Lesson } from "../harness/check.ts";
 import { lesson as timeServer } from "./01-time-server.ts";
 import { lesson as messaging } from "./02-messaging.ts";
 import { lesson as chat } from "./03-chat.ts";
+import { lesson as tcpVsUdp } from "./04-tcp-vs-udp.ts";
 
 /** The lessons with graders, in order. */
-export const lessons: Lesson[] = [timeServer, messaging, chat];
+export const lessons: Lesson[] = [timeServer, messaging, chat, tcpVsUdp];

@@ -1,0 +1,504 @@
+/**
+ * Lesson 4's checks: the echo server over both transports, then the pinger
+ * and the bulk sender against the grader's own UDP echo, which drops,
+ * doubles and holds back chosen probes by their numbers, so every run of a
+ * check meets exactly the same losses.
+ *
+ * @module
+ */
+import type { Check, Lesson, Trial, Variant } from "../harness/check.ts";
+import { CheckFailure } from "../harness/failure.ts";
+import { firstDifference, visible } from "../harness/bytes.ts";
+import { sleep } from "../harness/deadline.ts";
+import type { LearnerProcess } from "../harness/process.ts";
+import { Peer } from "../harness/socket.ts";
+import { startServer } from "../harness/programs.ts";
+import { type EchoPlan, ImpairingEcho, UdpPeer } from "../harness/udp.ts";
+import { portInUse } from "./common.ts";
+
+const encoder = new TextEncoder();
+
+/** Starts the learner's echo server; returns its port (TCP and UDP). */
+async function startEcho(trial: Trial): Promise<{ server: LearnerProcess; port: number }> {
+  const { server, address } = await startServer(trial);
+  if (address.transport !== "tcp") throw new CheckFailure("expected a TCP address");
+  return { server, port: address.port };
+}
+
+/** Random bytes, `size` of them. */
+function noise(size: number): Uint8Array {
+  const bytes = new Uint8Array(size);
+  for (let at = 0; at < size; at += 65536) crypto.getRandomValues(bytes.subarray(at, at + 65536));
+  return bytes;
+}
+
+/** A datagram `size` bytes long whose first 4 bytes say `seq`. */
+function numbered(seq: number, size: number): Uint8Array {
+  const data = noise(size);
+  new DataView(data.buffer).setUint32(0, seq);
+  return data;
+}
+
+/** Runs the learner's program with `args` against the grader's impairing echo; returns it once it exited. */
+async function runAgainst(
+  trial: Trial,
+  plan: EchoPlan,
+  args: (port: number) => string[],
+  ms: number,
+): Promise<{ program: LearnerProcess; status: Deno.CommandStatus; echo: ImpairingEcho; ms: number }> {
+  const echo = new ImpairingEcho(plan, trial.transcript);
+  trial.defer(echo);
+  const started = performance.now();
+  const program = trial.start(args(echo.port)[0], args(echo.port));
+  const status = await program.exitWithin(ms);
+  if (!status) {
+    throw new CheckFailure(`the ${args(echo.port)[0]} was still running after ${ms / 1000} s`, {
+      expected: "every probe answered or timed out, a summary, exit",
+      actual: `last output: ${visible(program.stdout.slice(-3).join("\n") || "(none)")}`,
+    });
+  }
+  if (status.code !== 0) {
+    throw new CheckFailure(`the ${args(echo.port)[0]} exited with code ${status.code}`, {
+      actual: visible(program.stderr.join("\n") || "(nothing on stderr)"),
+    });
+  }
+  return { program, status, echo, ms: performance.now() - started };
+}
+
+const SUMMARY =
+  /^(\d+) sent, (\d+) received, (\d+) lost \(([\d.]+)%\), (\d+) duplicates, (\d+) out of order, (\d+) late$/;
+
+/** The pinger's summary: counts and the `lost:` line. */
+function summary(program: LearnerProcess): { counts: number[]; percent: number; lost: string } {
+  const line = program.stdout.find((l) => SUMMARY.test(l));
+  const lost = program.stdout.find((l) => l.startsWith("lost: "));
+  if (!line || !lost) {
+    throw new CheckFailure("the pinger printed no summary", {
+      expected: '"N sent, N received, N lost (P%), N duplicates, N out of order, N late" and "lost: …"',
+      actual: visible(program.stdout.slice(-4).join("\n") || "(nothing)"),
+    });
+  }
+  const m = line.match(SUMMARY)!;
+  return { counts: [1, 2, 3, 5, 6, 7].map((i) => Number(m[i])), percent: Number(m[4]), lost: lost.slice(6) };
+}
+
+/** Compares the pinger's summary with what the grader's echo did. */
+function expectSummary(
+  program: LearnerProcess,
+  want: { sent: number; received: number; lost: number; duplicates: number; outOfOrder: number; lostSeqs: string },
+  situation: string,
+): void {
+  const got = summary(program);
+  const names = ["sent", "received", "lost", "duplicates", "out of order", "late"];
+  const expected = [want.sent, want.received, want.lost, want.duplicates, want.outOfOrder, 0];
+  const wrong = expected.findIndex((value, i) => got.counts[i] !== value);
+  if (wrong >= 0) {
+    throw new CheckFailure(
+      `the pinger counted ${names[wrong]} wrong: ${got.counts[wrong]}, but ${
+        expected[wrong]
+      } (${situation}). Match each reply to its probe by the number inside it`,
+      {
+        expected:
+          `${want.sent} sent, ${want.received} received, ${want.lost} lost, ${want.duplicates} duplicates, ${want.outOfOrder} out of order, 0 late`,
+        actual: names.map((n, i) => `${got.counts[i]} ${n}`).join(", "),
+      },
+    );
+  }
+  const percent = want.lost / want.sent * 100;
+  if (Math.abs(got.percent - percent) > 0.05) {
+    throw new CheckFailure(
+      `the pinger's loss is ${got.percent}%, but ${want.lost} of ${want.sent} is ${
+        percent.toFixed(1)
+      }%: loss is a share of the probes sent`,
+      {
+        expected: `${percent.toFixed(1)}%`,
+        actual: `${got.percent}%`,
+      },
+    );
+  }
+  if (got.lost !== want.lostSeqs) {
+    throw new CheckFailure(`the pinger named the wrong probes as lost (${situation})`, {
+      expected: visible(`lost: ${want.lostSeqs}`),
+      actual: visible(`lost: ${got.lost}`),
+    });
+  }
+}
+
+const checks: Check[] = [
+  {
+    id: "announces-address",
+    title: "the server prints 'listening on HOST:PORT' with the real port",
+    covers: "given",
+    hint: {
+      en: "Given: bind TCP, then UDP on the same port number, and announce the address.",
+      ru: "Дано: откройте TCP, затем UDP на том же номере порта, и сообщите адрес.",
+    },
+    async run(trial) {
+      await startEcho(trial);
+    },
+  },
+  {
+    id: "tcp-echo",
+    title: "TCP: 1 MiB of random bytes comes back exactly, and the server closes after the client half-closes",
+    hint: {
+      en:
+        "Read in a loop and write back every byte read (all of it: write() may take only part). When read() gives null, close.",
+      ru:
+        "Читайте в цикле и отправляйте назад каждый прочитанный байт (весь: write() может взять только часть). Когда read() вернул null, закройте.",
+    },
+    async run(trial) {
+      const { port } = await startEcho(trial);
+      const peer = await Peer.connect({ transport: "tcp", host: "127.0.0.1", port }, trial.transcript);
+      trial.defer(peer);
+      const data = noise(1024 * 1024);
+      await peer.write(data, 10_000);
+      await peer.closeWrite();
+      const closed = await peer.waitForEof(5000);
+      const difference = firstDifference(data, peer.received);
+      if (difference) {
+        throw new CheckFailure(`the echo differs from what was sent: ${difference}`, {
+          expected: `${data.length} bytes, the same ones`,
+          actual: `${peer.received.length} bytes`,
+        });
+      }
+      if (!closed) {
+        throw new CheckFailure("the server did not close the connection after the client half-closed", {
+          expected: "EOF once everything was echoed",
+          actual: "the connection still open",
+        });
+      }
+    },
+  },
+  {
+    id: "udp-echo",
+    title: "UDP: datagrams of 1 to 8,000 bytes come back unchanged, one for one",
+    hint: {
+      en:
+        "receive() gives one whole datagram and who sent it; send exactly those bytes back to that address. One datagram in, one out.",
+      ru:
+        "receive() отдаёт одну целую датаграмму и адрес отправителя; отправьте ровно эти байты обратно по этому адресу. Одна пришла — одна ушла.",
+    },
+    async run(trial) {
+      const { port } = await startEcho(trial);
+      using peer = new UdpPeer(trial.transcript);
+      for (const size of [1, 100, 1400, 8000]) {
+        const data = numbered(size, Math.max(size, 4)).subarray(0, size);
+        await peer.send(data, port);
+        const back = await peer.receive(2000);
+        if (!back) throw new CheckFailure(`no echo of a ${size}-byte datagram within 2 s`);
+        const difference = firstDifference(data, back);
+        if (difference) {
+          throw new CheckFailure(`the echo of a ${size}-byte datagram differs: ${difference}`, {
+            expected: `${size} bytes, the same ones`,
+            actual: `${back.length} bytes`,
+          });
+        }
+      }
+    },
+  },
+  {
+    id: "udp-peers",
+    title: "UDP: three peers at once each get their own datagrams back",
+    hint: {
+      en: "Answer each datagram to the address receive() returned with it, not to the first peer you saw.",
+      ru:
+        "Отвечайте на каждую датаграмму по адресу, который receive() вернул вместе с ней, а не первому увиденному клиенту.",
+    },
+    async run(trial) {
+      const { port } = await startEcho(trial);
+      const peers = [0, 1, 2].map((i) => new UdpPeer(trial.transcript, `grader udp ${i}`));
+      peers.forEach((peer) => trial.defer(peer));
+      for (const round of [0, 1]) {
+        await Promise.all(peers.map((peer, i) => peer.send(encoder.encode(`peer ${i} round ${round}`), port)));
+        for (const [i, peer] of peers.entries()) {
+          const back = await peer.receive(2000);
+          const text = back ? new TextDecoder().decode(back) : undefined;
+          if (text !== `peer ${i} round ${round}`) {
+            throw new CheckFailure(`peer ${i} did not get its own datagram back`, {
+              expected: visible(`peer ${i} round ${round}`),
+              actual: text === undefined ? "nothing within 2 s" : visible(text),
+            });
+          }
+        }
+      }
+    },
+  },
+  portInUse("given"),
+  {
+    id: "ping-clean",
+    title: "ping --udp: every probe answered, a summary with the counts and round-trip times",
+    hint: {
+      en:
+        "Number each probe, send one every --interval ms, match each reply by its number, then print the summary (given: printSummary).",
+      ru:
+        "Нумеруйте пробы, отправляйте по одной каждые --interval мс, сопоставляйте ответы по номеру, затем напечатайте итог (дано: printSummary).",
+    },
+    async run(trial) {
+      const { program } = await runAgainst(
+        trial,
+        {},
+        (port) => ["ping", "--udp", "--port", String(port), "--count", "6", "--interval", "20", "--timeout", "500"],
+        8000,
+      );
+      expectSummary(
+        program,
+        { sent: 6, received: 6, lost: 0, duplicates: 0, outOfOrder: 0, lostSeqs: "none" },
+        "nothing was lost",
+      );
+      if (!program.stdout.some((l) => l.startsWith("rtt min/avg/p50/p99/max = "))) {
+        throw new CheckFailure("the pinger printed no round-trip times", {
+          expected: '"rtt min/avg/p50/p99/max = …"',
+          actual: visible(program.stdout.slice(-3).join("\n")),
+        });
+      }
+    },
+  },
+  {
+    id: "ping-loss",
+    title: "ping --udp: exactly the probes the network dropped are reported lost",
+    hint: {
+      en:
+        "Give each probe its own timer. A probe with no reply within --timeout is lost; name it, and count loss against the probes sent.",
+      ru:
+        "Дайте каждой пробе свой таймер. Проба без ответа за --timeout потеряна; назовите её и считайте потери от числа отправленных проб.",
+    },
+    async run(trial) {
+      const { program } = await runAgainst(
+        trial,
+        { drop: [2, 5] },
+        (port) => ["ping", "--udp", "--port", String(port), "--count", "8", "--interval", "20", "--timeout", "400"],
+        8000,
+      );
+      expectSummary(
+        program,
+        { sent: 8, received: 6, lost: 2, duplicates: 0, outOfOrder: 0, lostSeqs: "2, 5" },
+        "the grader's echo dropped probes 2 and 5",
+      );
+    },
+  },
+  {
+    id: "ping-gives-up",
+    title: "ping --udp: a lost last probe costs one timeout, not a hang",
+    hint: {
+      en: "Never wait for a reply without a deadline: when every probe is answered or timed out, the run is over.",
+      ru: "Никогда не ждите ответа без срока: когда каждая проба получила ответ или истекла, работа окончена.",
+    },
+    async run(trial) {
+      const { program, ms } = await runAgainst(
+        trial,
+        { drop: [4] },
+        (port) => ["ping", "--udp", "--port", String(port), "--count", "4", "--interval", "20", "--timeout", "400"],
+        5000,
+      );
+      expectSummary(
+        program,
+        { sent: 4, received: 3, lost: 1, duplicates: 0, outOfOrder: 0, lostSeqs: "4" },
+        "the grader's echo dropped the last probe",
+      );
+      trial.transcript.event("grader", `the pinger took ${Math.round(ms)} ms`);
+    },
+  },
+  {
+    id: "ping-duplicates-order",
+    title: "ping --udp: a doubled reply and two swapped replies are counted, not mistaken",
+    hint: {
+      en:
+        "A reply to a probe already answered is a duplicate; a reply whose number is below the highest seen so far came out of order.",
+      ru:
+        "Ответ на уже отвеченную пробу — дубликат; ответ с номером меньше наибольшего уже увиденного пришёл не по порядку.",
+    },
+    async run(trial) {
+      const { program } = await runAgainst(
+        trial,
+        { duplicate: [3], hold: [5] },
+        (port) => ["ping", "--udp", "--port", String(port), "--count", "8", "--interval", "20", "--timeout", "600"],
+        8000,
+      );
+      expectSummary(
+        program,
+        { sent: 8, received: 8, lost: 0, duplicates: 1, outOfOrder: 1, lostSeqs: "none" },
+        "the grader's echo answered probe 3 twice and probe 5 after probe 6",
+      );
+    },
+  },
+  {
+    id: "bulk-tcp",
+    title: "bulk --tcp: every byte sent comes back, and the count says so",
+    hint: {
+      en: "Read the echo while writing (or both sides stall), half-close when done, and count until EOF.",
+      ru:
+        "Читайте эхо одновременно с записью (иначе обе стороны встанут), по окончании сделайте half-close и считайте до EOF.",
+    },
+    async run(trial) {
+      const { port } = await startEcho(trial);
+      const bulk = trial.start("bulk", [
+        "bulk",
+        "--tcp",
+        "--port",
+        String(port),
+        "--bytes",
+        "3000000",
+        "--size",
+        "65536",
+      ]);
+      const status = await bulk.exitWithin(10_000);
+      const said = bulk.stdout.find((l) => /^tcp bulk to /.test(l));
+      if (status?.code !== 0 || !said?.includes("3000000 bytes sent, 3000000 echoed")) {
+        throw new CheckFailure("bulk --tcp did not report 3000000 bytes sent and echoed", {
+          expected: '"tcp bulk to …: 3000000 bytes sent, 3000000 echoed …" and exit code 0',
+          actual: `${visible(said ?? bulk.stdout.slice(-2).join("\n") ?? "")}; ${
+            status ? `code ${status.code}` : "still running"
+          }${bulk.stderr.length ? `; stderr: ${bulk.stderr.join(" | ")}` : ""}`,
+        });
+      }
+    },
+  },
+  {
+    id: "bulk-udp",
+    title: "bulk --udp: datagrams sent, echoed and lost are counted exactly",
+    hint: {
+      en: "Number each datagram; count each number once when its echo comes; lost is sent minus echoed.",
+      ru:
+        "Нумеруйте датаграммы; засчитывайте каждый номер один раз, когда пришло его эхо; потеряно = отправлено − вернулось.",
+    },
+    async run(trial) {
+      const { program, echo } = await runAgainst(
+        trial,
+        { dropEvery: 10 },
+        (port) => ["bulk", "--udp", "--port", String(port), "--bytes", "120000", "--size", "1200"],
+        8000,
+      );
+      const said = program.stdout.find((l) => /^udp bulk to /.test(l)) ?? "";
+      const answered = echo.seen.filter((seq) => seq % 10 !== 0).length;
+      const want = `100 datagrams of 1200 B sent, ${answered} echoed, ${100 - answered} lost`;
+      if (!said.includes(want)) {
+        throw new CheckFailure("bulk --udp miscounted what the grader's echo answered", {
+          expected: visible(`udp bulk to …: ${want} …`),
+          actual: visible(said || program.stdout.slice(-2).join("\n")),
+        });
+      }
+      await sleep(0);
+    },
+  },
+  {
+    id: "ping-tcp",
+    title: "ping --tcp against your server: one connection, every probe answered",
+    hint: {
+      en:
+        "Over TCP the probes travel on one connection; fixed-size probes let the reader cut the stream back into replies.",
+      ru:
+        "По TCP пробы идут по одному соединению; пробы фиксированного размера позволяют разрезать поток обратно на ответы.",
+    },
+    async run(trial) {
+      const { port } = await startEcho(trial);
+      const ping = trial.start("ping", ["ping", "--tcp", "--port", String(port), "--count", "5", "--interval", "10"]);
+      const status = await ping.exitWithin(8000);
+      if (status?.code !== 0) {
+        throw new CheckFailure("ping --tcp did not finish cleanly", {
+          actual: status ? `code ${status.code}: ${visible(ping.stderr.join("\n"))}` : "still running after 8 s",
+        });
+      }
+      expectSummary(
+        ping,
+        { sent: 5, received: 5, lost: 0, duplicates: 0, outOfOrder: 0, lostSeqs: "none" },
+        "TCP loses nothing",
+      );
+    },
+  },
+  {
+    id: "compare-json",
+    title: "compare --json measures both transports, and its figures hang together",
+    hint: {
+      en: "compare runs your server, pinger and bulk sender; when they pass the checks above, its figures follow.",
+      ru: "compare запускает ваш сервер, пингер и bulk; когда они проходят проверки выше, его цифры сходятся.",
+    },
+    timeoutMs: 40_000,
+    async run(trial) {
+      const compare = trial.start("compare", ["compare", "--json"]);
+      const status = await compare.exitWithin(30_000);
+      if (status?.code !== 0) {
+        throw new CheckFailure("compare --json did not finish within 30 s with code 0", {
+          actual: status ? `code ${status.code}: ${visible(compare.stderr.join("\n"))}` : "still running",
+        });
+      }
+      let c;
+      try {
+        c = JSON.parse(compare.stdout.join("\n"));
+      } catch {
+        throw new CheckFailure("compare --json did not print JSON", {
+          actual: visible(compare.stdout.slice(0, 3).join("\n")),
+        });
+      }
+      const problems: string[] = [];
+      if (c.ping?.tcp?.lost !== 0) problems.push(`TCP ping lost ${c.ping?.tcp?.lost} probes`);
+      if (c.bulk?.tcp?.received !== c.bulk?.tcp?.sent) problems.push("TCP bulk did not get every byte back");
+      const d = c.bulk?.udp?.datagrams;
+      if (!d || d.sent !== d.received + d.lost) problems.push("UDP bulk: sent is not received + lost");
+      if (c.ping?.udp?.sent !== c.ping?.udp?.received + c.ping?.udp?.lost) {
+        problems.push("UDP ping: sent is not received + lost");
+      }
+      if (c.boundaries?.udp?.length !== 3) {
+        problems.push(`3 datagrams arrived as ${c.boundaries?.udp?.length} receives`);
+      }
+      if (!(c.tcpConnectMs?.p50 > 0)) problems.push("no TCP connect time");
+      if (problems.length > 0) {
+        throw new CheckFailure("compare's figures do not hang together", { actual: problems.join("; ") });
+      }
+    },
+  },
+];
+
+/** Known mistakes, each patched into a copy of the reference; the named check must catch it. */
+const variants: Variant[] = [
+  {
+    id: "ping-waits-forever",
+    mistake: "the pinger waits for every reply, with no deadline per probe",
+    file: "ping.ts",
+    patch: [["        settle();\n      }, options.timeoutMs);", "      }, options.timeoutMs);"]],
+    rejectedBy: "ping-gives-up",
+    message: /still running after 5 s/,
+  },
+  {
+    id: "ping-arrival-order",
+    mistake: "the pinger matches replies to probes by arrival order",
+    file: "ping.ts",
+    patch: [[
+      "    const seq = new DataView(reply.buffer, reply.byteOffset, reply.byteLength).getUint32(0);",
+      "    const seq = ++arrivals;",
+    ], ["  let highest = 0;", "  let highest = 0;\n  let arrivals = 0;"]],
+    rejectedBy: "ping-duplicates-order",
+    message: /counted (duplicates|out of order|received|lost) wrong/,
+  },
+  {
+    id: "udp-fixed-address",
+    mistake: "the UDP echo answers the first peer it saw, whoever sent the datagram",
+    file: "server.ts",
+    patch: [["      await socket.send(data, from);", "      first ??= from;\n      await socket.send(data, first);"], [
+      "  const peers = new Set<string>();",
+      "  const peers = new Set<string>();\n  let first: Deno.Addr | undefined;",
+    ]],
+    rejectedBy: "udp-peers",
+    message: /peer 1 did not get its own datagram back/,
+  },
+  {
+    id: "loss-of-received",
+    mistake: "the pinger computes loss as a share of the replies received, not of the probes sent",
+    file: "ping.ts",
+    patch: [[
+      "    lossPercent: lostSeqs.length / options.count * 100,",
+      "    lossPercent: lostSeqs.length / rtts.length * 100,",
+    ]],
+    rejectedBy: "ping-loss",
+    message: /loss is 33\.3%, but 2 of 8 is 25\.0%/,
+  },
+];
+
+/** Lesson 4 as the grader knows it. */
+export const lesson: Lesson = {
+  number: 4,
+  slug: "04-tcp-vs-udp",
+  title: { en: "TCP versus UDP, measured", ru: "TCP против UDP, с измерениями" },
+  checks,
+  variants,
+  given: ["main.ts", "stats.ts", "relay.ts", "boundaries.ts", "compare.ts"],
+};
