@@ -44,6 +44,7 @@ import { parseArgs } from "node:util";
 import type { LoadResult } from "./bench/load_time.ts";
 import type { ProbeSample } from "./bench/cpu_probe.ts";
 import { benchChat, formatChat, parseChatOptions } from "./bench/chat.ts";
+import { benchTransport } from "./bench/transport.ts";
 
 /** Clock ticks per second in `/proc/<pid>/stat` (Linux `USER_HZ`); assumed, see the module doc. */
 export const TICKS_PER_SECOND = 100;
@@ -166,7 +167,7 @@ export interface BenchReport {
   failures: string[];
 }
 
-const USAGE = `usage: deno task bench [--lesson 1|3] [--connections 20000] [--concurrency 50] [--warmup 2000] ` +
+const USAGE = `usage: deno task bench [--lesson 1|3|4] [--connections 20000] [--concurrency 50] [--warmup 2000] ` +
   `[--backlog ${DEFAULT_BACKLOG}] [--timeout 3000] [--time-limit 120000] [--json]`;
 
 /** Parses the command line; throws {@linkcode BenchUsageError} for a mistake. `undefined` means `--help`. */
@@ -194,7 +195,7 @@ export function parseOptions(args: string[]): BenchOptions | undefined {
   }
   if (values.help) return undefined;
   const lesson = whole("lesson", values.lesson, 1);
-  if (lesson !== 1) throw new BenchUsageError(`--lesson ${lesson}: lessons 1 and 3 have benchmarks`);
+  if (lesson !== 1) throw new BenchUsageError(`--lesson ${lesson}: lessons 1, 3 and 4 have benchmarks`);
   return {
     lesson,
     connections: whole("connections", values.connections, 1),
@@ -614,6 +615,15 @@ async function main(args: string[]): Promise<number> {
   const onInterrupt = () => interrupt.abort();
   Deno.addSignalListener("SIGINT", onInterrupt);
   try {
+    if (args.includes("--lesson") && args[args.indexOf("--lesson") + 1] === "4") {
+      const { lines, failures } = await benchTransport();
+      console.log(lines.join("\n"));
+      if (failures.length > 0) {
+        console.error(`bench: FAIL: ${failures.join("; ")}`);
+        return 1;
+      }
+      return 0;
+    }
     if (args.includes("--lesson") && args[args.indexOf("--lesson") + 1] === "3") {
       const chat = parseChatOptions(args);
       if (chat === undefined) {

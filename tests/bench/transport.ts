@@ -1,0 +1,188 @@
+/**
+ * `deno task bench --lesson 4`: TCP and UDP on this machine, with the
+ * reference programs of lesson 4 as separate processes over loopback, and
+ * iperf3's figures beside them when iperf3 is installed
+ * (`apt-get install iperf3`).
+ *
+ * - TCP bulk: `bulk --tcp` (1 GiB in 64 KiB writes, echoed back) against
+ *   `iperf3 -l 64K` (one way). Target: at least 0.8 of iperf3.
+ * - UDP bulk: `bulk --udp` (20,000 datagrams of 1,200 bytes): goodput and
+ *   loss. No target: the loss is the lesson.
+ * - Round trips: `ping --udp` and `ping --tcp` (2,000 probes of 32 bytes,
+ *   1 ms apart) against a bare Deno ping-pong loop over the same transport.
+ *   Target: the pinger adds at most 10% to the bare loop's p50.
+ * - `compare`: at most 10 s.
+ *
+ * @module
+ */
+import { BenchError, Child, withDeadline } from "../bench.ts";
+
+const MAIN = "solutions/04-tcp-vs-udp/main.ts";
+/** The targets; missing one makes the exit code 1. */
+export const TARGETS = { tcpVsIperf: 0.8, pingOverhead: 1.1, compareSeconds: 10 };
+
+/** Runs the reference `main.ts` with `args` to its end and returns its stdout. */
+async function reference(args: string[], ms = 60_000): Promise<string[]> {
+  const child = new Child(`${args[0]}`, ["run", "--allow-net=127.0.0.1,[::1],localhost", MAIN, ...args]);
+  const status = await withDeadline(child.process.status, ms, `running ${args.join(" ")}`);
+  await withDeadline(child.drained, 3000, "reading its output");
+  if (!status.success) throw new BenchError(`${args.join(" ")} failed: ${child.lastError()}`);
+  return child.stdout;
+}
+
+/** Gbit/s from a line `goodput 17.57 Gbit/s …` (or Mbit/s). */
+function goodput(lines: string[]): number {
+  const match = lines.join("\n").match(/goodput ([\d.]+) (G|M)bit\/s/);
+  if (!match) throw new BenchError(`no goodput in: ${lines.slice(-2).join(" | ")}`);
+  return Number(match[1]) / (match[2] === "M" ? 1000 : 1);
+}
+
+/** p50 in ms from `rtt min/avg/p50/p99/max = a/b/c/d/e ms`. */
+function p50(lines: string[]): number {
+  const match = lines.join("\n").match(/rtt min\/avg\/p50\/p99\/max = [\d.]+\/[\d.]+\/([\d.]+)\//);
+  if (!match) throw new BenchError(`no rtt line in: ${lines.slice(-3).join(" | ")}`);
+  return Number(match[1]);
+}
+
+/** iperf3's one-way TCP throughput in Gbit/s at `length`-byte writes, or undefined without iperf3. */
+async function iperf3(length: string): Promise<number | undefined> {
+  const port = 40_000 + Math.floor(Math.random() * 20_000);
+  let server: Deno.ChildProcess;
+  try {
+    server = new Deno.Command("iperf3", { args: ["-s", "-1", "-p", String(port)], stdout: "null", stderr: "null" })
+      .spawn();
+  } catch {
+    return undefined;
+  }
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const out = await new Deno.Command("iperf3", {
+      args: ["-c", "127.0.0.1", "-p", String(port), "-t", "2", "-l", length, "-J"],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    const report = JSON.parse(new TextDecoder().decode(out.stdout));
+    return report.end.sum_received.bits_per_second / 1e9;
+  } catch {
+    return undefined;
+  } finally {
+    try {
+      server.kill();
+    } catch { /* it ended after one test */ }
+    await server.status;
+  }
+}
+
+/** A bare ping-pong loop: `count` 32-byte round trips over `protocol`, in one process; p50 in ms. */
+async function bare(protocol: "tcp" | "udp", count: number): Promise<number> {
+  const times: number[] = [];
+  const probe = new Uint8Array(32);
+  if (protocol === "tcp") {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const client = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
+    const server = await listener.accept();
+    client.setNoDelay(true);
+    server.setNoDelay(true);
+    const echo = (async () => {
+      const buffer = new Uint8Array(32);
+      for (let n = await server.read(buffer); n !== null; n = await server.read(buffer)) {
+        await server.write(buffer.subarray(0, n));
+      }
+    })();
+    const buffer = new Uint8Array(32);
+    for (let i = 0; i < count; i++) {
+      const started = performance.now();
+      await client.write(probe);
+      for (let got = 0; got < 32;) got += (await client.read(buffer.subarray(got))) ?? 32;
+      times.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    client.close();
+    await echo.catch(() => {});
+    server.close();
+    listener.close();
+  } else {
+    const a = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+    const b = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+    const echo = (async () => {
+      try {
+        while (true) {
+          const [data, from] = await b.receive();
+          await b.send(data, from);
+        }
+      } catch { /* closed */ }
+    })();
+    for (let i = 0; i < count; i++) {
+      const started = performance.now();
+      await a.send(probe, b.addr);
+      await a.receive();
+      times.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    a.close();
+    b.close();
+    await echo;
+  }
+  times.sort((x, y) => x - y);
+  return times[Math.floor(times.length / 2)];
+}
+
+/** Runs every measurement and returns the report and what misses a target. */
+export async function benchTransport(): Promise<{ lines: string[]; failures: string[] }> {
+  const listening = Promise.withResolvers<number>();
+  const server = new Child("echo server", [
+    "run",
+    "--allow-net=127.0.0.1,[::1],localhost",
+    MAIN,
+    "server",
+    "--port",
+    "0",
+  ], {
+    stdout(line) {
+      const port = line.match(/^listening on 127\.0\.0\.1:(\d+)$/)?.[1];
+      if (port) listening.resolve(Number(port));
+    },
+  });
+  const failures: string[] = [];
+  const lines: string[] = [];
+  try {
+    const port = String(await withDeadline(listening.promise, 15_000, "starting the echo server"));
+    const at = ["--port", port];
+    const tcp = goodput(await reference(["bulk", "--tcp", ...at, "--bytes", String(2 ** 30), "--size", "65536"]));
+    const iperf = await iperf3("64K");
+    const udpOut = await reference(["bulk", "--udp", ...at, "--bytes", String(20_000 * 1200), "--size", "1200"]);
+    const loss = udpOut.join("\n").match(/\(([\d.]+)%\)/)?.[1] ?? "?";
+    const pingArgs = [...at, "--count", "2000", "--interval", "1", "--size", "32"];
+    const pingTcp = p50(await reference(["ping", "--tcp", ...pingArgs]));
+    const pingUdp = p50(await reference(["ping", "--udp", ...pingArgs]));
+    const [bareTcp, bareUdp] = [await bare("tcp", 2000), await bare("udp", 2000)];
+    const started = performance.now();
+    await reference(["compare", "--json"]);
+    const compareSeconds = (performance.now() - started) / 1000;
+
+    const f = (n: number, d = 2) => n.toFixed(d);
+    lines.push(`lesson 4: ${MAIN}, on ${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} cores`);
+    lines.push(
+      `  TCP bulk, 64 KiB writes     ${f(tcp)} Gbit/s (echoed)` +
+        (iperf === undefined ? "   (iperf3 not installed)" : `   iperf3 ${f(iperf)} Gbit/s, ratio ${f(tcp / iperf)}`),
+    );
+    lines.push(`  UDP bulk, 1,200 B          ${f(goodput(udpOut), 3)} Gbit/s goodput, ${loss}% lost`);
+    lines.push(`  TCP round trip p50         ping ${f(pingTcp, 3)} ms, bare loop ${f(bareTcp, 3)} ms`);
+    lines.push(`  UDP round trip p50         ping ${f(pingUdp, 3)} ms, bare loop ${f(bareUdp, 3)} ms`);
+    lines.push(`  compare                    ${f(compareSeconds, 1)} s`);
+    if (iperf !== undefined && tcp < TARGETS.tcpVsIperf * iperf) {
+      failures.push(`TCP bulk ${f(tcp)} Gbit/s is under ${TARGETS.tcpVsIperf} of iperf3's ${f(iperf)}`);
+    }
+    for (const [name, ping, loop] of [["tcp", pingTcp, bareTcp], ["udp", pingUdp, bareUdp]] as const) {
+      if (ping > loop * TARGETS.pingOverhead) {
+        failures.push(
+          `ping --${name} p50 ${f(ping, 3)} ms is over ${TARGETS.pingOverhead}× the bare loop's ${f(loop, 3)} ms`,
+        );
+      }
+    }
+    if (compareSeconds > TARGETS.compareSeconds) failures.push(`compare took ${f(compareSeconds, 1)} s`);
+    return { lines, failures };
+  } finally {
+    await server.stop("SIGINT");
+  }
+}
