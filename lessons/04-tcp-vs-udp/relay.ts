@@ -87,6 +87,7 @@ export function startRelay(options: RelayOptions): Relay {
   const upstreams = new Map<string, Deno.DatagramConn>();
   const jobs = new Set<Promise<void>>();
   const held = new Map<string, () => void>();
+  const chains = new Map<Deno.DatagramConn, Promise<void>>();
   let number = 0;
 
   /** Applies the impairment to one datagram going `out` through `via` (its key names the direction). */
@@ -103,8 +104,12 @@ export function startRelay(options: RelayOptions): Relay {
     if (copies === 2) stats.duplicated++;
     const delay = options.delayMs + (roll.jitter * 2 - 1) * options.jitterMs;
     const send = () => {
+      // One send at a time per socket, in order: sends started together do
+      // not keep their order, and only the plan may reorder.
       for (let i = 0; i < copies; i++) {
-        const job = via.send(data, to).then(() => {}, () => {});
+        const previous = chains.get(via) ?? Promise.resolve();
+        const job = previous.then(() => via.send(data, to)).then(() => {}, () => {});
+        chains.set(via, job);
         jobs.add(job);
         job.finally(() => jobs.delete(job));
       }
@@ -115,7 +120,7 @@ export function startRelay(options: RelayOptions): Relay {
     if (roll.reorder < options.reorder && !release) {
       stats.reordered++;
       held.set(direction, send);
-      options.log(`${describe}: held back, to go after the next one`);
+      options.log(`${describe}: held back, to go after the next one${copies === 2 ? ", and twice" : ""}`);
       // If no next one comes within 100 ms, it goes anyway: late, not lost.
       setTimeout(() => {
         if (held.get(direction) === send) {
