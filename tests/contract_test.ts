@@ -93,7 +93,7 @@ for (const lesson of lessons) {
     assert.equal(demo.code, 0, demo.stderr.join("\n"));
     const out = demo.stdout.join("\n");
     assert.match(out, /^\[server\] listening on 127\.0\.0\.1:\d+$/m);
-    assert.match(out, /^\[client\] \S+/m);
+    assert.match(out, /^\[(?!server\])[\w-]+\] \S+/m, "a client's labelled line");
   });
 
   Deno.test(`${name}: the starter's demo names the first TODO in one line`, async () => {

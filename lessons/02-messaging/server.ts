@@ -46,7 +46,7 @@ export async function runServer(options: ServerOptions): Promise<void> {
   options.signal.addEventListener("abort", stop, { once: true });
 
   // One console for all conversations (see Console below).
-  const console = new Console(options.console);
+  const console = new Console(options.console, options.log);
   const stopped = aborted(options.signal);
   while (!options.signal.aborted) {
     let conn: Deno.Conn;
@@ -125,7 +125,7 @@ async function converse(
         options.log(
           `Client ${peer} is gone (${name(turn.gone)}) before your reply`,
         );
-        console.abandon(options.log);
+        console.cancel();
         return "next client";
       }
       const reply = turn.reply;
@@ -166,7 +166,6 @@ async function serverTurn(
   while (true) {
     const typed = await Promise.race([console.next().then((reply) => ({ reply })), gone, stopped]);
     if (typed === "abort" || "gone" in typed) return typed;
-    console.taken();
     if (typed.reply === null || byteLength(typed.reply) <= options.maxLine) return typed;
     options.log(
       `your reply is ${byteLength(typed.reply)} bytes, over the ${options.maxLine}-byte limit; type it shorter`,
@@ -239,36 +238,34 @@ export function closeGently(conn: Deno.Conn, pending?: Promise<unknown>, ms = 20
 }
 
 /**
- * The console, read one line at a time. A read in flight is never dropped
- * (two reads of the console at once would split its lines at random), so it
- * is kept across turns and conversations.
+ * The console, read all the time in the background. A line goes to the turn
+ * that is waiting for a reply; a line typed when no turn waits (no client, or
+ * the client left while the operator typed) is reported and dropped, so it
+ * can never reach the next client as an answer to a message it did not see.
  */
 class Console {
-  #pending?: Promise<string | null>;
-  #read: () => Promise<string | null>;
-  constructor(read: () => Promise<string | null>) {
-    this.#read = read;
+  #waiting?: (line: string | null) => void;
+  #closed = false;
+  constructor(read: () => Promise<string | null>, log: (line: string) => void) {
+    (async () => {
+      while (!this.#closed) {
+        const line = await read().catch(() => null);
+        const waiting = this.#waiting;
+        this.#waiting = undefined;
+        if (line === null) this.#closed = true;
+        if (waiting) waiting(line);
+        else if (line !== null) log(`(no client is waiting for a reply; not sent: ${JSON.stringify(line)})`);
+      }
+    })();
   }
-  /** The pending read, started if none is. */
+  /** The next line typed from now on; null once the console is closed. */
   next(): Promise<string | null> {
-    return this.#pending ??= this.#read();
+    if (this.#closed) return Promise.resolve(null);
+    return new Promise((resolve) => this.#waiting = resolve);
   }
-  /** The pending line was used; the next call reads a new one. */
-  taken(): void {
-    this.#pending = undefined;
-  }
-  /**
-   * The turn ended without a reply (the client left). A line typed for it
-   * answers nobody: say so when it comes, and read on for the next turn.
-   */
-  abandon(log: (line: string) => void): void {
-    const pending = this.#pending;
-    if (!pending) return;
-    this.#pending = pending.then((line) => {
-      if (line === null) return null;
-      log(`(no client is waiting for a reply; not sent: ${JSON.stringify(line)})`);
-      return this.#read();
-    });
+  /** The turn ended without a reply: nobody waits for a line any more. */
+  cancel(): void {
+    this.#waiting = undefined;
   }
 }
 

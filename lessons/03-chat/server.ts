@@ -116,20 +116,13 @@ async function serve(conn: Deno.Conn, room: Room, options: ServerOptions): Promi
   const buffer = new Uint8Array(8 * 1024);
   let client: Client | undefined;
   try {
-    client = await join(conn, peer, splitter, buffer, room, options);
-    if (!client) return;
+    const joined = await join(conn, peer, splitter, buffer, room, options);
+    if (!joined) return;
+    client = joined.client;
     const bucket = new Bucket(options.rate, options.burst);
+    // The lines are views into `buffer`: relay them all before reading again.
+    let lines = joined.rest;
     while (!client.gone) {
-      const n = await conn.read(buffer);
-      if (n === null) {
-        todo(
-          import.meta.url,
-          7,
-          'the client hung up (read gave null): room.leave(client, "left"), and return',
-        );
-      }
-      // The lines are views into `buffer`: relay them all before reading again.
-      let lines = splitter.push(buffer.subarray(0, n));
       while (lines.length > 0 && !client.gone) {
         const allowed = bucket.take(lines.length);
         if (allowed === 0) {
@@ -147,6 +140,16 @@ async function serve(conn: Deno.Conn, room: Room, options: ServerOptions): Promi
         if (!relay(client, lines.slice(0, allowed), room)) return;
         lines = lines.slice(allowed);
       }
+      if (client.gone) return;
+      const n = await conn.read(buffer);
+      if (n === null) {
+        todo(
+          import.meta.url,
+          7,
+          'the client hung up (read gave null): room.leave(client, "left"), and return',
+        );
+      }
+      lines = splitter.push(buffer.subarray(0, n));
     }
   } catch (error) {
     if (client && error instanceof LineTooLong) {
@@ -164,7 +167,8 @@ async function serve(conn: Deno.Conn, room: Room, options: ServerOptions): Promi
 
 /**
  * Reads the name (the first line), makes it unique, and adds the client to
- * the room. Undefined when the client left or gave no usable name.
+ * the room; `rest` are the lines that came in the same read. Undefined when
+ * the client left or gave no usable name.
  */
 async function join(
   conn: Deno.Conn,
@@ -173,7 +177,7 @@ async function join(
   buffer: Uint8Array,
   room: Room,
   options: ServerOptions,
-): Promise<Client | undefined> {
+): Promise<{ client: Client; rest: Uint8Array[] } | undefined> {
   // A client that never names itself must not hold a place forever.
   const timer = setTimeout(() => conn.close(), NAME_TIMEOUT_MS);
   let lines: Uint8Array[] = [];
@@ -187,7 +191,10 @@ async function join(
       lines = splitter.push(buffer.subarray(0, n));
     }
   } catch (error) {
-    if (error instanceof LineTooLong) return await refuse(conn, "* error: that is not a name");
+    if (error instanceof LineTooLong) {
+      // A name, then a line too long in the same read; or no name at all, just too many bytes.
+      return await refuse(conn, error.before > 0 ? `* error: ${error.message}` : "* error: that is not a name");
+    }
     options.log(`${peer} sent no name within ${NAME_TIMEOUT_MS / 1000} s; closed`);
     return undefined;
   } finally {
@@ -198,9 +205,8 @@ async function join(
     options.log(`${peer} asked for the name ${JSON.stringify(wanted)}; refused`);
     return await refuse(conn, "* error: a name is 1 to 24 letters, digits, _ or -, sent as the first line");
   }
-  const client = room.add(conn, wanted, peer);
-  // Lines that came with the name are chat already.
-  return relay(client, lines.slice(1), room) ? client : undefined;
+  // Lines that came with the name are chat already: serve relays them, under the rate limit.
+  return { client: room.add(conn, wanted, peer), rest: lines.slice(1) };
 }
 
 /**
@@ -225,8 +231,15 @@ function relay(client: Client, lines: Uint8Array[], room: Room): boolean {
         'the client said exit: first broadcast the lines before it (concat(parts, size)), then room.leave(client, "left", "* goodbye"), and return false',
       );
     }
+    // A batch stays within 64 KiB, so one batch can never overflow a queue on its own.
+    const piece = client.prefix.length + line.length + 1;
+    if (size + piece > COALESCE_BYTES && parts.length > 0) {
+      room.broadcast(client, concat(parts, size));
+      parts.length = 0;
+      size = 0;
+    }
     parts.push(client.prefix, line, NEWLINE_BYTES);
-    size += client.prefix.length + line.length + 1;
+    size += piece;
   }
   room.broadcast(client, concat(parts, size));
   return true;

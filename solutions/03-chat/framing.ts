@@ -19,8 +19,8 @@ const RETURN = 0x0d;
 /** More than the limit arrived without a "\n". */
 export class LineTooLong extends Error {
   override name = "LineTooLong";
-  /** Makes the error for a line over `limit` bytes. */
-  constructor(readonly limit: number) {
+  /** Makes the error for a line over `limit` bytes, after `before` complete lines of the same read. */
+  constructor(readonly limit: number, readonly before = 0) {
     super(`a line longer than ${limit} bytes`);
   }
 }
@@ -54,14 +54,14 @@ export class LineSplitter {
         this.#partial = new Uint8Array(0);
       }
       if (line.at(-1) === RETURN) line = line.subarray(0, -1);
-      if (line.length > this.#limit) throw new LineTooLong(this.#limit);
+      if (line.length > this.#limit) throw new LineTooLong(this.#limit, lines.length);
       lines.push(line);
       start = newline + 1;
     }
     if (start < chunk.length) {
       // Copied, not viewed: the caller's buffer is about to be reused.
       this.#partial = concat([this.#partial, chunk.subarray(start)]);
-      if (this.#partial.length > this.#limit + 1) throw new LineTooLong(this.#limit);
+      if (this.#partial.length > this.#limit + 1) throw new LineTooLong(this.#limit, lines.length);
     }
     return lines;
   }

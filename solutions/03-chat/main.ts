@@ -37,19 +37,28 @@ const code = await runProgram({
         burst: { type: "string", default: "100", help: "lines one client may send at once before the rate applies" },
       },
       address: (v) => hostPort(v.host, Number(v.port)),
-      run: (v, signal) =>
-        runServer({
+      run(v, signal) {
+        const maxLine = parsePositive("max-line", v["max-line"]);
+        const maxQueue = parsePositive("max-queue", v["max-queue"]);
+        // The server relays lines in batches of up to 64 KiB; a queue must hold one.
+        if (maxQueue < 64 * 1024 + maxLine) {
+          throw new UsageError(
+            `--max-queue must be at least ${64 * 1024 + maxLine} bytes (one 64 KiB batch and a line)`,
+          );
+        }
+        return runServer({
           host: v.host,
           port: parsePort(v.port),
-          maxLine: parsePositive("max-line", v["max-line"]),
-          maxQueue: parsePositive("max-queue", v["max-queue"]),
+          maxLine,
+          maxQueue,
           maxClients: parsePositive("max-clients", v["max-clients"]),
           rate: parseCount("rate", v.rate),
           burst: parsePositive("burst", v.burst),
           log,
           console: lineReader(Deno.stdin),
           signal,
-        }),
+        });
+      },
     },
     client: {
       summary: "join the chat: lines you type go to everyone, theirs are printed as they come",

@@ -406,13 +406,23 @@ const core: Check[] = [
       const { address } = await startChat(trial);
       if (address.transport !== "tcp") throw new CheckFailure("expected a TCP address");
       const names = ["amy", "bob", "cyd"];
-      const clients = names.map((name) =>
-        trial.start(name, ["client", "--host", address.host, "--port", String(address.port), "--name", name], {
+      // One at a time, each welcomed before the next starts, so all three are in the room.
+      const clients: LearnerProcess[] = [];
+      for (const name of names) {
+        const client = trial.start(name, [
+          "client",
+          "--host",
+          address.host,
+          "--port",
+          String(address.port),
+          "--name",
+          name,
+        ], {
           stdin: "piped",
-        })
-      );
-      // Wait until the last one is welcomed (the other two see it join).
-      await clients[2].waitFor(() => clients[2].stdout.find((l) => l.startsWith("* welcome")), 8000, "its welcome");
+        });
+        await client.waitFor(() => client.stdout.find((l) => l.startsWith("* welcome")), 8000, "its welcome");
+        clients.push(client);
+      }
       for (const [i, client] of clients.entries()) {
         const text = `${names[i]} says hi, привет`;
         await client.type(`${text}\n`);
