@@ -501,4 +501,5 @@ export const lesson: Lesson = {
   checks,
   variants,
   given: ["main.ts", "stats.ts", "relay.ts", "boundaries.ts", "compare.ts"],
+  demo: [/^\[compare\] TCP vs UDP on loopback$/m, /^\[compare\] TCP vs UDP, UDP through the relay/m],
 };

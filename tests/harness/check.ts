@@ -84,6 +84,8 @@ export interface Lesson {
   variants: Variant[];
   /** Files the course gives whole, the same in lessons/ and solutions/ (main.ts always). */
   given?: string[];
+  /** What the reference demo's output must show; by default a server's address and a client's labelled line. */
+  demo?: RegExp[];
 }
 
 /** The outcome of one check. */
