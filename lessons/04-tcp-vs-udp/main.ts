@@ -102,7 +102,9 @@ const code = await runProgram({
             intervalMs: parsePositive("interval", v.interval),
             timeoutMs: parsePositive("timeout", v.timeout),
             size,
-            log,
+            // Printed at once, not gathered: a write gathered for later would
+            // land in the middle of a later probe's round trip and lengthen it.
+            log: console.log,
           }));
       },
     },
