@@ -145,12 +145,20 @@ const code = await runProgram({
       options: {
         port: { type: "string", default: "8001", help: "port the relay listens on; 0 picks one" },
         to: { type: "string", default: "8000", help: "the UDP echo server's port (on 127.0.0.1)" },
-        impair: { type: "string", default: "loss=0.1,seed=1", help: IMPAIR_HELP },
+        loss: { type: "string", default: "0.1", help: "probability of dropping a datagram (0 to 1)" },
+        reorder: { type: "string", default: "0", help: "probability of holding one back until the next has passed" },
+        duplicate: { type: "string", default: "0", help: "probability of sending one twice" },
+        delay: { type: "string", default: "0", help: "ms added to every datagram" },
+        jitter: { type: "string", default: "0", help: "up to this many ms more or less, at random" },
+        seed: { type: "string", default: "1", help: "the same seed and traffic give the same fate" },
       },
       address: (v) => hostPort("127.0.0.1", Number(v.port)),
       async run(v, signal) {
+        const spec = impairment(
+          `loss=${v.loss},reorder=${v.reorder},duplicate=${v.duplicate},delay=${v.delay},jitter=${v.jitter},seed=${v.seed}`,
+        )!;
         const relay = startRelay({
-          ...impairment(v.impair)!,
+          ...spec,
           host: "127.0.0.1",
           port: parsePort(v.port),
           target: { host: "127.0.0.1", port: parsePort(v.to) },
