@@ -106,6 +106,15 @@ export function log(line: string): void {
   flushTimer ??= setTimeout(flushLog, 0);
 }
 
+/**
+ * A failure the program explains itself (an HTTP error, a name DNS does not
+ * know): printed as its message alone, with no place in the code, since it
+ * is not a bug there.
+ */
+export class ProgramError extends Error {
+  override name = "ProgramError";
+}
+
 /** Raised for a mistake in the command line; printed with a pointer to `--help`. */
 export class UsageError extends Error {
   override name = "UsageError";
@@ -246,6 +255,7 @@ export function describeError(error: unknown, where?: string): string {
       firstLine(error)
     } (each lesson's task in deno.json grants only loopback addresses and the lesson's own socket path)`;
   }
+  if (error instanceof ProgramError) return `error: ${firstLine(error)}`;
   const place = error instanceof Error ? learnerFrame(error) : undefined;
   return `error: ${firstLine(error)}${place ? ` (at ${place})` : ""}`;
 }
