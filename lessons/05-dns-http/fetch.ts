@@ -1,0 +1,294 @@
+// Until every TODO is done, some names here are not used yet; delete this line when you finish.
+// deno-lint-ignore-file no-unused-vars prefer-const
+/**
+ * Lesson 5, your part: `fetch URL`, by hand.
+ *
+ * What a browser does for `http://site.loc/`: ask DNS for the address of
+ * `site.loc`, connect to it, write the request (a request line, headers, an
+ * empty line), read the response (a status line, headers, an empty line, a
+ * body whose end is given by Content-Length, by chunks, or by the connection
+ * closing), follow a redirect if there is one, and reuse the connection when
+ * the server keeps it open.
+ *
+ * Given: the command line, the connection pool, buffered reading (#line,
+ * #fill, #take), headers into a Map. Yours: DNS, the request, the body's
+ * framing, and redirects. Read lessons/05-dns-http/README.md first.
+ *
+ * @module
+ */
+import { hostPort, ProgramError, todo } from "@course/program.ts";
+
+/** How `runFetch` is configured; `main.ts` fills it from the command line. */
+export interface FetchOptions {
+  url: string;
+  /** The DNS server to ask (`127.0.0.1:5353`); undefined: the system's resolver. */
+  dns?: { ipAddr: string; port: number };
+  /** Redirects to follow before giving up. */
+  maxRedirects: number;
+  /** With a body, the request is a POST. */
+  data?: string;
+  /** Print the exchange like `curl -v`: `> ` request lines, `< ` response lines, `* ` notes. */
+  verbose: boolean;
+  /** Give up on any one step (DNS, connect, response) after this many ms. */
+  timeoutMs: number;
+  log: (line: string) => void;
+}
+
+/** A response as read off the wire. */
+export interface Response {
+  version: string;
+  status: number;
+  reason: string;
+  /** Header names in lower case; a repeated header keeps its values joined by ", ". */
+  headers: Map<string, string>;
+  body: Uint8Array;
+  /** Whether the server keeps the connection open for another request. */
+  keepAlive: boolean;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+/** The longest status line or header line taken. */
+const MAX_LINE = 8 * 1024;
+/** All of the status line and headers together. */
+const MAX_HEAD = 64 * 1024;
+/** The largest body taken. */
+const MAX_BODY = 16 * 1024 * 1024;
+
+/** A failure to show in one line: what went wrong, in HTTP or DNS terms. */
+export class FetchError extends ProgramError {
+  override name = "FetchError";
+}
+
+/** Fetches `options.url`, following redirects; prints the final body. Throws FetchError unless it ends in 2xx. */
+export async function runFetch(options: FetchOptions): Promise<Response> {
+  const pool = new Map<string, Connection>();
+  const note = (line: string) => options.verbose && options.log(line);
+  let url = parseUrl(options.url);
+  let method = options.data === undefined ? "GET" : "POST";
+  let body = options.data;
+  const seen = [url.href];
+  // A name asked once is not asked again in the same run (a browser keeps answers for their time to live).
+  const addresses = new Map<string, string>();
+  try {
+    for (let redirects = 0;; redirects++) {
+      const address = addresses.get(url.hostname) ?? await resolve(url.hostname, options, note);
+      addresses.set(url.hostname, address);
+      const key = hostPort(address, Number(url.port || 80));
+      let conn = pool.get(key);
+      if (conn) note(`* reusing the connection to ${key} (kept alive)`);
+      else {
+        conn = await Connection.open(address, Number(url.port || 80), options.timeoutMs);
+        pool.set(key, conn);
+        note(`* connected to ${key}`);
+      }
+      const response = await conn.exchange(requestFor(method, url, body), method, options, note);
+      if (!response.keepAlive) {
+        conn.close();
+        pool.delete(key);
+        note(`* the server closes the connection`);
+      }
+      const location = response.headers.get("location");
+      if ([301, 302, 303, 307, 308].includes(response.status) && location !== undefined) {
+        todo(
+          import.meta.url,
+          6,
+          "follow the redirect: past options.maxRedirects, or to a URL already in seen, throw a FetchError saying so (redirect loop). Else next = new URL(location, url) (Location may be relative), push its href on seen, turn a POST into a GET after 303 (and 301/302), set url = parseUrl(next.href), and continue the loop",
+        );
+      }
+      const text = decoder.decode(response.body);
+      if (text) options.log(text.endsWith("\n") ? text.slice(0, -1) : text);
+      if (response.status < 200 || response.status > 299) {
+        throw new FetchError(`the server answered ${response.status} ${response.reason} for ${url.href}`);
+      }
+      return response;
+    }
+  } finally {
+    for (const conn of pool.values()) conn.close();
+  }
+}
+
+function parseUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new FetchError(`not a URL: ${text}`);
+  }
+  if (url.protocol !== "http:") throw new FetchError(`only http:// URLs are spoken here, not ${url.protocol}//`);
+  return url;
+}
+
+/** The host's address: itself when it is an IP literal, else asked of DNS (A first, then AAAA). */
+async function resolve(host: string, options: FetchOptions, note: (line: string) => void): Promise<string> {
+  const literal = host.startsWith("[") ? host.slice(1, -1) : host;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(literal) || literal.includes(":")) return literal;
+  const where = options.dns ? hostPort(options.dns.ipAddr, options.dns.port) : "the system's resolver";
+  return await todo(
+    import.meta.url,
+    1,
+    'ask DNS: Deno.resolveDns(literal, "A", { nameServer: options.dns, signal: AbortSignal.timeout(options.timeoutMs) }), then "AAAA" if no A; return the first address. NotFound means no such name: throw a FetchError that names it. A timeout: a FetchError saying the DNS server did not answer',
+  );
+}
+
+/** The request's bytes: request line, headers, empty line, body. */
+function requestFor(method: string, url: URL, body?: string): Uint8Array {
+  return todo(
+    import.meta.url,
+    2,
+    "the request's bytes: `METHOD PATH?QUERY HTTP/1.1`, then Host (url.host: name and port), User-Agent, Accept and Connection: keep-alive; with a body also Content-Type and Content-Length; every line ends in \\r\\n, then an empty line, then the body",
+  );
+}
+
+/** One TCP connection to a server, with buffered reading for the response parser. */
+class Connection {
+  #conn: Deno.Conn;
+  #buffer = new Uint8Array(0);
+  #closed = false;
+
+  private constructor(conn: Deno.Conn) {
+    this.#conn = conn;
+  }
+
+  static async open(hostname: string, port: number, timeoutMs: number): Promise<Connection> {
+    const connecting = Deno.connect({ hostname, port });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      return new Connection(
+        await Promise.race([
+          connecting,
+          new Promise<never>((_, reject) =>
+            timer = setTimeout(
+              () => reject(new FetchError(`no connection to ${hostPort(hostname, port)} within ${timeoutMs} ms`)),
+              timeoutMs,
+            )
+          ),
+        ]),
+      );
+    } catch (error) {
+      connecting.then((conn) => conn.close(), () => {});
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#conn.close();
+    } catch { /* closed already */ }
+  }
+
+  /** Writes `request`, reads one whole response. */
+  async exchange(request: Uint8Array, method: string, options: FetchOptions, note: (line: string) => void) {
+    const head = decoder.decode(request).split("\r\n\r\n")[0];
+    for (const line of head.split("\r\n")) note(`> ${line}`);
+    note(">");
+    for (let at = 0; at < request.length;) at += await this.#conn.write(request.subarray(at));
+    // A server that never answers must not hold us forever: the deadline closes the connection.
+    const timer = setTimeout(() => this.close(), options.timeoutMs);
+    try {
+      return await this.#readResponse(method, note);
+    } catch (error) {
+      if (this.#closed && !(error instanceof FetchError)) {
+        throw new FetchError(`no complete response within ${options.timeoutMs} ms`);
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #readResponse(method: string, note: (line: string) => void): Promise<Response> {
+    const statusLine = await this.#line("the status line");
+    const match = statusLine.match(/^(HTTP\/1\.[01]) (\d{3})(?: (.*))?$/);
+    if (!match) throw new FetchError(`not an HTTP/1.x status line: ${JSON.stringify(statusLine.slice(0, 80))}`);
+    note(`< ${statusLine}`);
+    const headers = new Map<string, string>();
+    const counts = new Map<string, string[]>();
+    for (let size = statusLine.length;;) {
+      const line = await this.#line("a header line");
+      size += line.length + 2;
+      if (size > MAX_HEAD) throw new FetchError(`the response headers are longer than ${MAX_HEAD} bytes`);
+      if (line === "") break;
+      note(`< ${line}`);
+      const colon = line.indexOf(":");
+      if (colon <= 0) throw new FetchError(`not a header line: ${JSON.stringify(line.slice(0, 80))}`);
+      const name = line.slice(0, colon).trim().toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      counts.set(name, [...(counts.get(name) ?? []), value]);
+      headers.set(name, counts.get(name)!.join(", "));
+    }
+    note("<");
+    const version = match[1];
+    const status = Number(match[2]);
+    const connection = headers.get("connection")?.toLowerCase() ?? "";
+    let keepAlive = version === "HTTP/1.1" ? !connection.includes("close") : connection.includes("keep-alive");
+
+    // The body's framing (RFC 9112, 6.3), in this order.
+    let body: Uint8Array = await todo(
+      import.meta.url,
+      3,
+      "frame the body: none after HEAD, 1xx, 204, 304. Transfer-Encoding: refuse it together with Content-Length (a FetchError), else this.#chunked(). Content-Length (counts.get): one number, this.#exactly(length, …). Neither: this.#untilClose(), and then keepAlive = false",
+    );
+    return { version, status, reason: match[3] ?? "", headers, body, keepAlive };
+  }
+
+  /** One line ending in CRLF (a bare LF is accepted too), without it. */
+  async #line(what: string): Promise<string> {
+    while (true) {
+      const at = this.#buffer.indexOf(0x0a);
+      if (at >= 0) {
+        if (at > MAX_LINE) throw new FetchError(`${what} is longer than ${MAX_LINE} bytes`);
+        const line = this.#take(at + 1);
+        return decoder.decode(line.subarray(0, line.at(-2) === 0x0d ? -2 : -1));
+      }
+      if (this.#buffer.length > MAX_LINE) throw new FetchError(`${what} is longer than ${MAX_LINE} bytes`);
+      if (!await this.#fill()) throw new FetchError(`the connection closed in the middle of ${what}`);
+    }
+  }
+
+  async #exactly(count: number, what: string): Promise<Uint8Array> {
+    return await todo(
+      import.meta.url,
+      4,
+      "fill the buffer (this.#fill(), false at EOF: then a FetchError) until it holds count bytes, not once; then this.#take(count)",
+    );
+  }
+
+  /** A chunked body: `SIZE-IN-HEX[;ext]` CRLF, the bytes, CRLF; until a 0-size chunk and the trailers. */
+  async #chunked(): Promise<Uint8Array> {
+    return await todo(
+      import.meta.url,
+      5,
+      'chunks: a line with the size in hex (ignore ";extension"), that many bytes (this.#exactly), an empty line; until size 0; then trailer lines until an empty one. Return the chunks joined',
+    );
+  }
+
+  async #untilClose(): Promise<Uint8Array> {
+    while (await this.#fill()) {
+      if (this.#buffer.length > MAX_BODY) throw new FetchError(`a body over the ${MAX_BODY}-byte limit`);
+    }
+    return this.#take(this.#buffer.length);
+  }
+
+  /** Reads more into the buffer; false at EOF. */
+  async #fill(): Promise<boolean> {
+    const chunk = new Uint8Array(64 * 1024);
+    const n = await this.#conn.read(chunk);
+    if (n === null) return false;
+    const joined = new Uint8Array(this.#buffer.length + n);
+    joined.set(this.#buffer);
+    joined.set(chunk.subarray(0, n), this.#buffer.length);
+    this.#buffer = joined;
+    return true;
+  }
+
+  #take(count: number): Uint8Array {
+    const taken = this.#buffer.slice(0, count);
+    this.#buffer = this.#buffer.slice(count);
+    return taken;
+  }
+}

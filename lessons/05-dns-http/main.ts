@@ -1,0 +1,119 @@
+/**
+ * Lesson 5 launcher: `dns-server`, `http-server`, `fetch`, and with no
+ * command the course material's example, live and offline: both servers on
+ * free ports and `fetch http://site.loc/` through them. The same file stands
+ * in lessons/ and solutions/; you write fetch.ts.
+ *
+ * @module
+ */
+import { hostPort, labelled, log, parsePort, parsePositive, runProgram, UsageError } from "@course/program.ts";
+import { defaultZone, parseZone, runDnsServer, type Zone } from "./dns.ts";
+import { runHttpServer } from "./http.ts";
+import { runFetch } from "./fetch.ts";
+
+/** `HOST:PORT` for --dns. */
+function nameServer(text: string): { ipAddr: string; port: number } {
+  const match = text.match(/^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/);
+  if (!match) throw new UsageError(`--dns must be ADDRESS:PORT (e.g. 127.0.0.1:5353), got '${text}'`);
+  return { ipAddr: match[1] ?? match[2], port: parsePort(match[3]) };
+}
+
+/** The zone from --zone FILE, or the default one. */
+async function zoneFrom(path: string | undefined): Promise<Zone> {
+  if (path === undefined) return defaultZone();
+  try {
+    return parseZone(await Deno.readTextFile(path));
+  } catch (error) {
+    throw new UsageError(`--zone ${path}: ${(error as Error).message}`);
+  }
+}
+
+const code = await runProgram({
+  name: "deno task lesson-5",
+  about: "Lesson 5: resolve a name with DNS, then speak HTTP/1.1 by hand.",
+  commands: {
+    "dns-server": {
+      summary: "answer A and AAAA questions over UDP from a small zone (default: site.loc)",
+      options: {
+        host: { type: "string", default: "127.0.0.1", help: "address to listen on" },
+        port: { type: "string", default: "5353", help: "UDP port; 0 picks a free one" },
+        zone: { type: "string", help: "a zone file: NAME A|AAAA ADDRESS, one a line" },
+      },
+      address: (v) => hostPort(v.host, Number(v.port)),
+      run: async (v, signal) =>
+        runDnsServer({ host: v.host, port: parsePort(v.port), zone: await zoneFrom(v.zone), log, signal }),
+    },
+    "http-server": {
+      summary: "serve /, /posts, /chunked, /until-close over HTTP/1.1, written on Deno.listen",
+      options: {
+        host: { type: "string", default: "127.0.0.1", help: "address to listen on" },
+        port: { type: "string", default: "8080", help: "TCP port; 0 picks a free one" },
+      },
+      address: (v) => hostPort(v.host, Number(v.port)),
+      run: (v, signal) => runHttpServer({ host: v.host, port: parsePort(v.port), log, signal }),
+    },
+    fetch: {
+      summary: "fetch an http:// URL: DNS, connect, request, response, redirects",
+      options: {
+        url: { type: "string", help: "the URL, e.g. http://site.loc:8080/" },
+        dns: { type: "string", help: "the DNS server to ask, ADDRESS:PORT (default: the system's)" },
+        "max-redirects": { type: "string", default: "5", help: "redirects to follow" },
+        data: { type: "string", help: "send this as the body of a POST" },
+        verbose: { type: "boolean", short: "v", help: "show the exchange: > request, < response, * notes" },
+        timeout: { type: "string", default: "5000", help: "ms for each step (DNS, connect, response)" },
+      },
+      address: (v) => v.url ?? "",
+      async run(v) {
+        if (!v.url) throw new UsageError("say which URL: fetch --url http://site.loc:8080/");
+        await runFetch({
+          url: v.url,
+          dns: v.dns === undefined ? undefined : nameServer(v.dns),
+          maxRedirects: Number(v["max-redirects"]),
+          data: v.data,
+          verbose: v.verbose ?? false,
+          timeoutMs: parsePositive("timeout", v.timeout),
+          log: console.log,
+        });
+      },
+    },
+  },
+  // The demo: the material's example, offline. DNS and HTTP on free ports; site.loc is 127.0.0.1.
+  async demo(signal) {
+    const stop = new AbortController();
+    signal.addEventListener("abort", () => stop.abort(), { once: true });
+    const ports = [Promise.withResolvers<number>(), Promise.withResolvers<number>()];
+    const listening = (i: number, print: (line: string) => void) => (line: string) => {
+      print(line);
+      const port = line.match(/^listening on .*:(\d+)$/)?.[1];
+      if (port) ports[i].resolve(Number(port));
+    };
+    const dns = runDnsServer({
+      host: "127.0.0.1",
+      port: 0,
+      zone: defaultZone(),
+      log: listening(0, labelled("dns", "yellow")),
+      signal: stop.signal,
+    });
+    const http = runHttpServer({
+      host: "127.0.0.1",
+      port: 0,
+      log: listening(1, labelled("http", "magenta")),
+      signal: stop.signal,
+    });
+    try {
+      const [dnsPort, httpPort] = await Promise.all(ports.map((p) => p.promise));
+      await runFetch({
+        url: `http://site.loc:${httpPort}/`,
+        dns: { ipAddr: "127.0.0.1", port: dnsPort },
+        maxRedirects: 5,
+        verbose: true,
+        timeoutMs: 5000,
+        log: labelled("fetch", "cyan"),
+      });
+    } finally {
+      stop.abort();
+      await Promise.all([dns, http]);
+    }
+  },
+}, Deno.args);
+Deno.exit(code);
