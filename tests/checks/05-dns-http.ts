@@ -401,6 +401,7 @@ export const lesson: Lesson = {
   checks,
   variants,
   given: ["main.ts", "dns.ts", "http.ts"],
+  server: "http-server",
   demo: [
     /^\[dns\] query from .*: site\.loc A: 127\.0\.0\.1$/m,
     /^\[fetch\] < HTTP\/1\.1 302 Found$/m,

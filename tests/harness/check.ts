@@ -84,6 +84,8 @@ export interface Lesson {
   variants: Variant[];
   /** Files the course gives whole, the same in lessons/ and solutions/ (main.ts always). */
   given?: string[];
+  /** The command that starts the lesson's (TCP) server, for the contract tests. Default `server`. */
+  server?: string;
   /** What the reference demo's output must show; by default a server's address and a client's labelled line. */
   demo?: RegExp[];
 }
