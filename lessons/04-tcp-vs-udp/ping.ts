@@ -110,15 +110,18 @@ export async function runPing(options: PingOptions): Promise<PingSummary> {
 
   try {
     for (let seq = 1; seq <= options.count; seq++) {
+      const bytes = encodeProbe(seq, performance.now(), options.size);
       const probe: Probe = { sentAt: performance.now(), state: "waiting" };
       probes.set(seq, probe);
+      await channel.send(bytes);
       // Each probe's own deadline: a lost one is given up alone.
-      probe.timer = todo(
-        import.meta.url,
-        2,
-        'give this probe its own deadline: setTimeout for options.timeoutMs that marks it "lost", logs "seq=N timeout …" and calls settle(), so a lost datagram never holds the run up',
-      );
-      await channel.send(encodeProbe(seq, probe.sentAt, options.size));
+      if (probe.state === "waiting") {
+        probe.timer = todo(
+          import.meta.url,
+          2,
+          'give this probe its own deadline: a setTimeout for what is left of options.timeoutMs since probe.sentAt, which marks it "lost", logs "seq=N timeout …" and calls settle(), so a lost datagram never holds the run up',
+        );
+      }
       if (seq < options.count) await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
     }
     await allSettled.promise;

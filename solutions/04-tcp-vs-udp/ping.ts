@@ -121,15 +121,20 @@ export async function runPing(options: PingOptions): Promise<PingSummary> {
 
   try {
     for (let seq = 1; seq <= options.count; seq++) {
+      const bytes = encodeProbe(seq, performance.now(), options.size);
       const probe: Probe = { sentAt: performance.now(), state: "waiting" };
       probes.set(seq, probe);
-      // Each probe's own deadline: a lost one is given up alone.
-      probe.timer = setTimeout(() => {
-        probe.state = "lost";
-        options.log(`seq=${seq} timeout (no reply within ${options.timeoutMs} ms)`);
-        settle();
-      }, options.timeoutMs);
-      await channel.send(encodeProbe(seq, probe.sentAt, options.size));
+      await channel.send(bytes);
+      // Each probe's own deadline: a lost one is given up alone. Set after
+      // the send, while the probe travels, so making the timer is not timed
+      // as part of the round trip; a reply that beat it has answered already.
+      if (probe.state === "waiting") {
+        probe.timer = setTimeout(() => {
+          probe.state = "lost";
+          options.log(`seq=${seq} timeout (no reply within ${options.timeoutMs} ms)`);
+          settle();
+        }, options.timeoutMs - (performance.now() - probe.sentAt));
+      }
       if (seq < options.count) await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
     }
     await allSettled.promise;
