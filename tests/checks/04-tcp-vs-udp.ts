@@ -454,7 +454,10 @@ const variants: Variant[] = [
     id: "ping-waits-forever",
     mistake: "the pinger waits for every reply, with no deadline per probe",
     file: "ping.ts",
-    patch: [["          settle();\n        }, options.timeoutMs - (performance.now() - probe.sentAt));", "        }, options.timeoutMs - (performance.now() - probe.sentAt));"]],
+    patch: [[
+      "          settle();\n        }, options.timeoutMs - (performance.now() - probe.sentAt));",
+      "        }, options.timeoutMs - (performance.now() - probe.sentAt));",
+    ]],
     rejectedBy: "ping-gives-up",
     message: /still running after 5 s/,
   },
