@@ -118,6 +118,8 @@ for (const lesson of lessons) {
         label: "server",
         command: taskCommand(lesson, lessonDir(lesson, "solutions")),
         args: [lesson.server ?? "server", "--host", "127.0.0.1", "--port", "0"],
+        // The console stays open, as at a terminal: from lesson 3 on, its end stops a server by itself.
+        stdin: "piped",
       },
       new Transcript(),
     );
