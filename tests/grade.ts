@@ -3,7 +3,9 @@
  * programs in lessons/ and says, check by check, what passed and what did
  * not. The first failure is shown in full (what was expected, what arrived,
  * a hint, and what your programs printed); `--all` shows every failure so.
- * Exit code 0 only when every check passed.
+ * `--json PATH` and `--junit PATH` also write the results for CI (Exercism's
+ * results.json shape with points, and JUnit XML; PATH under `results/` or
+ * `/tmp`). Exit code 0 only when every check passed.
  *
  * @module
  */
@@ -11,6 +13,7 @@ import { parseArgs, styleText } from "node:util";
 import { lessons } from "./checks/mod.ts";
 import { lessonDir } from "./harness/course.ts";
 import { type Lesson, type Result, runCheck } from "./harness/check.ts";
+import { type LessonResults, toJUnit, toResultsJson } from "./report.ts";
 
 const colour = Deno.stdout.isTerminal() && !Deno.noColor;
 const paint = (format: Parameters<typeof styleText>[0], text: string) =>
@@ -18,7 +21,11 @@ const paint = (format: Parameters<typeof styleText>[0], text: string) =>
 
 function usage(message: string): never {
   console.error(`usage error: ${message}`);
-  console.error(`usage: deno task grade [LESSON…] [--all]   (lessons: ${lessons.map((l) => l.number).join(", ")})`);
+  console.error(
+    `usage: deno task grade [LESSON…] [--all] [--json PATH] [--junit PATH]   (lessons: ${
+      lessons.map((l) => l.number).join(", ")
+    })`,
+  );
   Deno.exit(2);
 }
 
@@ -54,7 +61,11 @@ function render(result: Result, full: boolean): string[] {
 if (import.meta.main) {
   let parsed;
   try {
-    parsed = parseArgs({ args: Deno.args, options: { all: { type: "boolean" } }, allowPositionals: true });
+    parsed = parseArgs({
+      args: Deno.args,
+      options: { all: { type: "boolean" }, json: { type: "string" }, junit: { type: "string" } },
+      allowPositionals: true,
+    });
   } catch (error) {
     usage((error as Error).message.split(". ")[0]);
   }
@@ -62,7 +73,10 @@ if (import.meta.main) {
   let passed = 0;
   let skipped = 0;
   let shownInFull = 0;
+  const graded: LessonResults[] = [];
   for (const lesson of chosenLessons(parsed.positionals)) {
+    const results: Result[] = [];
+    graded.push({ lesson, results });
     console.log(paint("bold", `lesson ${lesson.number}: ${lesson.title.en} (lessons/${lesson.slug})`));
     let section = "core";
     for (const check of lesson.checks) {
@@ -71,6 +85,7 @@ if (import.meta.main) {
         console.log(paint("bold", `  ${section}: what real servers meet`));
       }
       const result = await runCheck(lesson, check, lessonDir(lesson, "lessons"));
+      results.push(result);
       const full = result.status === "failed" && (parsed.values.all || shownInFull++ === 0);
       console.log(render(result, full).join("\n"));
       if (result.status === "passed") passed++;
@@ -79,6 +94,11 @@ if (import.meta.main) {
     }
     console.log("");
   }
+  // For CI and learning platforms: Exercism-style JSON with points, and JUnit XML.
+  if (parsed.values.json) {
+    await Deno.writeTextFile(parsed.values.json, JSON.stringify(toResultsJson(graded), null, 2) + "\n");
+  }
+  if (parsed.values.junit) await Deno.writeTextFile(parsed.values.junit, toJUnit(graded));
   const total = passed + failed + skipped;
   const summary = `${passed} of ${total} checks passed${skipped ? `, ${skipped} skipped on this machine` : ""}`;
   if (failed === 0) {

@@ -1,0 +1,129 @@
+/**
+ * Grading results in the shapes CI and learning platforms read: Exercism's
+ * test-runner `results.json` (version 2), with points added per check and per
+ * lesson, and JUnit XML. Pure functions of the results, so they are tested
+ * without running a single learner program.
+ *
+ * @module
+ */
+import type { Lesson, Result } from "./harness/check.ts";
+
+/** One lesson's results, as `deno task grade` collects them. */
+export interface LessonResults {
+  lesson: Lesson;
+  results: Result[];
+}
+
+/** A check's status in Exercism's words. */
+type Status = "pass" | "fail" | "error";
+
+/** What `--json` writes. */
+export interface ResultsJson {
+  /** Exercism's results format version. */
+  version: 2;
+  /** pass when no check failed; fail otherwise. */
+  status: Status;
+  /** Points earned and possible, over every lesson graded: a passed check is worth 1. */
+  points: { earned: number; possible: number };
+  /** Per lesson: its number, slug, title, points. */
+  lessons: { number: number; slug: string; title: string; points: { earned: number; possible: number } }[];
+  /** Every check, in order. */
+  tests: {
+    name: string;
+    lesson: number;
+    id: string;
+    status: Status;
+    message: string | null;
+    output: string | null;
+    points: { earned: number; possible: number };
+  }[];
+}
+
+/** Skipped checks (a machine without IPv6, say) count neither way: they are not possible points. */
+function points(result: Result) {
+  return result.status === "skipped"
+    ? { earned: 0, possible: 0 }
+    : { earned: result.status === "passed" ? 1 : 0, possible: 1 };
+}
+
+function message(result: Result): string | null {
+  if (result.status === "passed") return null;
+  return [
+    result.message,
+    result.expected && `expected: ${result.expected}`,
+    result.actual && `actual: ${result.actual}`,
+  ]
+    .filter(Boolean).join("\n") || null;
+}
+
+/** The results as Exercism-style JSON with points. */
+export function toResultsJson(graded: LessonResults[]): ResultsJson {
+  const tests = graded.flatMap(({ lesson, results }) =>
+    results.map((result) => ({
+      name: `lesson ${lesson.number}: ${result.check.title}`,
+      lesson: lesson.number,
+      id: result.check.id,
+      status: (result.status === "failed"
+        ? (result.message?.startsWith("the grader itself failed") ? "error" : "fail")
+        : "pass") as Status,
+      message: message(result),
+      output: result.status === "failed" && result.transcript.length ? result.transcript.join("\n") : null,
+      points: points(result),
+    }))
+  );
+  const sum = (list: { points: { earned: number; possible: number } }[]) => ({
+    earned: list.reduce((n, t) => n + t.points.earned, 0),
+    possible: list.reduce((n, t) => n + t.points.possible, 0),
+  });
+  return {
+    version: 2,
+    status: tests.some((t) => t.status === "error")
+      ? "error"
+      : tests.some((t) => t.status === "fail")
+      ? "fail"
+      : "pass",
+    points: sum(tests),
+    lessons: graded.map(({ lesson }) => ({
+      number: lesson.number,
+      slug: lesson.slug,
+      title: lesson.title.en,
+      points: sum(tests.filter((t) => t.lesson === lesson.number)),
+    })),
+    tests,
+  };
+}
+
+function xml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!)
+    // XML 1.0 has no place for most control characters; a transcript may hold them.
+    // deno-lint-ignore no-control-regex
+    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+/** The results as JUnit XML: a test suite per lesson, a test case per check. */
+export function toJUnit(graded: LessonResults[]): string {
+  const seconds = (ms: number) => (ms / 1000).toFixed(3);
+  const suites = graded.map(({ lesson, results }) => {
+    const failures = results.filter((r) => r.status === "failed").length;
+    const skipped = results.filter((r) => r.status === "skipped").length;
+    const time = results.reduce((n, r) => n + r.ms, 0);
+    const cases = results.map((r) => {
+      const open = `    <testcase classname="lesson-${lesson.number}" name="${xml(r.check.id)}: ${
+        xml(r.check.title)
+      }" time="${seconds(r.ms)}"`;
+      if (r.status === "passed") return `${open}/>`;
+      if (r.status === "skipped") {
+        return `${open}>\n      <skipped message="${xml(r.message ?? "")}"/>\n    </testcase>`;
+      }
+      return `${open}>\n      <failure message="${xml(r.message ?? "failed")}">${xml(message(r) ?? "")}</failure>\n` +
+        `      <system-out>${xml(r.transcript.join("\n"))}</system-out>\n    </testcase>`;
+    });
+    return `  <testsuite name="lesson ${lesson.number}: ${
+      xml(lesson.title.en)
+    }" tests="${results.length}" failures="${failures}" ` +
+      `errors="0" skipped="${skipped}" time="${seconds(time)}">\n${cases.join("\n")}\n  </testsuite>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="deno socket course">\n${
+    suites.join("\n")
+  }\n</testsuites>\n`;
+}

@@ -1,0 +1,89 @@
+/**
+ * The results files CI reads: their shape on made-up results, and one real
+ * `deno task grade 1 --json --junit` run on the untouched starters.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { Check, Lesson, Result } from "./harness/check.ts";
+import { type ResultsJson, toJUnit, toResultsJson } from "./report.ts";
+import { ROOT } from "./harness/course.ts";
+
+const check = (id: string): Check => ({
+  id,
+  title: `title of ${id} <&>`,
+  hint: { en: "", ru: "" },
+  run: async () => {},
+});
+const lesson: Lesson = { number: 9, slug: "09-demo", title: { en: "Demo", ru: "Демо" }, checks: [], variants: [] };
+const results: Result[] = [
+  { check: check("a"), status: "passed", transcript: [], ms: 12 },
+  {
+    check: check("b"),
+    status: "failed",
+    message: 'no "\\n" at the end',
+    expected: '"x\\n"',
+    actual: '"x"',
+    transcript: ["  1 ms [server] hi \x01"],
+    ms: 30,
+  },
+  { check: check("c"), status: "skipped", message: "no IPv6 here", transcript: [], ms: 1 },
+];
+
+Deno.test("--json: Exercism's results.json shape, with points per check and per lesson", () => {
+  const json = toResultsJson([{ lesson, results }]);
+  assert.equal(json.version, 2);
+  assert.equal(json.status, "fail");
+  assert.deepEqual(json.points, { earned: 1, possible: 2 });
+  assert.deepEqual(json.lessons, [{ number: 9, slug: "09-demo", title: "Demo", points: { earned: 1, possible: 2 } }]);
+  assert.deepEqual(json.tests.map((t) => [t.id, t.status, t.points.earned, t.points.possible]), [
+    ["a", "pass", 1, 1],
+    ["b", "fail", 0, 1],
+    ["c", "pass", 0, 0],
+  ]);
+  assert.match(json.tests[1].message!, /^no "\\n" at the end\nexpected: "x\\n"\nactual: "x"$/);
+  assert.equal(json.tests[1].output, "  1 ms [server] hi \x01");
+  assert.equal(json.tests[0].message, null);
+});
+
+Deno.test("--junit: a suite per lesson, a case per check, failures and skips marked, text escaped", () => {
+  const xml = toJUnit([{ lesson, results }]);
+  assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites /);
+  assert.match(xml, /<testsuite name="lesson 9: Demo" tests="3" failures="1" errors="0" skipped="1" time="0\.043">/);
+  assert.match(xml, /<testcase classname="lesson-9" name="a: title of a &lt;&amp;&gt;" time="0\.012"\/>/);
+  assert.match(xml, /<failure message="no &quot;\\n&quot; at the end">/);
+  assert.match(xml, /<skipped message="no IPv6 here"\/>/);
+  assert.ok(!xml.includes("\x01"), "control characters are made visible, not written raw");
+  // Every element opened is closed.
+  for (const tag of ["testsuites", "testsuite", "testcase", "failure", "system-out"]) {
+    const opened = xml.match(new RegExp(`<${tag}[ >]`, "g"))?.length ?? 0;
+    const closed = (xml.match(new RegExp(`</${tag}>`, "g"))?.length ?? 0) +
+      (xml.match(new RegExp(`<${tag}[^>]*/>`, "g"))?.length ?? 0);
+    assert.equal(opened, closed, `<${tag}> opened ${opened} times, closed ${closed}`);
+  }
+});
+
+Deno.test("deno task grade 1 --json --junit writes both files for the untouched starters", async () => {
+  const dir = await Deno.makeTempDir({ dir: "/tmp" });
+  try {
+    const task = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`)).tasks.grade.command as string;
+    const [, ...args] = task.split(/\s+/);
+    const out = await new Deno.Command("deno", {
+      args: [...args, "1", "--json", `${dir}/results.json`, "--junit", `${dir}/junit.xml`],
+      cwd: ROOT,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 1, "the starters fail, so the grader exits 1");
+    const json: ResultsJson = JSON.parse(await Deno.readTextFile(`${dir}/results.json`));
+    assert.equal(json.status, "fail");
+    assert.equal(json.tests.length, 12);
+    assert.ok(json.tests.every((t) => t.lesson === 1 && t.status === "fail" && t.message?.includes("not done yet")));
+    assert.deepEqual(json.lessons[0].points, { earned: 0, possible: 12 });
+    const xml = await Deno.readTextFile(`${dir}/junit.xml`);
+    assert.match(xml, /<testsuite name="lesson 1: TCP time server" tests="12" failures="12"/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
