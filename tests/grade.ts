@@ -37,6 +37,61 @@ function chosenLessons(positionals: string[]): Lesson[] {
   });
 }
 
+/**
+ * Lines of the learner's code in `dir` that import from `solutions/` or
+ * `tests/`: a lesson graded so would be the reference, or the grader, passing
+ * its own checks. Returns `file:line: text` for each.
+ */
+export async function forbiddenImports(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (!entry.isFile || !/\.[jt]sx?$/.test(entry.name)) continue;
+    const lines = (await Deno.readTextFile(`${dir}/${entry.name}`)).split("\n");
+    for (const [i, line] of lines.entries()) {
+      const specifiers = [...line.matchAll(/(?:from|import)\s*\(?\s*["'`]([^"'`]+)["'`]/g)].map((m) => m[1]);
+      if (specifiers.some((s) => /(^|\/)(solutions|tests)\//.test(s))) {
+        found.push(`${entry.name}:${i + 1}: ${line.trim()}`);
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * The progress table: each lesson not started (nothing passes but what the
+ * course gives), in progress, or done, with its checks passed; then the one
+ * next step.
+ */
+export function progress(graded: LessonResults[]): string[] {
+  const rows = graded.map(({ lesson, results }) => {
+    const counted = results.filter((r) => r.status !== "skipped");
+    const passed = counted.filter((r) => r.status === "passed");
+    const status = passed.length === counted.length
+      ? "done"
+      : passed.every((r) => r.check.covers === "given")
+      ? "not started"
+      : "in progress";
+    return { lesson, status, text: `${passed.length}/${counted.length}` };
+  });
+  const lines = [paint("bold", "progress")];
+  for (const row of rows) {
+    const colour = row.status === "done" ? "green" : row.status === "in progress" ? "yellow" : "dim";
+    lines.push(
+      `  lesson ${row.lesson.number}  ${paint(colour, row.status.padEnd(11))}  ${
+        row.text.padStart(5)
+      } checks  ${row.lesson.title.en}`,
+    );
+  }
+  const next = graded.find(({ results }) => results.some((r) => r.status === "failed"));
+  const first = next?.results.find((r) => r.status === "failed");
+  lines.push(
+    next && first
+      ? `Next: lesson ${next.lesson.number}, "${first.check.title}" [${first.check.id}]: read lessons/${next.lesson.slug}/README.md, then deno task grade ${next.lesson.number}.`
+      : "Next: nothing left. Every lesson is done.",
+  );
+  return lines;
+}
+
 function render(result: Result, full: boolean): string[] {
   const mark = result.status === "passed"
     ? paint("green", "✔")
@@ -77,6 +132,25 @@ if (import.meta.main) {
   for (const lesson of chosenLessons(parsed.positionals)) {
     const results: Result[] = [];
     graded.push({ lesson, results });
+    const cheats = await forbiddenImports(lessonDir(lesson, "lessons"));
+    if (cheats.length > 0) {
+      // Graded as it stands, the lesson would be graded on the reference or the grader, not on its code.
+      console.log(paint("red", `  not graded: lessons/${lesson.slug} imports from solutions/ or tests/:`));
+      for (const line of cheats) console.log(`    ${line}`);
+      console.log("  Your programs must stand on their own; remove those imports and grade again.");
+      for (const check of lesson.checks) {
+        results.push({
+          check,
+          status: "failed",
+          message: "not graded: the lesson imports from solutions/ or tests/",
+          transcript: [],
+          ms: 0,
+        });
+        failed++;
+      }
+      console.log("");
+      continue;
+    }
     console.log(paint("bold", `lesson ${lesson.number}: ${lesson.title.en} (lessons/${lesson.slug})`));
     let section = "core";
     for (const check of lesson.checks) {
@@ -99,13 +173,14 @@ if (import.meta.main) {
     await Deno.writeTextFile(parsed.values.json, JSON.stringify(toResultsJson(graded), null, 2) + "\n");
   }
   if (parsed.values.junit) await Deno.writeTextFile(parsed.values.junit, toJUnit(graded));
+  if (graded.length > 1) console.log(progress(graded).join("\n") + "\n");
   const total = passed + failed + skipped;
   const summary = `${passed} of ${total} checks passed${skipped ? `, ${skipped} skipped on this machine` : ""}`;
   if (failed === 0) {
     console.log(paint("green", `${summary}. Well done.`));
   } else {
     console.log(paint("red", `${summary}, ${failed} failed.`));
-    console.log("Next: fix the first failure shown in full above, then run the grader again.");
+    if (graded.length === 1) console.log("Next: fix the first failure shown in full above, then run the grader again.");
     if (!parsed.values.all && failed > 1) console.log("(deno task grade N --all shows every failure in full.)");
   }
   Deno.exit(failed === 0 ? 0 : 1);

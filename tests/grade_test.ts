@@ -1,0 +1,72 @@
+/**
+ * The grader's integrity rule: learner code that imports the reference or the
+ * grader is not graded.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { forbiddenImports, progress } from "./grade.ts";
+import type { Check, Lesson, Result } from "./harness/check.ts";
+
+Deno.test("imports from solutions/ or tests/ are found; the course's own imports are not", async () => {
+  const dir = await Deno.makeTempDir({ dir: "/tmp" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/server.ts`,
+      [
+        'import { formatAddr } from "@course/program.ts";',
+        'import { LineReader } from "./lines.ts";',
+        'import { runServer } from "../../solutions/02-messaging/server.ts";',
+        'const peer = await import("../../tests/harness/socket.ts");',
+        "// a comment about solutions/ is fine",
+      ].join("\n"),
+    );
+    await Deno.writeTextFile(`${dir}/notes.md`, 'import x from "../../solutions/x.ts"');
+    assert.deepEqual(await forbiddenImports(dir), [
+      'server.ts:3: import { runServer } from "../../solutions/02-messaging/server.ts";',
+      'server.ts:4: const peer = await import("../../tests/harness/socket.ts");',
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the lessons as shipped import nothing forbidden", async () => {
+  for await (const entry of Deno.readDir(new URL("../lessons/", import.meta.url))) {
+    if (!entry.isDirectory || entry.name.startsWith("_")) continue;
+    const dir = decodeURIComponent(new URL(`../lessons/${entry.name}`, import.meta.url).pathname);
+    assert.deepEqual(await forbiddenImports(dir), [], entry.name);
+  }
+});
+
+Deno.test("the progress table: not started, in progress, done, and the one next step", () => {
+  const check = (id: string, covers?: "given"): Check => ({
+    id,
+    title: id,
+    covers,
+    hint: { en: "", ru: "" },
+    run: async () => {},
+  });
+  const lesson = (number: number): Lesson => ({
+    number,
+    slug: `0${number}-x`,
+    title: { en: `L${number}`, ru: "" },
+    checks: [],
+    variants: [],
+  });
+  const result = (id: string, status: Result["status"], covers?: "given"): Result => ({
+    check: check(id, covers),
+    status,
+    transcript: [],
+    ms: 0,
+  });
+  const lines = progress([
+    { lesson: lesson(1), results: [result("a", "passed"), result("b", "skipped")] },
+    { lesson: lesson(2), results: [result("c", "passed"), result("d", "failed")] },
+    { lesson: lesson(3), results: [result("e", "passed", "given"), result("f", "failed")] },
+  ]); // no colour: the tests' stdout is not a terminal
+  assert.match(lines[1], /lesson 1 +done +1\/1 checks/);
+  assert.match(lines[2], /lesson 2 +in progress +1\/2 checks/);
+  assert.match(lines[3], /lesson 3 +not started +1\/2 checks/);
+  assert.match(lines[4], /^Next: lesson 2, "d" \[d\]: read lessons\/02-x\/README\.md, then deno task grade 2\.$/);
+});
