@@ -14,8 +14,17 @@ import { lessons } from "./checks/mod.ts";
 import { lessonDir } from "./harness/course.ts";
 import { type Lesson, type Result, runCheck } from "./harness/check.ts";
 import { type LessonResults, toJUnit, toResultsJson } from "./report.ts";
+import { language } from "./hint.ts";
 
 const colour = Deno.stdout.isTerminal() && !Deno.noColor;
+/** Hints in the learner's language (LC_ALL or LANG), when the task may read them; English otherwise. */
+const lang = language(undefined, (name) => {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined;
+  }
+});
 const paint = (format: Parameters<typeof styleText>[0], text: string) =>
   colour ? styleText(format, text, { validateStream: false }) : text;
 
@@ -105,7 +114,7 @@ function render(result: Result, full: boolean): string[] {
   if (!full) return lines;
   if (result.expected) lines.push(`      expected: ${result.expected}`);
   if (result.actual) lines.push(`      actual:   ${result.actual}`);
-  lines.push(`      ${paint("cyan", "hint:")}     ${result.check.hint.en}`);
+  lines.push(`      ${paint("cyan", "hint:")}     ${result.check.hint[lang]}`);
   if (result.transcript.length) {
     lines.push(`      what happened (your programs' output and the bytes on the wire):`);
     lines.push(...result.transcript.map((line) => `      ${paint("dim", line)}`));

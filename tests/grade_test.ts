@@ -70,3 +70,16 @@ Deno.test("the progress table: not started, in progress, done, and the one next 
   assert.match(lines[3], /lesson 3 +not started +1\/2 checks/);
   assert.match(lines[4], /^Next: lesson 2, "d" \[d\]: read lessons\/02-x\/README\.md, then deno task grade 2\.$/);
 });
+
+Deno.test("hints: one at a time, in order, in the learner's language", async () => {
+  const { hintText, language } = await import("./hint.ts");
+  assert.equal(language("ru", () => undefined), "ru");
+  assert.equal(language(undefined, (name) => name === "LANG" ? "ru_RU.UTF-8" : undefined), "ru");
+  assert.equal(language(undefined, (name) => name === "LC_ALL" ? "C.UTF-8" : "ru_RU.UTF-8"), "en");
+  assert.equal(language(undefined, () => undefined), "en");
+  const first = hintText(1, 1, "en");
+  assert.match(first, /^1\.1 TCP time server: .+ \[announces-address\]\n\n.+\n\nNext hint: deno task hint 1 2$/);
+  assert.match(hintText(1, 1, "ru"), /Следующая подсказка: deno task hint 1 2$/);
+  assert.throws(() => hintText(1, 99, "en"), /lesson 1 has hints 1 to \d+/);
+  assert.throws(() => hintText(42, 1, "en"), /there is no lesson 42/);
+});

@@ -465,6 +465,8 @@ const hardening: Check[] = [
       }
       await resets;
       trial.transcript.event("grader", "rex reset its connection while the lines were being relayed");
+      // Give the server a moment to meet the reset before judging it.
+      await sleep(300);
       const last = `server: ${lines.at(-1)}\n`;
       await ben.peer.readUntil(
         (data) => data.length > last.length && decoder.decode(data.subarray(data.length - last.length)) === last,
