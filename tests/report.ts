@@ -127,3 +127,23 @@ export function toJUnit(graded: LessonResults[]): string {
     suites.join("\n")
   }\n</testsuites>\n`;
 }
+
+/** The results as a markdown table for a CI job summary: a row per lesson, then the total. */
+export function toMarkdown(json: ResultsJson): string {
+  const rows = json.lessons.map((lesson) => {
+    const tests = json.tests.filter((t) => t.lesson === lesson.number);
+    const passed = tests.filter((t) => t.status === "pass" && t.points.possible > 0).length;
+    const counted = tests.filter((t) => t.points.possible > 0).length;
+    const mark = passed === counted ? "✅" : passed === 0 ? "⬜" : "🟨";
+    return `| ${mark} ${lesson.number}. ${lesson.title} | ${passed} / ${counted} | ${lesson.points.earned} / ${lesson.points.possible} |`;
+  });
+  return [
+    "## Grading",
+    "",
+    "| Lesson | Checks passed | Points |",
+    "| --- | ---: | ---: |",
+    ...rows,
+    `| **Total** | | **${json.points.earned} / ${json.points.possible}** |`,
+    "",
+  ].join("\n");
+}
