@@ -31,7 +31,7 @@ const paint = (format: Parameters<typeof styleText>[0], text: string) =>
 function usage(message: string): never {
   console.error(`usage error: ${message}`);
   console.error(
-    `usage: deno task grade [LESSON…] [--all] [--json PATH] [--junit PATH]   (lessons: ${
+    `usage: deno task grade [LESSON…] [--all] [--json PATH] [--junit PATH] [--watch]   (lessons: ${
       lessons.map((l) => l.number).join(", ")
     })`,
   );
@@ -122,31 +122,27 @@ function render(result: Result, full: boolean): string[] {
   return lines;
 }
 
-if (import.meta.main) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: Deno.args,
-      options: { all: { type: "boolean" }, json: { type: "string" }, junit: { type: "string" } },
-      allowPositionals: true,
-    });
-  } catch (error) {
-    usage((error as Error).message.split(". ")[0]);
-  }
-  let failed = 0;
-  let passed = 0;
-  let skipped = 0;
+/** What one grading pass found. */
+interface Pass {
+  graded: LessonResults[];
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+/** Grades `chosen`, printing each line of the report through `print`. */
+async function gradeOnce(chosen: Lesson[], all: boolean, print: (line: string) => void): Promise<Pass> {
+  const pass: Pass = { graded: [], passed: 0, failed: 0, skipped: 0 };
   let shownInFull = 0;
-  const graded: LessonResults[] = [];
-  for (const lesson of chosenLessons(parsed.positionals)) {
+  for (const lesson of chosen) {
     const results: Result[] = [];
-    graded.push({ lesson, results });
+    pass.graded.push({ lesson, results });
     const cheats = await forbiddenImports(lessonDir(lesson, "lessons"));
     if (cheats.length > 0) {
       // Graded as it stands, the lesson would be graded on the reference or the grader, not on its code.
-      console.log(paint("red", `  not graded: lessons/${lesson.slug} imports from solutions/ or tests/:`));
-      for (const line of cheats) console.log(`    ${line}`);
-      console.log("  Your programs must stand on their own; remove those imports and grade again.");
+      print(paint("red", `  not graded: lessons/${lesson.slug} imports from solutions/ or tests/:`));
+      for (const line of cheats) print(`    ${line}`);
+      print("  Your programs must stand on their own; remove those imports and grade again.");
       for (const check of lesson.checks) {
         results.push({
           check,
@@ -155,42 +151,106 @@ if (import.meta.main) {
           transcript: [],
           ms: 0,
         });
-        failed++;
+        pass.failed++;
       }
-      console.log("");
+      print("");
       continue;
     }
-    console.log(paint("bold", `lesson ${lesson.number}: ${lesson.title.en} (lessons/${lesson.slug})`));
+    print(paint("bold", `lesson ${lesson.number}: ${lesson.title.en} (lessons/${lesson.slug})`));
     let section = "core";
     for (const check of lesson.checks) {
       if ((check.section ?? "core") !== section) {
         section = check.section ?? "core";
-        console.log(paint("bold", `  ${section}: what real servers meet`));
+        print(paint("bold", `  ${section}: what real servers meet`));
       }
       const result = await runCheck(lesson, check, lessonDir(lesson, "lessons"));
       results.push(result);
-      const full = result.status === "failed" && (parsed.values.all || shownInFull++ === 0);
-      console.log(render(result, full).join("\n"));
-      if (result.status === "passed") passed++;
-      else if (result.status === "skipped") skipped++;
-      else failed++;
+      const full = result.status === "failed" && (all || shownInFull++ === 0);
+      print(render(result, full).join("\n"));
+      if (result.status === "passed") pass.passed++;
+      else if (result.status === "skipped") pass.skipped++;
+      else pass.failed++;
     }
-    console.log("");
+    print("");
   }
+  return pass;
+}
+
+/** The closing lines: counts, and what to do next. */
+function verdict(pass: Pass, all: boolean): string[] {
+  const total = pass.passed + pass.failed + pass.skipped;
+  const summary = `${pass.passed} of ${total} checks passed${
+    pass.skipped ? `, ${pass.skipped} skipped on this machine` : ""
+  }`;
+  if (pass.failed === 0) return [paint("green", `${summary}. Well done.`)];
+  const lines = [paint("red", `${summary}, ${pass.failed} failed.`)];
+  if (pass.graded.length === 1) {
+    lines.push("Next: fix the first failure shown in full above, then run the grader again.");
+  }
+  if (!all && pass.failed > 1) lines.push("(deno task grade N --all shows every failure in full.)");
+  return lines;
+}
+
+/**
+ * `--watch`: grades the lesson, then again each time a file in its folder
+ * changes. Each pass clears the screen and puts the counts first, so the
+ * answer is at the top while you edit; Ctrl+C stops.
+ */
+async function watch(lesson: Lesson, all: boolean): Promise<never> {
+  const dir = lessonDir(lesson, "lessons");
+  while (true) {
+    const lines: string[] = [];
+    const pass = await gradeOnce([lesson], all, (line) => lines.push(line));
+    if (Deno.stdout.isTerminal()) console.log("\x1b[2J\x1b[H");
+    console.log(verdict(pass, all)[0]);
+    console.log(paint("dim", `watching lessons/${lesson.slug} for changes; Ctrl+C stops`) + "\n");
+    console.log(lines.join("\n"));
+    // Wait for a change, then for the editor to finish writing (a burst of events).
+    using watcher = Deno.watchFs(dir);
+    for await (const event of watcher) {
+      if (event.kind === "access") continue;
+      let quiet = false;
+      while (!quiet) {
+        const next = watcher[Symbol.asyncIterator]().next();
+        quiet = await Promise.race([
+          next.then(() => false),
+          new Promise<boolean>((r) => setTimeout(() => r(true), 300)),
+        ]);
+      }
+      break;
+    }
+  }
+}
+
+if (import.meta.main) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: Deno.args,
+      options: {
+        all: { type: "boolean" },
+        json: { type: "string" },
+        junit: { type: "string" },
+        watch: { type: "boolean" },
+      },
+      allowPositionals: true,
+    });
+  } catch (error) {
+    usage((error as Error).message.split(". ")[0]);
+  }
+  const chosen = chosenLessons(parsed.positionals);
+  const all = parsed.values.all ?? false;
+  if (parsed.values.watch) {
+    if (chosen.length !== 1) usage("--watch grades one lesson: deno task grade N --watch");
+    await watch(chosen[0], all);
+  }
+  const pass = await gradeOnce(chosen, all, console.log);
   // For CI and learning platforms: Exercism-style JSON with points, and JUnit XML.
   if (parsed.values.json) {
-    await Deno.writeTextFile(parsed.values.json, JSON.stringify(toResultsJson(graded), null, 2) + "\n");
+    await Deno.writeTextFile(parsed.values.json, JSON.stringify(toResultsJson(pass.graded), null, 2) + "\n");
   }
-  if (parsed.values.junit) await Deno.writeTextFile(parsed.values.junit, toJUnit(graded));
-  if (graded.length > 1) console.log(progress(graded).join("\n") + "\n");
-  const total = passed + failed + skipped;
-  const summary = `${passed} of ${total} checks passed${skipped ? `, ${skipped} skipped on this machine` : ""}`;
-  if (failed === 0) {
-    console.log(paint("green", `${summary}. Well done.`));
-  } else {
-    console.log(paint("red", `${summary}, ${failed} failed.`));
-    if (graded.length === 1) console.log("Next: fix the first failure shown in full above, then run the grader again.");
-    if (!parsed.values.all && failed > 1) console.log("(deno task grade N --all shows every failure in full.)");
-  }
-  Deno.exit(failed === 0 ? 0 : 1);
+  if (parsed.values.junit) await Deno.writeTextFile(parsed.values.junit, toJUnit(pass.graded));
+  if (pass.graded.length > 1) console.log(progress(pass.graded).join("\n") + "\n");
+  console.log(verdict(pass, all).join("\n"));
+  Deno.exit(pass.failed === 0 ? 0 : 1);
 }

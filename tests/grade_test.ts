@@ -83,3 +83,42 @@ Deno.test("hints: one at a time, in order, in the learner's language", async () 
   assert.throws(() => hintText(1, 99, "en"), /lesson 1 has hints 1 to \d+/);
   assert.throws(() => hintText(42, 1, "en"), /there is no lesson 42/);
 });
+
+Deno.test("--watch grades one lesson, counts first, then watches; two lessons are a usage error", async () => {
+  const { ROOT } = await import("./harness/course.ts");
+  const task = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`)).tasks.grade.command as string;
+  const [, ...args] = task.split(/\s+/);
+  const run = (extra: string[]) =>
+    new Deno.Command("deno", {
+      args: [...args, ...extra],
+      cwd: ROOT,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    });
+  const wrong = await run(["1", "2", "--watch"]).output();
+  assert.equal(wrong.code, 2);
+  assert.match(new TextDecoder().decode(wrong.stderr), /--watch grades one lesson/);
+
+  const watching = run(["1", "--watch"]).spawn();
+  let out = "";
+  const reader = watching.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const deadline = setTimeout(() => watching.kill("SIGKILL"), 30_000);
+  try {
+    while (!out.includes("watching lessons/01-time-server")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      out += value;
+    }
+  } finally {
+    clearTimeout(deadline);
+    watching.kill("SIGKILL");
+    await reader.cancel();
+    await watching.status;
+    await watching.stderr.cancel();
+  }
+  const lines = out.split("\n").filter(Boolean);
+  assert.match(lines[0], /^\d+ of 12 checks passed/, "the counts come first");
+  assert.match(lines[1], /^watching lessons\/01-time-server for changes; Ctrl\+C stops$/);
+  assert.match(out, /lesson 1: TCP time server/);
+});
