@@ -105,7 +105,8 @@ Deno.test("--watch grades one lesson, counts first, then watches; two lessons ar
   const reader = watching.stdout.pipeThrough(new TextDecoderStream()).getReader();
   const deadline = setTimeout(() => watching.kill("SIGKILL"), 30_000);
   try {
-    while (!out.includes("watching lessons/01-time-server")) {
+    // The counts, the watching line and the report arrive in separate writes: wait for the report too.
+    while (!out.includes("watching lessons/01-time-server") || !out.includes("lesson 1: TCP time server")) {
       const { value, done } = await reader.read();
       if (done) break;
       out += value;
