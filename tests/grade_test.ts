@@ -85,22 +85,18 @@ Deno.test("hints: one at a time, in order, in the learner's language", async () 
 });
 
 Deno.test("--watch grades one lesson, counts first, then watches; two lessons are a usage error", async () => {
-  const { ROOT } = await import("./harness/course.ts");
-  const task = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`)).tasks.grade.command as string;
-  const [, ...args] = task.split(/\s+/);
-  const run = (extra: string[]) =>
-    new Deno.Command("deno", {
-      args: [...args, ...extra],
-      cwd: ROOT,
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    });
-  const wrong = await run(["1", "2", "--watch"]).output();
+  const { ROOT, runTask, taskArgs } = await import("./harness/course.ts");
+  const wrong = await runTask("grade", ["1", "2", "--watch"]);
   assert.equal(wrong.code, 2);
-  assert.match(new TextDecoder().decode(wrong.stderr), /--watch grades one lesson/);
+  assert.match(wrong.stderr, /--watch grades one lesson/);
 
-  const watching = run(["1", "--watch"]).spawn();
+  const watching = new Deno.Command("deno", {
+    args: [...taskArgs("grade"), "1", "--watch"],
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
   let out = "";
   const reader = watching.stdout.pipeThrough(new TextDecoderStream()).getReader();
   const deadline = setTimeout(() => watching.kill("SIGKILL"), 30_000);

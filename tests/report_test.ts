@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import type { Check, Lesson, Result } from "./harness/check.ts";
 import { type ResultsJson, toJUnit, toResultsJson } from "./report.ts";
-import { ROOT } from "./harness/course.ts";
+import { runTask } from "./harness/course.ts";
 
 const check = (id: string): Check => ({
   id,
@@ -66,15 +66,7 @@ Deno.test("--junit: a suite per lesson, a case per check, failures and skips mar
 Deno.test("deno task grade 1 --json --junit writes both files for the untouched starters", async () => {
   const dir = await Deno.makeTempDir({ dir: "/tmp" });
   try {
-    const task = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`)).tasks.grade.command as string;
-    const [, ...args] = task.split(/\s+/);
-    const out = await new Deno.Command("deno", {
-      args: [...args, "1", "--json", `${dir}/results.json`, "--junit", `${dir}/junit.xml`],
-      cwd: ROOT,
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
+    const out = await runTask("grade", ["1", "--json", `${dir}/results.json`, "--junit", `${dir}/junit.xml`]);
     assert.equal(out.code, 1, "the starters fail, so the grader exits 1");
     const json: ResultsJson = JSON.parse(await Deno.readTextFile(`${dir}/results.json`));
     assert.equal(json.status, "fail");

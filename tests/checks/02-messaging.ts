@@ -12,7 +12,7 @@ import { firstDifference, visible } from "../harness/bytes.ts";
 import { sleep } from "../harness/deadline.ts";
 import type { Address, LearnerProcess } from "../harness/process.ts";
 import { Peer, resetConnection } from "../harness/socket.ts";
-import { assertAlive, expectClientLeaves, startServer } from "../harness/programs.ts";
+import { assertAlive, expectClientLeaves, startServer, tcpAddress } from "../harness/programs.ts";
 import { clientRefused, portInUse } from "./common.ts";
 
 /** How long a program may take to print a line, or to answer on the wire. */
@@ -440,8 +440,8 @@ const checks: Check[] = [
         "read() может упасть с ConnectionReset или закончиться (null) на середине строки. В обоих случаях: запишите в лог, закройте, ждите следующего клиента.",
     },
     async run(trial) {
-      const { server, address } = await startTalkServer(trial);
-      if (address.transport !== "tcp") throw new CheckFailure("expected a TCP address");
+      const { server, address: announced } = await startTalkServer(trial);
+      const address = tcpAddress(announced);
       await resetConnection(address.host, address.port, 3000, bytes("half a li"));
       trial.transcript.event("grader", 'sent "half a li" and reset the connection (RST)');
       await stillServing(trial, server, address, "a client sent half a line and reset the connection");

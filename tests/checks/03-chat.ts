@@ -13,7 +13,7 @@ import { visible } from "../harness/bytes.ts";
 import { sleep } from "../harness/deadline.ts";
 import type { Address, LearnerProcess } from "../harness/process.ts";
 import { Peer, resetConnection } from "../harness/socket.ts";
-import { assertAlive, expectClientLeaves, startServer } from "../harness/programs.ts";
+import { assertAlive, expectClientLeaves, startServer, tcpAddress } from "../harness/programs.ts";
 import { clientRefused, portInUse } from "./common.ts";
 
 /** How long a line may take to reach a client. */
@@ -403,8 +403,8 @@ const core: Check[] = [
     },
     timeoutMs: 30_000,
     async run(trial) {
-      const { address } = await startChat(trial);
-      if (address.transport !== "tcp") throw new CheckFailure("expected a TCP address");
+      const { address: announced } = await startChat(trial);
+      const address = tcpAddress(announced);
       const names = ["amy", "bob", "cyd"];
       // One at a time, each welcomed before the next starts, so all three are in the room.
       const clients: LearnerProcess[] = [];
@@ -446,8 +446,8 @@ const hardening: Check[] = [
     },
     timeoutMs: 40_000,
     async run(trial) {
-      const { server, address } = await startChat(trial);
-      if (address.transport !== "tcp") throw new CheckFailure("expected a TCP address");
+      const { server, address: announced } = await startChat(trial);
+      const address = tcpAddress(announced);
       // rex joins first (a broadcast meets it first), reads nothing, and resets 1.5 s later.
       const resets = resetConnection(address.host, address.port, 5000, encoder.encode("rex\n"), 1500);
       // However the check ends, it ends after rex's reset (at most 5 s).

@@ -12,7 +12,7 @@ import { firstDifference, visible } from "../harness/bytes.ts";
 import { sleep } from "../harness/deadline.ts";
 import type { LearnerProcess } from "../harness/process.ts";
 import { Peer } from "../harness/socket.ts";
-import { startServer } from "../harness/programs.ts";
+import { startServer, tcpAddress } from "../harness/programs.ts";
 import { type EchoPlan, ImpairingEcho, UdpPeer } from "../harness/udp.ts";
 import { portInUse } from "./common.ts";
 
@@ -21,8 +21,7 @@ const encoder = new TextEncoder();
 /** Starts the learner's echo server; returns its port (TCP and UDP). */
 async function startEcho(trial: Trial): Promise<{ server: LearnerProcess; port: number }> {
   const { server, address } = await startServer(trial);
-  if (address.transport !== "tcp") throw new CheckFailure("expected a TCP address");
-  return { server, port: address.port };
+  return { server, port: tcpAddress(address).port };
 }
 
 /** Random bytes, `size` of them. */
@@ -185,7 +184,12 @@ const checks: Check[] = [
         const data = numbered(size, Math.max(size, 4)).subarray(0, size);
         await peer.send(data, port);
         const back = await peer.receive(2000);
-        if (!back) throw new CheckFailure(`no echo of a ${size}-byte datagram within 2 s`);
+        if (!back) {
+          throw new CheckFailure(`no echo of a ${size}-byte datagram within 2 s`, {
+            expected: `the same ${size} bytes back, to the address they came from`,
+            actual: "nothing",
+          });
+        }
         const difference = firstDifference(data, back);
         if (difference) {
           throw new CheckFailure(`the echo of a ${size}-byte datagram differs: ${difference}`, {

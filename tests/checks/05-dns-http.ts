@@ -96,7 +96,12 @@ const checks: Check[] = [
           actual: dns.asked.length ? dns.asked.join(", ") : "no question at all",
         });
       }
-      if (http.requests.length === 0) throw new CheckFailure("fetch sent no request to the address DNS gave");
+      if (http.requests.length === 0) {
+        throw new CheckFailure("fetch sent no request to the address DNS gave", {
+          expected: `a connection to 127.0.0.1:${http.port} and "GET /hello HTTP/1.1"`,
+          actual: `no request; fetch said: ${visible([...fetch.stdout, ...fetch.stderr].join("\n") || "(nothing)")}`,
+        });
+      }
       expectBody(fetch, status, "hello from the grader\n", "a 200 with Content-Length");
     },
   },
@@ -110,13 +115,18 @@ const checks: Check[] = [
         "GET ПУТЬ?ЗАПРОС HTTP/1.1, затем Host: ИМЯ:ПОРТ, User-Agent, Accept, каждая строка с \\r\\n в конце, затем пустая строка.",
     },
     async run(trial) {
-      const { http } = await fetchWith(
+      const { fetch, http } = await fetchWith(
         trial,
         { "/q": ok("fine\n") },
         (port) => `http://alpha.test:${port}/q?x=1&y=two`,
       );
       const request = http.requests[0];
-      if (!request) throw new CheckFailure("the grader's HTTP server got no request");
+      if (!request) {
+        throw new CheckFailure("the grader's HTTP server got no request", {
+          expected: '"GET /q?x=1&y=two HTTP/1.1" and its headers',
+          actual: `nothing; fetch said: ${visible([...fetch.stdout, ...fetch.stderr].join("\n") || "(nothing)")}`,
+        });
+      }
       const problems: string[] = [];
       if (request.line !== "GET /q?x=1&y=two HTTP/1.1") problems.push(`request line ${visible(request.line)}`);
       if (request.headers.get("host") !== `alpha.test:${http.port}`) {
@@ -289,7 +299,12 @@ const checks: Check[] = [
       const port = closedPort();
       const fetch = trial.start("fetch", ["fetch", "--url", `http://127.0.0.1:${port}/`]);
       const status = await fetch.exitWithin(8000);
-      if (!status) throw new CheckFailure("fetch was still running 8 s after a refused connection");
+      if (!status) {
+        throw new CheckFailure("fetch was still running 8 s after a refused connection", {
+          expected: "one line on stderr saying the connection was refused, and a non-zero exit",
+          actual: `still running; stderr: ${visible(fetch.stderr.join("\n") || "(empty)")}`,
+        });
+      }
       expectError(fetch, status, /refused/i, `nothing listens on port ${port}`);
     },
   },

@@ -40,6 +40,44 @@ export function taskCommand(lesson: Lesson, dir: string): string[] {
   return [...words.slice(1, -1), `${dir}/main.ts`];
 }
 
+/** The `deno` arguments of task `name` in deno.json (`run --allow-… tests/grade.ts`), to run it as `deno task` would. */
+export function taskArgs(name: string): string[] {
+  const config: TaskConfig = JSON.parse(Deno.readTextFileSync(`${ROOT}/deno.json`));
+  const task = config.tasks[name];
+  const command = typeof task === "string" ? task : task?.command;
+  if (!command?.startsWith("deno ")) throw new Error(`deno.json has no task ${name} that runs deno`);
+  return command.split(/\s+/).slice(1);
+}
+
+/**
+ * Runs task `name` with `extra` arguments in the course root (no colour) and
+ * returns how it ended; past `ms` it is killed and its code is the signal's.
+ */
+export async function runTask(
+  name: string,
+  extra: string[],
+  ms = 60_000,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = new Deno.Command("deno", {
+    args: [...taskArgs(name), ...extra],
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), ms);
+  try {
+    const out = await child.output();
+    return {
+      code: out.code,
+      stdout: new TextDecoder().decode(out.stdout),
+      stderr: new TextDecoder().decode(out.stderr),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Builds a known-wrong variant: a copy of the lesson's reference with the
  * variant's one mistake patched in, under tests/.build/. Throws when a patch

@@ -9,6 +9,7 @@ import type { Trial } from "./check.ts";
 import { CheckFailure } from "./failure.ts";
 import { visible } from "./bytes.ts";
 import type { Address, Launch, LearnerProcess } from "./process.ts";
+import { describe } from "./socket.ts";
 
 /** How {@linkcode startServer} starts the server. */
 export interface ServerLaunch extends Pick<Launch, "extraFlags" | "stdin"> {
@@ -31,6 +32,15 @@ export async function startServer(
     });
   }
   return { server, address };
+}
+
+/** The TCP host and port a server announced; fails, saying so, when it announced a Unix socket instead. */
+export function tcpAddress(address: Address): { transport: "tcp"; host: string; port: number } {
+  if (address.transport === "tcp") return address;
+  throw new CheckFailure("the server announced a Unix socket where a TCP address was asked for (--host, --port)", {
+    expected: "listening on 127.0.0.1:PORT",
+    actual: `listening on ${describe(address)}`,
+  });
 }
 
 /** Runs the learner's `client` with `args` and waits at most `ms` for it to exit. */

@@ -7,6 +7,7 @@
  * @module
  */
 import type { Transcript } from "./transcript.ts";
+import { describe } from "./socket.ts";
 
 /** What the echo does to the datagram carrying probe number `seq`. */
 export interface EchoPlan {
@@ -54,7 +55,12 @@ export class ImpairingEcho implements AsyncDisposable {
       this.seen.push(seq);
       const note = (what: string) => {
         if (this.seen.length <= 200) {
-          transcript.event(label, `#${seq} (${data.length} B) from ${describeAddr(from)}: ${what}`);
+          transcript.event(
+            label,
+            `#${seq} (${data.length} B) from ${
+              describe({ transport: "tcp", host: (from as Deno.NetAddr).hostname, port: (from as Deno.NetAddr).port })
+            }: ${what}`,
+          );
         }
       };
       const send = async () => {
@@ -88,10 +94,6 @@ export class ImpairingEcho implements AsyncDisposable {
     this.#socket.close();
     await this.#loop;
   }
-}
-
-function describeAddr(addr: Deno.Addr): string {
-  return "hostname" in addr ? `${addr.hostname}:${addr.port}` : addr.transport;
 }
 
 /** A UDP socket of the grader's, on 127.0.0.1, with a deadline on every receive. */
