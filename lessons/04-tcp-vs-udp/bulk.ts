@@ -4,19 +4,23 @@
  * Lesson 4, your part: throughput over TCP and over UDP, against the echo
  * server.
  *
- * TCP: write `bytes` in `size`-byte writes while reading the echo back, then
- * half-close and read to the end. Every byte must come back; the count
- * proves it. UDP: send numbered datagrams of `size` bytes as fast as the
- * socket takes them and count the echoes. Nothing slows a UDP sender down, so
- * when it outruns the receiver the kernel drops what does not fit in the
- * receive buffer, and the loss shows.
+ * TCP, one way: open with the `COUNT` line, write `bytes` in `size`-byte
+ * writes, half-close, and read the server's answer: how many bytes it got.
+ * The clock stops at the answer, when every byte has arrived.
  *
- * Given: the sending loops and the report. Yours: counting what comes back.
+ * UDP: send numbered datagrams of `size` bytes as fast as the socket takes
+ * them and count the echoes. Nothing slows a UDP sender down, so when it
+ * outruns the receiver the kernel drops what does not fit in the receive
+ * buffer, and the loss shows.
+ *
+ * Given: the sending loops and the report. Yours: hearing the TCP answer,
+ * counting the UDP echoes.
  *
  * @module
  */
 import { hostPort, todo } from "@course/program.ts";
 import { literal, localFor, rate } from "./stats.ts";
+import { COUNT_HELLO } from "./server.ts";
 
 /** How `runBulk` is configured; `main.ts` fills it from the command line. */
 export interface BulkOptions {
@@ -37,13 +41,13 @@ export interface BulkResult {
   protocol: "udp" | "tcp";
   /** Bytes sent. */
   sent: number;
-  /** Bytes that came back. */
+  /** TCP: bytes the server counted. UDP: bytes that came back. */
   received: number;
   /** UDP: datagrams sent and echoed, and echoes that came after a later one. */
   datagrams?: { sent: number; received: number; lost: number; lossPercent: number; reordered: number };
-  /** From the first write to the last byte back, in s. */
+  /** From the first write to the server's answer (TCP) or the last echo (UDP), in s. */
   seconds: number;
-  /** Bytes that came back per second. */
+  /** `received` per second. */
   bytesPerSecond: number;
 }
 
@@ -58,7 +62,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkResult> {
         `${d.lost} lost (${d.lossPercent.toFixed(1)}%), ${d.reordered} reordered`,
     );
   } else {
-    options.log(`tcp bulk to ${target}: ${result.sent} bytes sent, ${result.received} echoed (every byte, in order)`);
+    options.log(`tcp bulk to ${target}: ${result.sent} bytes sent, ${result.received} counted by the server`);
   }
   options.log(`goodput ${rate(result.received, result.seconds)} in ${result.seconds.toFixed(3)} s`);
   return result;
@@ -68,30 +72,36 @@ async function tcpBulk(options: BulkOptions): Promise<BulkResult> {
   const conn = await Deno.connect({ hostname: options.host, port: options.port });
   const started = performance.now();
   try {
-    // Read while writing: the echo fills our receive buffer, and if nobody
-    // read it the server would stop, and so would we (a deadlock).
-    const reading: Promise<number> = todo(
-      import.meta.url,
-      1,
-      "start reading the echo now, at the same time as the writes below (do not await here): read until read() gives null and resolve with the number of bytes read",
-    );
+    await writeAll(conn, new TextEncoder().encode(COUNT_HELLO));
     const chunk = new Uint8Array(options.size);
     for (let sent = 0; sent < options.bytes;) {
       const piece = chunk.subarray(0, Math.min(chunk.length, options.bytes - sent));
-      for (let at = 0; at < piece.length;) at += await conn.write(piece.subarray(at));
+      await writeAll(conn, piece);
       sent += piece.length;
     }
-    // Half-close: "that is all"; the server echoes the rest and closes.
-    await conn.closeWrite();
-    const received = await reading;
+    // Half-close: "that is all". The last write() returned when its bytes
+    // were in our kernel's send buffer, not when they arrived; only the
+    // server's answer says they did.
+    const answer: string = await todo(
+      import.meta.url,
+      1,
+      "half-close (conn.closeWrite()): the server counts until EOF. Then read its answer until read() gives null (even a short line may come in more than one read; keep at most 64 bytes) and resolve with it as text, trimmed",
+    );
+    const received = Number(answer);
+    if (!/^\d+$/.test(answer)) throw new Error(`the server answered ${JSON.stringify(answer)}, not a byte count`);
     if (received !== options.bytes) {
-      throw new Error(`the server echoed ${received} of ${options.bytes} bytes; TCP should have delivered all`);
+      throw new Error(`the server counted ${received} of ${options.bytes} bytes; TCP should have delivered all`);
     }
     const seconds = (performance.now() - started) / 1000;
     return { protocol: "tcp", sent: options.bytes, received, seconds, bytesPerSecond: received / seconds };
   } finally {
     conn.close();
   }
+}
+
+/** Writes every byte of `bytes`: one write() may take only part. */
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
 }
 
 async function udpBulk(options: BulkOptions): Promise<BulkResult> {

@@ -129,7 +129,7 @@ export function table(c: Comparison): string {
     ],
     [
       "delivery (bulk)",
-      `${c.bulk.tcp.received} of ${c.bulk.tcp.sent} bytes back`,
+      `${c.bulk.tcp.received} of ${c.bulk.tcp.sent} bytes counted by the server`,
       `${udpLoss.received} of ${udpLoss.sent} datagrams back (${udpLoss.lossPercent.toFixed(1)}% lost)`,
     ],
     [
@@ -137,7 +137,11 @@ export function table(c: Comparison): string {
       "kept (a stream)",
       `${c.ping.udp.outOfOrder + udpLoss.reordered} arrived out of order`,
     ],
-    ["throughput (bulk)", rate(c.bulk.tcp.received, c.bulk.tcp.seconds), rate(c.bulk.udp.received, c.bulk.udp.seconds)],
+    [
+      "throughput (bulk)",
+      `${rate(c.bulk.tcp.received, c.bulk.tcp.seconds)} one way`,
+      `${rate(c.bulk.udp.received, c.bulk.udp.seconds)} there and back`,
+    ],
     [
       "message boundaries",
       `3 writes → ${c.boundaries.tcp.length} read(s)`,

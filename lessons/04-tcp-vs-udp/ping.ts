@@ -87,7 +87,7 @@ export async function runPing(options: PingOptions): Promise<PingSummary> {
       (connectMs === undefined ? "" : `, connected in ${ms(connectMs)} ms (SYN, SYN+ACK, ACK)`),
   );
 
-  type Probe = { sentAt: number; state: "waiting" | "answered" | "lost"; timer?: ReturnType<typeof setTimeout> };
+  type Probe = { sentAt: number; state: "waiting" | "answered" | "lost" };
   const probes = new Map<number, Probe>();
   const rtts: number[] = [];
   const summary = { duplicates: 0, outOfOrder: 0, late: 0 };
@@ -104,29 +104,52 @@ export async function runPing(options: PingOptions): Promise<PingSummary> {
     todo(
       import.meta.url,
       1,
-      'match the reply to its probe by the number in its first 4 bytes (a DataView over reply, getUint32(0)), never by arrival order. Unknown number: ignore. Probe already "answered": a duplicate (count, log, return). Probe "lost": late (count, log, return). Else: mark it answered, clear its timer, push the RTT (now - sentAt) on rtts, count it out of order if its number is below the highest seen, log "seq=N bytes=B time=T ms", and settle()',
+      'match the reply to its probe by the number in its first 4 bytes (a DataView over reply, getUint32(0)), never by arrival order. Unknown number: ignore. Probe already "answered": a duplicate (count, log, return). Probe "lost": late (count, log, return). Else: mark it answered, push the RTT (now - sentAt) on rtts, count it out of order if its number is below the highest seen, log "seq=N bytes=B time=T ms", and settle()',
     );
   });
 
+  // Each probe has its own deadline, so a lost one is given up alone. All
+  // probes wait the same time and go out in order, so their deadlines come
+  // in order too: one timer, set for the oldest probe still waiting, serves
+  // them all. (A timer per probe would cost a little in every round trip.)
+  let oldest = 1;
+  let sentSoFar = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Gives up on every probe whose deadline has passed, oldest first. */
+  const expire = () => {
+    todo(
+      import.meta.url,
+      2,
+      'each probe\'s own deadline: walk from probes.get(oldest) while oldest <= sentSoFar (oldest++ each step). Skip probes no longer "waiting"; stop at the first whose sentAt + options.timeoutMs is still ahead of performance.now(); mark the others "lost", log "seq=N timeout (no reply within T ms)" and settle(), so a lost datagram never holds the run up',
+    );
+  };
+  /** Sets the timer for the oldest probe still waiting, unless it is set. */
+  const watch = () => {
+    if (timer !== undefined) return;
+    while (oldest <= sentSoFar && probes.get(oldest)!.state !== "waiting") oldest++;
+    if (oldest > sentSoFar) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      expire();
+      watch();
+    }, probes.get(oldest)!.sentAt + options.timeoutMs - performance.now());
+  };
+
   try {
     for (let seq = 1; seq <= options.count; seq++) {
+      // The wait for the next probe starts before this one goes out, so
+      // making its timer is not timed as part of this round trip.
+      const next = seq < options.count ? new Promise((resolve) => setTimeout(resolve, options.intervalMs)) : undefined;
       const bytes = encodeProbe(seq, performance.now(), options.size);
-      const probe: Probe = { sentAt: performance.now(), state: "waiting" };
-      probes.set(seq, probe);
+      probes.set(seq, { sentAt: performance.now(), state: "waiting" });
       await channel.send(bytes);
-      // Each probe's own deadline: a lost one is given up alone.
-      if (probe.state === "waiting") {
-        probe.timer = todo(
-          import.meta.url,
-          2,
-          'give this probe its own deadline: a setTimeout for what is left of options.timeoutMs since probe.sentAt, which marks it "lost", logs "seq=N timeout …" and calls settle(), so a lost datagram never holds the run up',
-        );
-      }
-      if (seq < options.count) await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
+      sentSoFar = seq;
+      watch();
+      await next;
     }
     await allSettled.promise;
   } finally {
-    for (const probe of probes.values()) clearTimeout(probe.timer);
+    clearTimeout(timer);
     channel.close();
     await listening;
   }

@@ -8,8 +8,12 @@
  * comes back, unchanged, to the address it came from). TCP and UDP ports are
  * separate spaces: 40123/tcp and 40123/udp are two different sockets.
  *
- * Given: binding both, the accept loop, the receive loop. Yours: the two
- * echoes. Read lessons/04-tcp-vs-udp/README.md first.
+ * A TCP client whose first line is `COUNT` gets no echo: the server counts
+ * the bytes that follow and, when the client half-closes, answers with the
+ * count. That is what `bulk --tcp` measures: one way, like iperf3.
+ *
+ * Given: binding both, the accept loop, the count, the receive loop. Yours:
+ * the two echoes. Read lessons/04-tcp-vs-udp/README.md first.
  *
  * @module
  */
@@ -74,7 +78,7 @@ async function serveTcp(listener: Deno.TcpListener, options: ServerOptions): Pro
       await new Promise((resolve) => setTimeout(resolve, 10));
       continue;
     }
-    const job = echoTcp(conn, options);
+    const job = serveTcpClient(conn, options);
     jobs.add(job);
     job.finally(() => jobs.delete(job));
   }
@@ -82,26 +86,40 @@ async function serveTcp(listener: Deno.TcpListener, options: ServerOptions): Pro
   await Promise.allSettled(jobs);
 }
 
-/** Echoes until the client half-closes, then closes. Never throws. */
-async function echoTcp(conn: Deno.Conn, options: ServerOptions): Promise<void> {
+/**
+ * A client that opens with this line wants its bytes counted, not echoed:
+ * `bulk --tcp` measures one way, as iperf3 does, and needs to hear that every
+ * byte arrived. (iperf3 too tells its connections apart by what they send
+ * first.)
+ */
+export const COUNT_HELLO = "COUNT\n";
+const HELLO = new TextEncoder().encode(COUNT_HELLO);
+
+/** Serves one TCP client, an echo or a count, then closes. Never throws. */
+async function serveTcpClient(conn: Deno.Conn, options: ServerOptions): Promise<void> {
   const onStop = () => conn.close();
   options.signal.addEventListener("abort", onStop, { once: true });
-  const buffer = new Uint8Array(256 * 1024);
+  const who = `tcp ${formatAddr(conn.remoteAddr)}`;
+  // 64 KiB: big enough for few reads, small enough to stay in the CPU's cache.
+  const buffer = new Uint8Array(64 * 1024);
   let total = 0;
   try {
-    // Whatever one read returns goes straight back. TCP keeps the bytes in
-    // order; where the reads split them does not matter to an echo.
-    total = await todo(
-      import.meta.url,
-      1,
-      "echo: read into buffer until read() gives null (the client half-closed), writing back every byte of each read (all of them: write() may take only part); resolve with how many bytes that was",
-    );
-    options.log(`tcp ${formatAddr(conn.remoteAddr)}: echoed ${total} bytes`);
+    const opening = await readOpening(conn, buffer);
+    if (opening.counting) {
+      total = opening.length - HELLO.length + await count(conn, buffer);
+      // The answer is the point: write() returning only says the bytes left the sender, not that they came.
+      await writeAll(conn, new TextEncoder().encode(`${total}\n`));
+      options.log(`${who}: counted ${total} bytes`);
+    } else {
+      // The opening bytes were not the hello: they are the start of an echo.
+      await writeAll(conn, buffer.subarray(0, opening.length));
+      total = opening.length;
+      total += await echoTcp(conn, buffer);
+      options.log(`${who}: echoed ${total} bytes`);
+    }
   } catch (error) {
     if (!options.signal.aborted) {
-      options.log(
-        `tcp ${formatAddr(conn.remoteAddr)}: ${error instanceof Error ? error.name : error} after ${total} bytes`,
-      );
+      options.log(`${who}: ${error instanceof Error ? error.name : error} after ${total} bytes`);
     }
   } finally {
     options.signal.removeEventListener("abort", onStop);
@@ -109,6 +127,46 @@ async function echoTcp(conn: Deno.Conn, options: ServerOptions): Promise<void> {
       conn.close();
     } catch { /* closed by the stop */ }
   }
+}
+
+/**
+ * Reads until the first bytes say whether this is a count: the whole hello,
+ * or a byte that differs from it, or EOF. Even six bytes may come in more
+ * than one read. Returns how many bytes are in `buffer`.
+ */
+async function readOpening(conn: Deno.Conn, buffer: Uint8Array): Promise<{ counting: boolean; length: number }> {
+  let length = 0;
+  while (true) {
+    const same = buffer.subarray(0, Math.min(length, HELLO.length)).every((byte, i) => byte === HELLO[i]);
+    if (!same) return { counting: false, length };
+    if (length >= HELLO.length) return { counting: true, length };
+    const n = await conn.read(buffer.subarray(length));
+    if (n === null) return { counting: false, length };
+    length += n;
+  }
+}
+
+/** Reads to EOF and says how many bytes came. */
+async function count(conn: Deno.Conn, buffer: Uint8Array): Promise<number> {
+  let total = 0;
+  for (let n = await conn.read(buffer); n !== null; n = await conn.read(buffer)) total += n;
+  return total;
+}
+
+/** Writes every byte of `bytes`: one write() may take only part. */
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
+}
+
+/** Echoes until the client half-closes; resolves with the number of bytes. */
+async function echoTcp(conn: Deno.Conn, buffer: Uint8Array): Promise<number> {
+  // Whatever one read returns goes straight back. TCP keeps the bytes in
+  // order; where the reads split them does not matter to an echo.
+  return await todo(
+    import.meta.url,
+    1,
+    "echo: read into buffer until read() gives null (the client half-closed), writing back every byte of each read (writeAll: write() may take only part); resolve with how many bytes that was",
+  );
 }
 
 /**

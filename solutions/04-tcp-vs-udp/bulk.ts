@@ -2,17 +2,20 @@
  * Lesson 4, reference: throughput over TCP and over UDP, against the echo
  * server.
  *
- * TCP: write `bytes` in `size`-byte writes while reading the echo back, then
- * half-close and read to the end. Every byte must come back; the count
- * proves it. UDP: send numbered datagrams of `size` bytes as fast as the
- * socket takes them and count the echoes. Nothing slows a UDP sender down, so
- * when it outruns the receiver the kernel drops what does not fit in the
- * receive buffer, and the loss shows.
+ * TCP, one way: open with the `COUNT` line, write `bytes` in `size`-byte
+ * writes, half-close, and read the server's answer: how many bytes it got.
+ * The clock stops at the answer, when every byte has arrived.
+ *
+ * UDP: send numbered datagrams of `size` bytes as fast as the socket takes
+ * them and count the echoes. Nothing slows a UDP sender down, so when it
+ * outruns the receiver the kernel drops what does not fit in the receive
+ * buffer, and the loss shows.
  *
  * @module
  */
 import { hostPort } from "@course/program.ts";
 import { literal, localFor, rate } from "./stats.ts";
+import { COUNT_HELLO } from "./server.ts";
 
 /** How `runBulk` is configured; `main.ts` fills it from the command line. */
 export interface BulkOptions {
@@ -33,13 +36,13 @@ export interface BulkResult {
   protocol: "udp" | "tcp";
   /** Bytes sent. */
   sent: number;
-  /** Bytes that came back. */
+  /** TCP: bytes the server counted. UDP: bytes that came back. */
   received: number;
   /** UDP: datagrams sent and echoed, and echoes that came after a later one. */
   datagrams?: { sent: number; received: number; lost: number; lossPercent: number; reordered: number };
-  /** From the first write to the last byte back, in s. */
+  /** From the first write to the server's answer (TCP) or the last echo (UDP), in s. */
   seconds: number;
-  /** Bytes that came back per second. */
+  /** `received` per second. */
   bytesPerSecond: number;
 }
 
@@ -54,7 +57,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkResult> {
         `${d.lost} lost (${d.lossPercent.toFixed(1)}%), ${d.reordered} reordered`,
     );
   } else {
-    options.log(`tcp bulk to ${target}: ${result.sent} bytes sent, ${result.received} echoed (every byte, in order)`);
+    options.log(`tcp bulk to ${target}: ${result.sent} bytes sent, ${result.received} counted by the server`);
   }
   options.log(`goodput ${rate(result.received, result.seconds)} in ${result.seconds.toFixed(3)} s`);
   return result;
@@ -64,31 +67,44 @@ async function tcpBulk(options: BulkOptions): Promise<BulkResult> {
   const conn = await Deno.connect({ hostname: options.host, port: options.port });
   const started = performance.now();
   try {
-    // Read while writing: the echo fills our receive buffer, and if nobody
-    // read it the server would stop, and so would we (a deadlock).
-    const reading = (async () => {
-      const buffer = new Uint8Array(256 * 1024);
-      let received = 0;
-      for (let n = await conn.read(buffer); n !== null; n = await conn.read(buffer)) received += n;
-      return received;
-    })();
+    await writeAll(conn, new TextEncoder().encode(COUNT_HELLO));
     const chunk = new Uint8Array(options.size);
     for (let sent = 0; sent < options.bytes;) {
       const piece = chunk.subarray(0, Math.min(chunk.length, options.bytes - sent));
-      for (let at = 0; at < piece.length;) at += await conn.write(piece.subarray(at));
+      await writeAll(conn, piece);
       sent += piece.length;
     }
-    // Half-close: "that is all"; the server echoes the rest and closes.
+    // Half-close: "that is all". The last write() returned when its bytes
+    // were in our kernel's send buffer, not when they arrived; only the
+    // server's answer says they did.
     await conn.closeWrite();
-    const received = await reading;
+    const answer = await readAnswer(conn);
+    const received = Number(answer);
+    if (!/^\d+$/.test(answer)) throw new Error(`the server answered ${JSON.stringify(answer)}, not a byte count`);
     if (received !== options.bytes) {
-      throw new Error(`the server echoed ${received} of ${options.bytes} bytes; TCP should have delivered all`);
+      throw new Error(`the server counted ${received} of ${options.bytes} bytes; TCP should have delivered all`);
     }
     const seconds = (performance.now() - started) / 1000;
     return { protocol: "tcp", sent: options.bytes, received, seconds, bytesPerSecond: received / seconds };
   } finally {
     conn.close();
   }
+}
+
+/** Writes every byte of `bytes`: one write() may take only part. */
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
+}
+
+/** Reads the server's answer to EOF (a short line, in as many reads as it takes) and returns it without the newline. */
+async function readAnswer(conn: Deno.Conn): Promise<string> {
+  const buffer = new Uint8Array(64);
+  let length = 0;
+  for (let n = await conn.read(buffer); n !== null; n = await conn.read(buffer.subarray(length))) {
+    length += n;
+    if (length === buffer.length) throw new Error("the server's answer is longer than a byte count");
+  }
+  return new TextDecoder().decode(buffer.subarray(0, length)).trim();
 }
 
 async function udpBulk(options: BulkOptions): Promise<BulkResult> {

@@ -81,7 +81,7 @@ export async function runPing(options: PingOptions): Promise<PingSummary> {
       (connectMs === undefined ? "" : `, connected in ${ms(connectMs)} ms (SYN, SYN+ACK, ACK)`),
   );
 
-  type Probe = { sentAt: number; state: "waiting" | "answered" | "lost"; timer?: ReturnType<typeof setTimeout> };
+  type Probe = { sentAt: number; state: "waiting" | "answered" | "lost" };
   const probes = new Map<number, Probe>();
   const rtts: number[] = [];
   const summary = { duplicates: 0, outOfOrder: 0, late: 0 };
@@ -109,7 +109,6 @@ export async function runPing(options: PingOptions): Promise<PingSummary> {
       return;
     }
     probe.state = "answered";
-    clearTimeout(probe.timer);
     const rtt = now - probe.sentAt;
     rtts.push(rtt);
     const overtaken = seq < highest;
@@ -119,27 +118,52 @@ export async function runPing(options: PingOptions): Promise<PingSummary> {
     settle();
   });
 
+  // Each probe has its own deadline, so a lost one is given up alone. All
+  // probes wait the same time and go out in order, so their deadlines come
+  // in order too: one timer, set for the oldest probe still waiting, serves
+  // them all. (A timer per probe would cost a little in every round trip.)
+  let oldest = 1;
+  let sentSoFar = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Gives up on every probe whose deadline has passed, oldest first. */
+  const expire = () => {
+    const now = performance.now();
+    for (; oldest <= sentSoFar; oldest++) {
+      const probe = probes.get(oldest)!;
+      if (probe.state !== "waiting") continue;
+      if (probe.sentAt + options.timeoutMs > now) break;
+      probe.state = "lost";
+      options.log(`seq=${oldest} timeout (no reply within ${options.timeoutMs} ms)`);
+      settle();
+    }
+  };
+  /** Sets the timer for the oldest probe still waiting, unless it is set. */
+  const watch = () => {
+    if (timer !== undefined) return;
+    while (oldest <= sentSoFar && probes.get(oldest)!.state !== "waiting") oldest++;
+    if (oldest > sentSoFar) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      expire();
+      watch();
+    }, probes.get(oldest)!.sentAt + options.timeoutMs - performance.now());
+  };
+
   try {
     for (let seq = 1; seq <= options.count; seq++) {
+      // The wait for the next probe starts before this one goes out, so
+      // making its timer is not timed as part of this round trip.
+      const next = seq < options.count ? new Promise((resolve) => setTimeout(resolve, options.intervalMs)) : undefined;
       const bytes = encodeProbe(seq, performance.now(), options.size);
-      const probe: Probe = { sentAt: performance.now(), state: "waiting" };
-      probes.set(seq, probe);
+      probes.set(seq, { sentAt: performance.now(), state: "waiting" });
       await channel.send(bytes);
-      // Each probe's own deadline: a lost one is given up alone. Set after
-      // the send, while the probe travels, so making the timer is not timed
-      // as part of the round trip; a reply that beat it has answered already.
-      if (probe.state === "waiting") {
-        probe.timer = setTimeout(() => {
-          probe.state = "lost";
-          options.log(`seq=${seq} timeout (no reply within ${options.timeoutMs} ms)`);
-          settle();
-        }, options.timeoutMs - (performance.now() - probe.sentAt));
-      }
-      if (seq < options.count) await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
+      sentSoFar = seq;
+      watch();
+      await next;
     }
     await allSettled.promise;
   } finally {
-    for (const probe of probes.values()) clearTimeout(probe.timer);
+    clearTimeout(timer);
     channel.close();
     await listening;
   }

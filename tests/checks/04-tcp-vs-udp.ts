@@ -17,6 +17,8 @@ import { type EchoPlan, ImpairingEcho, UdpPeer } from "../harness/udp.ts";
 import { portInUse } from "./common.ts";
 
 const encoder = new TextEncoder();
+/** The line that asks the lesson's server to count instead of echo (see server.ts). */
+const COUNT_HELLO = encoder.encode("COUNT\n");
 
 /** Starts the learner's echo server; returns its port (TCP and UDP). */
 async function startEcho(trial: Trial): Promise<{ server: LearnerProcess; port: number }> {
@@ -262,9 +264,9 @@ const checks: Check[] = [
     title: "ping --udp: exactly the probes the network dropped are reported lost",
     hint: {
       en:
-        "Give each probe its own timer. A probe with no reply within --timeout is lost; name it, and count loss against the probes sent.",
+        "Give each probe its own deadline: its send time plus --timeout. A probe with no reply by then is lost; name it, and count loss against the probes sent.",
       ru:
-        "Дайте каждой пробе свой таймер. Проба без ответа за --timeout потеряна; назовите её и считайте потери от числа отправленных проб.",
+        "Дайте каждой пробе свой срок: время отправки плюс --timeout. Проба без ответа к этому сроку потеряна; назовите её и считайте потери от числа отправленных проб.",
     },
     async run(trial) {
       const { program } = await runAgainst(
@@ -327,31 +329,79 @@ const checks: Check[] = [
   },
   {
     id: "bulk-tcp",
-    title: "bulk --tcp: every byte sent comes back, and the count says so",
+    title: "bulk --tcp against your server: every byte sent is counted, and the count says so",
     hint: {
-      en: "Read the echo while writing (or both sides stall), half-close when done, and count until EOF.",
+      en:
+        "After the last write, half-close (closeWrite): the server counts until EOF. Then read its answer until read() gives null.",
       ru:
-        "Читайте эхо одновременно с записью (иначе обе стороны встанут), по окончании сделайте half-close и считайте до EOF.",
+        "После последней записи сделайте half-close (closeWrite): сервер считает до EOF. Затем читайте его ответ, пока read() не вернёт null.",
     },
     async run(trial) {
       const { port } = await startEcho(trial);
+      const bulk = trial.start("bulk", ["bulk", "--tcp", "--port", String(port), "--bytes", "3000000"]);
+      const status = await bulk.exitWithin(10_000);
+      const said = bulk.stdout.find((l) => /^tcp bulk to /.test(l));
+      if (status?.code !== 0 || !said?.includes("3000000 bytes sent, 3000000 counted")) {
+        throw new CheckFailure("bulk --tcp did not report 3000000 bytes sent and counted", {
+          expected: '"tcp bulk to …: 3000000 bytes sent, 3000000 counted by the server" and exit code 0',
+          actual: `${visible(said ?? bulk.stdout.slice(-2).join("\n") ?? "")}; ${
+            status ? `code ${status.code}` : "still running after 10 s"
+          }${bulk.stderr.length ? `; stderr: ${bulk.stderr.join(" | ")}` : ""}`,
+        });
+      }
+    },
+  },
+  {
+    id: "bulk-tcp-answer",
+    title: "bulk --tcp: half-closes after the last byte and reads the count to EOF, however it is cut",
+    hint: {
+      en:
+        "The answer is a short line, but TCP may still hand it over a byte at a time: keep reading until read() gives null, then parse.",
+      ru:
+        "Ответ — короткая строка, но TCP может отдать и её по байту: читайте, пока read() не вернёт null, и только потом разбирайте.",
+    },
+    async run(trial) {
+      // The grader plays the server: it takes the bytes, waits for the
+      // half-close, and answers the count one byte every 30 ms.
+      const bytes = 300_000;
+      using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
       const bulk = trial.start("bulk", [
         "bulk",
         "--tcp",
         "--port",
-        String(port),
+        String(listener.addr.port),
         "--bytes",
-        "3000000",
-        "--size",
-        "65536",
+        String(bytes),
       ]);
-      const status = await bulk.exitWithin(10_000);
+      await using peer = await Peer.accept(listener, trial.transcript);
+      const wanted = COUNT_HELLO.length + bytes;
+      if (!await peer.waitForEof(5000)) {
+        throw new CheckFailure("bulk --tcp never half-closed, so a counting server would wait for more forever", {
+          expected: `${COUNT_HELLO.length} bytes of "COUNT\\n", ${bytes} bytes, then EOF (conn.closeWrite())`,
+          actual: `${peer.received.length} bytes and no EOF within 5 s`,
+        });
+      }
+      const hello = firstDifference(COUNT_HELLO, peer.received.subarray(0, COUNT_HELLO.length));
+      if (hello || peer.received.length !== wanted) {
+        throw new CheckFailure("bulk --tcp did not send the COUNT line and then exactly the bytes asked for", {
+          expected: `${wanted} bytes: "COUNT\\n" and ${bytes} more`,
+          actual: `${peer.received.length} bytes${hello ? `; the opening line differs: ${hello}` : ""}`,
+        });
+      }
+      for (const byte of encoder.encode(`${bytes}\n`)) {
+        // A client that stopped reading early may be gone: then judge what it said.
+        const sent = await peer.write(new Uint8Array([byte])).then(() => true, () => false);
+        if (!sent) break;
+        await sleep(30);
+      }
+      await peer[Symbol.asyncDispose]();
+      const status = await bulk.exitWithin(5000);
       const said = bulk.stdout.find((l) => /^tcp bulk to /.test(l));
-      if (status?.code !== 0 || !said?.includes("3000000 bytes sent, 3000000 echoed")) {
-        throw new CheckFailure("bulk --tcp did not report 3000000 bytes sent and echoed", {
-          expected: '"tcp bulk to …: 3000000 bytes sent, 3000000 echoed …" and exit code 0',
+      if (status?.code !== 0 || !said?.includes(`${bytes} bytes sent, ${bytes} counted`)) {
+        throw new CheckFailure("bulk --tcp misread the answer, sent one byte at a time", {
+          expected: `"tcp bulk to …: ${bytes} bytes sent, ${bytes} counted by the server" and exit code 0`,
           actual: `${visible(said ?? bulk.stdout.slice(-2).join("\n") ?? "")}; ${
-            status ? `code ${status.code}` : "still running"
+            status ? `code ${status.code}` : "still running after 5 s"
           }${bulk.stderr.length ? `; stderr: ${bulk.stderr.join(" | ")}` : ""}`,
         });
       }
@@ -458,10 +508,7 @@ const variants: Variant[] = [
     id: "ping-waits-forever",
     mistake: "the pinger waits for every reply, with no deadline per probe",
     file: "ping.ts",
-    patch: [[
-      "          settle();\n        }, options.timeoutMs - (performance.now() - probe.sentAt));",
-      "        }, options.timeoutMs - (performance.now() - probe.sentAt));",
-    ]],
+    patch: [["      if (probe.sentAt + options.timeoutMs > now) break;", "      break;"]],
     rejectedBy: "ping-gives-up",
     message: /still running after 5 s/,
   },
@@ -497,6 +544,25 @@ const variants: Variant[] = [
     ]],
     rejectedBy: "ping-loss",
     message: /loss is 33\.3%, but 2 of 8 is 25\.0%/,
+  },
+  {
+    id: "answer-read-once",
+    mistake: "bulk --tcp takes the first read as the whole answer",
+    file: "bulk.ts",
+    patch: [[
+      "  for (let n = await conn.read(buffer); n !== null; n = await conn.read(buffer.subarray(length))) {",
+      "  for (let n = await conn.read(buffer); n !== null; n = null) {",
+    ]],
+    rejectedBy: "bulk-tcp-answer",
+    message: /misread the answer, sent one byte at a time/,
+  },
+  {
+    id: "no-half-close",
+    mistake: "bulk --tcp waits for the answer without half-closing first",
+    file: "bulk.ts",
+    patch: [["    await conn.closeWrite();\n", ""]],
+    rejectedBy: "bulk-tcp-answer",
+    message: /never half-closed/,
   },
 ];
 
