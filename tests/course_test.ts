@@ -11,17 +11,27 @@ import { lessons } from "./checks/mod.ts";
 import { buildVariant, lessonDir } from "./harness/course.ts";
 import { type Result, runCheck } from "./harness/check.ts";
 import { readManifest, touched } from "./starters.ts";
+import { textIn } from "./harness/text.ts";
 
 function explain(result: Result): string {
   return [
-    `${result.check.id}: ${result.status}${result.message ? `: ${result.message}` : ""}`,
-    result.expected ? `expected: ${result.expected}` : "",
-    result.actual ? `actual:   ${result.actual}` : "",
+    `${result.check.id}: ${result.status}${result.message ? `: ${result.message.en}` : ""}`,
+    result.message ? `(ru: ${result.message.ru})` : "",
+    result.expected ? `expected: ${textIn(result.expected, "en")}` : "",
+    result.actual ? `actual:   ${textIn(result.actual, "en")}` : "",
     ...result.transcript,
   ].filter(Boolean).join("\n");
 }
 
 const manifest = readManifest();
+
+/** A Bilingual spliced into a template by mistake prints as "[object Object]"; no message may hold one. */
+function assertWellWritten(result: Result): void {
+  const texts = [result.message, result.expected, result.actual].flatMap((t) =>
+    t === undefined ? [] : typeof t === "string" ? [t] : [t.en, t.ru]
+  );
+  for (const text of texts) assert.doesNotMatch(text, /\[object Object\]|undefined/, explain(result));
+}
 
 for (const lesson of lessons) {
   const name = `lesson ${lesson.number} (${lesson.slug})`;
@@ -47,7 +57,8 @@ for (const lesson of lessons) {
           if (result.status === "skipped") return;
           if (check.covers === "given") return assert.equal(result.status, "passed", explain(result));
           assert.equal(result.status, "failed", explain(result));
-          assert.match(result.message ?? "", /not done yet: TODO \d+ in lessons\//, explain(result));
+          assert.match(result.message?.en ?? "", /not done yet: TODO \d+ in lessons\//, explain(result));
+          assertWellWritten(result);
         });
       }
     },
@@ -59,7 +70,11 @@ for (const lesson of lessons) {
       assert.ok(check, `variant ${variant.id} names an unknown check ${variant.rejectedBy}`);
       const result = await runCheck(lesson, check, await buildVariant(lesson, variant));
       assert.equal(result.status, "failed", explain(result));
-      assert.match(result.message ?? "", variant.message, explain(result));
+      assert.match(result.message?.en ?? "", variant.message, explain(result));
+      assert.ok(
+        result.message?.ru && result.message.ru !== result.message.en,
+        `no Russian message\n${explain(result)}`,
+      );
     });
   }
 }

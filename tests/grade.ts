@@ -14,24 +14,86 @@ import { lessons } from "./checks/mod.ts";
 import { lessonDir } from "./harness/course.ts";
 import { type Lesson, type Result, runCheck } from "./harness/check.ts";
 import { type LessonResults, toJUnit, toResultsJson } from "./report.ts";
-import { language } from "./hint.ts";
+import { type Lang, language, textIn } from "./harness/text.ts";
 
 const colour = Deno.stdout.isTerminal() && !Deno.noColor;
-/** Hints in the learner's language (LC_ALL or LANG), when the task may read them; English otherwise. */
-const lang = language(undefined, (name) => {
+/** The report in the learner's language: `--lang`, else LC_ALL or LANG when the task may read them; else English. */
+let lang: Lang = language(Deno.args.find((a) => a.startsWith("--lang="))?.slice(7), (name) => {
   try {
     return Deno.env.get(name);
   } catch {
     return undefined;
   }
 });
+
+/** The report's own words; the checks bring theirs. */
+const WORDS = {
+  en: {
+    usageError: "usage error",
+    noLesson: (text: string) => `there is no graded lesson '${text}'`,
+    watchOne: "--watch grades one lesson: deno task grade N --watch",
+    progress: "progress",
+    status: { "done": "done", "in progress": "in progress", "not started": "not started" },
+    checks: "checks",
+    next: (n: number, title: string, id: string, slug: string) =>
+      `Next: lesson ${n}, "${title}" [${id}]: read lessons/${slug}/README.md, then deno task grade ${n}.`,
+    allDone: "Next: nothing left. Every lesson is done.",
+    skipped: "skipped:",
+    failed: "failed",
+    expected: "expected:",
+    actual: "actual:  ",
+    hint: "hint:    ",
+    differs: "the first difference",
+    happened: "what happened (your programs' output and the bytes on the wire):",
+    cheats: (slug: string) => `not graded: lessons/${slug} imports from solutions/ or tests/:`,
+    standAlone: "Your programs must stand on their own; remove those imports and grade again.",
+    lesson: "lesson",
+    hardening: "what real servers meet",
+    passed: (passed: number, total: number) => `${passed} of ${total} checks passed`,
+    skippedHere: (n: number) => `, ${n} skipped on this machine`,
+    wellDone: ". Well done.",
+    failedCount: (n: number) => `, ${n} failed.`,
+    fixFirst: "Next: fix the first failure shown in full above, then run the grader again.",
+    seeAll: "(deno task grade N --all shows every failure in full.)",
+    watching: (slug: string) => `watching lessons/${slug} for changes; Ctrl+C stops`,
+  },
+  ru: {
+    usageError: "ошибка в аргументах",
+    noLesson: (text: string) => `урока '${text}' с проверками нет`,
+    watchOne: "--watch проверяет один урок: deno task grade N --watch",
+    progress: "прогресс",
+    status: { "done": "готов", "in progress": "в работе", "not started": "не начат" },
+    checks: "проверок",
+    next: (n: number, title: string, id: string, slug: string) =>
+      `Дальше: урок ${n}, «${title}» [${id}]: прочитайте lessons/${slug}/README.ru.md, затем deno task grade ${n}.`,
+    allDone: "Дальше: ничего не осталось. Все уроки готовы.",
+    skipped: "пропущена:",
+    failed: "не пройдена",
+    expected: "ожидалось:",
+    actual: "пришло:   ",
+    hint: "подсказка:",
+    differs: "первое расхождение",
+    happened: "что произошло (вывод ваших программ и байты в сети):",
+    cheats: (slug: string) => `не проверяется: lessons/${slug} импортирует из solutions/ или tests/:`,
+    standAlone: "Ваши программы должны работать сами по себе; уберите эти импорты и запустите проверку снова.",
+    lesson: "урок",
+    hardening: "что встречается настоящим серверам",
+    passed: (passed: number, total: number) => `пройдено проверок: ${passed} из ${total}`,
+    skippedHere: (n: number) => `, пропущено на этой машине: ${n}`,
+    wellDone: ". Отлично.",
+    failedCount: (n: number) => `, не пройдено: ${n}.`,
+    fixFirst: "Дальше: исправьте первую ошибку, показанную выше целиком, и запустите проверку снова.",
+    seeAll: "(deno task grade N --all показывает каждую ошибку целиком.)",
+    watching: (slug: string) => `слежу за изменениями в lessons/${slug}; Ctrl+C — остановить`,
+  },
+};
 const paint = (format: Parameters<typeof styleText>[0], text: string) =>
   colour ? styleText(format, text, { validateStream: false }) : text;
 
 function usage(message: string): never {
-  console.error(`usage error: ${message}`);
+  console.error(`${WORDS[lang].usageError}: ${message}`);
   console.error(
-    `usage: deno task grade [LESSON…] [--all] [--json PATH] [--junit PATH] [--watch]   (lessons: ${
+    `usage: deno task grade [LESSON…] [--all] [--json PATH] [--junit PATH] [--watch] [--lang en|ru]   (lessons: ${
       lessons.map((l) => l.number).join(", ")
     })`,
   );
@@ -42,7 +104,7 @@ function chosenLessons(positionals: string[]): Lesson[] {
   if (positionals.length === 0) return lessons;
   return positionals.map((text) => {
     const lesson = lessons.find((l) => String(l.number) === text.replace(/^0+/, ""));
-    return lesson ?? usage(`there is no graded lesson '${text}'`);
+    return lesson ?? usage(WORDS[lang].noLesson(text));
   });
 }
 
@@ -71,7 +133,8 @@ export async function forbiddenImports(dir: string): Promise<string[]> {
  * course gives), in progress, or done, with its checks passed; then the one
  * next step.
  */
-export function progress(graded: LessonResults[]): string[] {
+export function progress(graded: LessonResults[], language: Lang = "en"): string[] {
+  const words = WORDS[language];
   const rows = graded.map(({ lesson, results }) => {
     const counted = results.filter((r) => r.status !== "skipped");
     const passed = counted.filter((r) => r.status === "passed");
@@ -80,25 +143,38 @@ export function progress(graded: LessonResults[]): string[] {
       : passed.every((r) => r.check.covers === "given")
       ? "not started"
       : "in progress";
-    return { lesson, status, text: `${passed.length}/${counted.length}` };
+    return { lesson, status: status as keyof typeof words.status, text: `${passed.length}/${counted.length}` };
   });
-  const lines = [paint("bold", "progress")];
+  const lines = [paint("bold", words.progress)];
   for (const row of rows) {
     const colour = row.status === "done" ? "green" : row.status === "in progress" ? "yellow" : "dim";
     lines.push(
-      `  lesson ${row.lesson.number}  ${paint(colour, row.status.padEnd(11))}  ${
+      `  ${words.lesson} ${row.lesson.number}  ${paint(colour, words.status[row.status].padEnd(11))}  ${
         row.text.padStart(5)
-      } checks  ${row.lesson.title.en}`,
+      } ${words.checks}  ${row.lesson.title[language]}`,
     );
   }
   const next = graded.find(({ results }) => results.some((r) => r.status === "failed"));
   const first = next?.results.find((r) => r.status === "failed");
   lines.push(
     next && first
-      ? `Next: lesson ${next.lesson.number}, "${first.check.title}" [${first.check.id}]: read lessons/${next.lesson.slug}/README.md, then deno task grade ${next.lesson.number}.`
-      : "Next: nothing left. Every lesson is done.",
+      ? words.next(next.lesson.number, first.check.title[language], first.check.id, next.lesson.slug)
+      : words.allDone,
   );
   return lines;
+}
+
+/**
+ * Where two quoted renderings of bytes (`"…"`, as `visible` makes them) part,
+ * as a column, so the report can point at it; undefined when either is not
+ * quoted data or they agree.
+ */
+export function firstDifferingColumn(expected: string, actual: string): number | undefined {
+  if (!expected.startsWith('"') || !actual.startsWith('"')) return undefined;
+  let i = 0;
+  while (i < expected.length && i < actual.length && expected[i] === actual[i]) i++;
+  if (i === expected.length || i === actual.length) return undefined;
+  return i;
 }
 
 function render(result: Result, full: boolean): string[] {
@@ -107,16 +183,24 @@ function render(result: Result, full: boolean): string[] {
     : result.status === "skipped"
     ? paint("yellow", "○")
     : paint("red", "✘");
-  const lines = [`  ${mark} ${result.check.title} ${paint("dim", `[${result.check.id}, ${result.ms} ms]`)}`];
-  if (result.status === "skipped") lines.push(`      skipped: ${result.message}`);
+  const words = WORDS[lang];
+  const title = result.check.title[lang];
+  const lines = [`  ${mark} ${title} ${paint("dim", `[${result.check.id}, ${result.ms} ms]`)}`];
+  if (result.status === "skipped") lines.push(`      ${words.skipped} ${result.message?.[lang]}`);
   if (result.status !== "failed") return lines;
-  lines.push(`      ${paint("red", result.message ?? "failed")}`);
+  lines.push(`      ${paint("red", result.message?.[lang] ?? words.failed)}`);
   if (!full) return lines;
-  if (result.expected) lines.push(`      expected: ${result.expected}`);
-  if (result.actual) lines.push(`      actual:   ${result.actual}`);
-  lines.push(`      ${paint("cyan", "hint:")}     ${result.check.hint[lang]}`);
+  const expected = result.expected && textIn(result.expected, lang);
+  const actual = result.actual && textIn(result.actual, lang);
+  if (expected) lines.push(`      ${words.expected} ${expected}`);
+  if (actual) lines.push(`      ${words.actual} ${actual}`);
+  const at = expected && actual ? firstDifferingColumn(expected, actual) : undefined;
+  if (at !== undefined) {
+    lines.push(`${" ".repeat(6 + words.actual.length + 1 + at)}${paint("red", `^ ${words.differs}`)}`);
+  }
+  lines.push(`      ${paint("cyan", words.hint)} ${result.check.hint[lang]}`);
   if (result.transcript.length) {
-    lines.push(`      what happened (your programs' output and the bytes on the wire):`);
+    lines.push(`      ${words.happened}`);
     lines.push(...result.transcript.map((line) => `      ${paint("dim", line)}`));
   }
   return lines;
@@ -140,14 +224,17 @@ async function gradeOnce(chosen: Lesson[], all: boolean, print: (line: string) =
     const cheats = await forbiddenImports(lessonDir(lesson, "lessons"));
     if (cheats.length > 0) {
       // Graded as it stands, the lesson would be graded on the reference or the grader, not on its code.
-      print(paint("red", `  not graded: lessons/${lesson.slug} imports from solutions/ or tests/:`));
+      print(paint("red", `  ${WORDS[lang].cheats(lesson.slug)}`));
       for (const line of cheats) print(`    ${line}`);
-      print("  Your programs must stand on their own; remove those imports and grade again.");
+      print(`  ${WORDS[lang].standAlone}`);
       for (const check of lesson.checks) {
         results.push({
           check,
           status: "failed",
-          message: "not graded: the lesson imports from solutions/ or tests/",
+          message: {
+            en: "not graded: the lesson imports from solutions/ or tests/",
+            ru: "не проверяется: урок импортирует из solutions/ или tests/",
+          },
           transcript: [],
           ms: 0,
         });
@@ -156,12 +243,12 @@ async function gradeOnce(chosen: Lesson[], all: boolean, print: (line: string) =
       print("");
       continue;
     }
-    print(paint("bold", `lesson ${lesson.number}: ${lesson.title.en} (lessons/${lesson.slug})`));
+    print(paint("bold", `${WORDS[lang].lesson} ${lesson.number}: ${lesson.title[lang]} (lessons/${lesson.slug})`));
     let section = "core";
     for (const check of lesson.checks) {
       if ((check.section ?? "core") !== section) {
         section = check.section ?? "core";
-        print(paint("bold", `  ${section}: what real servers meet`));
+        print(paint("bold", `  ${section}: ${WORDS[lang].hardening}`));
       }
       const result = await runCheck(lesson, check, lessonDir(lesson, "lessons"));
       results.push(result);
@@ -178,16 +265,13 @@ async function gradeOnce(chosen: Lesson[], all: boolean, print: (line: string) =
 
 /** The closing lines: counts, and what to do next. */
 function verdict(pass: Pass, all: boolean): string[] {
+  const words = WORDS[lang];
   const total = pass.passed + pass.failed + pass.skipped;
-  const summary = `${pass.passed} of ${total} checks passed${
-    pass.skipped ? `, ${pass.skipped} skipped on this machine` : ""
-  }`;
-  if (pass.failed === 0) return [paint("green", `${summary}. Well done.`)];
-  const lines = [paint("red", `${summary}, ${pass.failed} failed.`)];
-  if (pass.graded.length === 1) {
-    lines.push("Next: fix the first failure shown in full above, then run the grader again.");
-  }
-  if (!all && pass.failed > 1) lines.push("(deno task grade N --all shows every failure in full.)");
+  const summary = `${words.passed(pass.passed, total)}${pass.skipped ? words.skippedHere(pass.skipped) : ""}`;
+  if (pass.failed === 0) return [paint("green", `${summary}${words.wellDone}`)];
+  const lines = [paint("red", `${summary}${words.failedCount(pass.failed)}`)];
+  if (pass.graded.length === 1) lines.push(words.fixFirst);
+  if (!all && pass.failed > 1) lines.push(words.seeAll);
   return lines;
 }
 
@@ -203,7 +287,7 @@ async function watch(lesson: Lesson, all: boolean): Promise<never> {
     const pass = await gradeOnce([lesson], all, (line) => lines.push(line));
     if (Deno.stdout.isTerminal()) console.log("\x1b[2J\x1b[H");
     console.log(verdict(pass, all)[0]);
-    console.log(paint("dim", `watching lessons/${lesson.slug} for changes; Ctrl+C stops`) + "\n");
+    console.log(paint("dim", WORDS[lang].watching(lesson.slug)) + "\n");
     console.log(lines.join("\n"));
     // Wait for a change, then for the editor to finish writing (a burst of events).
     using watcher = Deno.watchFs(dir);
@@ -232,16 +316,21 @@ if (import.meta.main) {
         json: { type: "string" },
         junit: { type: "string" },
         watch: { type: "boolean" },
+        lang: { type: "string" },
       },
       allowPositionals: true,
     });
   } catch (error) {
     usage((error as Error).message.split(". ")[0]);
   }
+  if (parsed.values.lang !== undefined) {
+    if (!/^(en|ru)$/.test(parsed.values.lang)) usage("--lang takes en or ru");
+    lang = parsed.values.lang as Lang;
+  }
   const chosen = chosenLessons(parsed.positionals);
   const all = parsed.values.all ?? false;
   if (parsed.values.watch) {
-    if (chosen.length !== 1) usage("--watch grades one lesson: deno task grade N --watch");
+    if (chosen.length !== 1) usage(WORDS[lang].watchOne);
     await watch(chosen[0], all);
   }
   const pass = await gradeOnce(chosen, all, console.log);
@@ -250,7 +339,7 @@ if (import.meta.main) {
     await Deno.writeTextFile(parsed.values.json, JSON.stringify(toResultsJson(pass.graded), null, 2) + "\n");
   }
   if (parsed.values.junit) await Deno.writeTextFile(parsed.values.junit, toJUnit(pass.graded));
-  if (pass.graded.length > 1) console.log(progress(pass.graded).join("\n") + "\n");
+  if (pass.graded.length > 1) console.log(progress(pass.graded, lang).join("\n") + "\n");
   console.log(verdict(pass, all).join("\n"));
   Deno.exit(pass.failed === 0 ? 0 : 1);
 }

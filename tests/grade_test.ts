@@ -5,7 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { forbiddenImports, progress } from "./grade.ts";
+import { firstDifferingColumn, forbiddenImports, progress } from "./grade.ts";
 import type { Check, Lesson, Result } from "./harness/check.ts";
 
 Deno.test("imports from solutions/ or tests/ are found; the course's own imports are not", async () => {
@@ -42,7 +42,7 @@ Deno.test("the lessons as shipped import nothing forbidden", async () => {
 Deno.test("the progress table: not started, in progress, done, and the one next step", () => {
   const check = (id: string, covers?: "given"): Check => ({
     id,
-    title: id,
+    title: { en: id, ru: id },
     covers,
     hint: { en: "", ru: "" },
     run: async () => {},
@@ -69,6 +69,30 @@ Deno.test("the progress table: not started, in progress, done, and the one next 
   assert.match(lines[2], /lesson 2 +in progress +1\/2 checks/);
   assert.match(lines[3], /lesson 3 +not started +1\/2 checks/);
   assert.match(lines[4], /^Next: lesson 2, "d" \[d\]: read lessons\/02-x\/README\.md, then deno task grade 2\.$/);
+});
+
+Deno.test("the report points at the first byte where expected and actual part", () => {
+  assert.equal(firstDifferingColumn('"12:00Z\\n"', '"12:00Z\\r\\n"'), 8);
+  assert.equal(firstDifferingColumn('"abc"', '"abd"; byte 2 is the first to differ'), 3);
+  assert.equal(firstDifferingColumn('"abc"', '"abc"; and then nothing'), undefined);
+  assert.equal(firstDifferingColumn("3 lines", '"abc"'), undefined);
+});
+
+Deno.test("the report in Russian: --lang ru turns the grader's own words, the check titles and messages", async () => {
+  const { runTask } = await import("./harness/course.ts");
+  const { lessons } = await import("./checks/mod.ts");
+  const { stdout } = await runTask("grade", ["1", "--lang", "ru"]);
+  // Lesson 1 as it stands: the starters fail (the suite's CI) or a learner's work passes; either way the frame is Russian.
+  assert.ok(stdout.includes(`урок 1: ${lessons[0].title.ru}`), stdout);
+  assert.match(stdout, /пройдено проверок: \d+ из \d+/);
+  assert.ok(stdout.includes(lessons[0].checks[0].title.ru), stdout);
+  assert.doesNotMatch(stdout, /checks passed|expected:|what happened/);
+  // Every check of every lesson has a Russian title of its own, different from the English one.
+  for (const lesson of lessons) {
+    for (const check of lesson.checks) {
+      assert.ok(check.title.ru && check.title.ru !== check.title.en, `${check.id} has no Russian title`);
+    }
+  }
 });
 
 Deno.test("hints: one at a time, in order, in the learner's language", async () => {

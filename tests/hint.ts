@@ -9,11 +9,9 @@
 import { parseArgs } from "node:util";
 import { lessons } from "./checks/mod.ts";
 
-/** The language from `--lang`, else from LC_ALL or LANG, else English. */
-export function language(flag: string | undefined, env: (name: string) => string | undefined): "en" | "ru" {
-  const chosen = flag ?? env("LC_ALL") ?? env("LANG") ?? "";
-  return /^ru/i.test(chosen) ? "ru" : "en";
-}
+import { language } from "./harness/text.ts";
+
+export { language };
 
 /** The text `deno task hint` prints for hint `k` (from 1) of lesson `n`. */
 export function hintText(n: number, k: number, lang: "en" | "ru"): string {
@@ -26,7 +24,7 @@ export function hintText(n: number, k: number, lang: "en" | "ru"): string {
     ? (lang === "ru" ? `Следующая подсказка: deno task hint ${n} ${k + 1}` : `Next hint: deno task hint ${n} ${k + 1}`)
     : (lang === "ru" ? "Это последняя подсказка урока." : "That was the lesson's last hint.");
   const title = lang === "ru" ? lesson.title.ru : lesson.title.en;
-  return [`${n}.${k} ${title}: ${check.title} [${check.id}]`, "", check.hint[lang], "", more].join("\n");
+  return [`${n}.${k} ${title}: ${check.title[lang]} [${check.id}]`, "", check.hint[lang], "", more].join("\n");
 }
 
 if (import.meta.main) {

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { textIn } from "./harness/text.ts";
 import type { Lesson, Result } from "./harness/check.ts";
 
 /** One lesson's results, as `deno task grade` collects them. */
@@ -49,9 +50,9 @@ function points(result: Result) {
 function message(result: Result): string | null {
   if (result.status === "passed") return null;
   return [
-    result.message,
-    result.expected && `expected: ${result.expected}`,
-    result.actual && `actual: ${result.actual}`,
+    result.message?.en,
+    result.expected && `expected: ${textIn(result.expected, "en")}`,
+    result.actual && `actual: ${textIn(result.actual, "en")}`,
   ]
     .filter(Boolean).join("\n") || null;
 }
@@ -60,11 +61,11 @@ function message(result: Result): string | null {
 export function toResultsJson(graded: LessonResults[]): ResultsJson {
   const tests = graded.flatMap(({ lesson, results }) =>
     results.map((result) => ({
-      name: `lesson ${lesson.number}: ${result.check.title}`,
+      name: `lesson ${lesson.number}: ${result.check.title.en}`,
       lesson: lesson.number,
       id: result.check.id,
       status: (result.status === "failed"
-        ? (result.message?.startsWith("the grader itself failed") ? "error" : "fail")
+        ? (result.message?.en.startsWith("the grader itself failed") ? "error" : "fail")
         : "pass") as Status,
       message: message(result),
       output: result.status === "failed" && result.transcript.length ? result.transcript.join("\n") : null,
@@ -109,13 +110,15 @@ export function toJUnit(graded: LessonResults[]): string {
     const time = results.reduce((n, r) => n + r.ms, 0);
     const cases = results.map((r) => {
       const open = `    <testcase classname="lesson-${lesson.number}" name="${xml(r.check.id)}: ${
-        xml(r.check.title)
+        xml(r.check.title.en)
       }" time="${seconds(r.ms)}"`;
       if (r.status === "passed") return `${open}/>`;
       if (r.status === "skipped") {
-        return `${open}>\n      <skipped message="${xml(r.message ?? "")}"/>\n    </testcase>`;
+        return `${open}>\n      <skipped message="${xml(r.message?.en ?? "")}"/>\n    </testcase>`;
       }
-      return `${open}>\n      <failure message="${xml(r.message ?? "failed")}">${xml(message(r) ?? "")}</failure>\n` +
+      return `${open}>\n      <failure message="${xml(r.message?.en ?? "failed")}">${
+        xml(message(r) ?? "")
+      }</failure>\n` +
         `      <system-out>${xml(r.transcript.join("\n"))}</system-out>\n    </testcase>`;
     });
     return `  <testsuite name="lesson ${lesson.number}: ${

@@ -11,7 +11,7 @@ import { runTask } from "./harness/course.ts";
 
 const check = (id: string): Check => ({
   id,
-  title: `title of ${id} <&>`,
+  title: { en: `title of ${id} <&>`, ru: `название ${id}` },
   hint: { en: "", ru: "" },
   run: async () => {},
 });
@@ -21,13 +21,19 @@ const results: Result[] = [
   {
     check: check("b"),
     status: "failed",
-    message: 'no "\\n" at the end',
+    message: { en: 'no "\\n" at the end', ru: 'нет "\\n" в конце' },
     expected: '"x\\n"',
     actual: '"x"',
     transcript: ["  1 ms [server] hi \x01"],
     ms: 30,
   },
-  { check: check("c"), status: "skipped", message: "no IPv6 here", transcript: [], ms: 1 },
+  {
+    check: check("c"),
+    status: "skipped",
+    message: { en: "no IPv6 here", ru: "здесь нет IPv6" },
+    transcript: [],
+    ms: 1,
+  },
 ];
 
 Deno.test("--json: Exercism's results.json shape, with points per check and per lesson", () => {

@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { lessons } from "./checks/mod.ts";
 import type { Lesson } from "./harness/check.ts";
 import { ROOT } from "./harness/course.ts";
-import { language } from "./hint.ts";
+import { language } from "./harness/text.ts";
 import { type Manifest, readManifest, recorded, touched } from "./starters.ts";
 
 /** Reset's words in both languages; `{…}` fills in. */

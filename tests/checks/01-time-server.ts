@@ -7,6 +7,7 @@
  */
 import type { Check, Lesson, Trial, Variant } from "../harness/check.ts";
 import { CheckFailure, CheckSkipped } from "../harness/failure.ts";
+import type { Bilingual } from "../harness/text.ts";
 import { firstDifference, visible } from "../harness/bytes.ts";
 import { sleep } from "../harness/deadline.ts";
 import type { Address } from "../harness/process.ts";
@@ -22,34 +23,55 @@ const CLOCK_SLACK_MS = 2000;
 const ANSWER_MS = 2000;
 const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const NEWLINE = 0x0a;
+/** The sender judged by {@linkcode judgeTimeLine}, as the subject of a sentence. */
+const SERVER: Bilingual = { en: "the server", ru: "сервер" };
 
 /**
  * Judges what one client received: exactly one ISO 8601 line with a UTC
  * offset or Z, close to the grader's clock, ending in one "\n".
  */
-function judgeTimeLine(data: Uint8Array, eof: boolean, source: string): void {
+function judgeTimeLine(data: Uint8Array, eof: boolean, source: Bilingual): void {
   const text = new TextDecoder().decode(data);
   const end = data.indexOf(NEWLINE);
   if (end < 0) {
     throw new CheckFailure(
       eof
-        ? `${source} closed the connection without ending the line with "\\n"`
-        : `${source} sent no "\\n" within ${ANSWER_MS / 1000} s: the line must end with a newline`,
-      { expected: 'an ISO 8601 time followed by "\\n"', actual: visible(data) },
+        ? {
+          en: `${source.en} closed the connection without ending the line with "\\n"`,
+          ru: `${source.ru} закрыл соединение, не завершив строку символом "\\n"`,
+        }
+        : {
+          en: `${source.en} sent no "\\n" within ${ANSWER_MS / 1000} s: the line must end with a newline`,
+          ru: `${source.ru} не прислал "\\n" за ${ANSWER_MS / 1000} с: строка должна заканчиваться переводом строки`,
+        },
+      {
+        expected: { en: 'an ISO 8601 time followed by "\\n"', ru: 'время в ISO 8601, а за ним "\\n"' },
+        actual: visible(data),
+      },
     );
   }
   const line = text.slice(0, text.indexOf("\n"));
   if (data.length > end + 1) {
     throw new CheckFailure(
-      `${source} sent more after the time line; exactly one line ending in one "\\n" is expected`,
+      {
+        en: `${source.en} sent more after the time line; exactly one line ending in one "\\n" is expected`,
+        ru:
+          `${source.ru} прислал ещё что-то после строки со временем; ожидается ровно одна строка, оканчивающаяся одним "\\n"`,
+      },
       {
         expected: visible(`${line}\n`),
-        actual: `${visible(data)}; ${firstDifference(`${line}\n`, data)}`,
+        actual: {
+          en: `${visible(data)}; ${firstDifference(`${line}\n`, data)}`,
+          ru: `${visible(data)}; ${firstDifference(`${line}\n`, data, "ru")}`,
+        },
       },
     );
   }
   if (line.endsWith("\r")) {
-    throw new CheckFailure('the line ends with "\\r\\n"; this protocol ends lines with "\\n" alone', {
+    throw new CheckFailure({
+      en: 'the line ends with "\\r\\n"; this protocol ends lines with "\\n" alone',
+      ru: 'строка оканчивается на "\\r\\n"; в этом протоколе строки оканчиваются одним "\\n"',
+    }, {
       expected: visible(`${line.slice(0, -1)}\n`),
       actual: visible(data),
     });
@@ -59,15 +81,31 @@ function judgeTimeLine(data: Uint8Array, eof: boolean, source: string): void {
     const local = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(line);
     throw new CheckFailure(
       local
-        ? "the time has no UTC offset or Z, so a reader elsewhere cannot tell which moment it is"
-        : "the line is not an ISO 8601 date and time",
-      { expected: '"2026-11-23T15:04:05.123+03:00\\n" or "2026-11-23T12:04:05.123Z\\n"', actual: visible(data) },
+        ? {
+          en: "the time has no UTC offset or Z, so a reader elsewhere cannot tell which moment it is",
+          ru: "у времени нет ни смещения от UTC, ни Z, и читатель в другом часовом поясе не поймёт, какой это момент",
+        }
+        : { en: "the line is not an ISO 8601 date and time", ru: "строка не является датой и временем в ISO 8601" },
+      {
+        expected: {
+          en: '"2026-11-23T15:04:05.123+03:00\\n" or "2026-11-23T12:04:05.123Z\\n"',
+          ru: '"2026-11-23T15:04:05.123+03:00\\n" или "2026-11-23T12:04:05.123Z\\n"',
+        },
+        actual: visible(data),
+      },
     );
   }
   const skew = Math.abs(Date.parse(line) - Date.now());
   if (!(skew <= CLOCK_SLACK_MS)) {
-    throw new CheckFailure(`the time is ${Math.round(skew / 1000)} s away from the grader's clock`, {
-      expected: `within ${CLOCK_SLACK_MS / 1000} s of ${new Date().toISOString()}`,
+    const now = new Date().toISOString();
+    throw new CheckFailure({
+      en: `the time is ${Math.round(skew / 1000)} s away from the grader's clock`,
+      ru: `время расходится с часами проверки на ${Math.round(skew / 1000)} с`,
+    }, {
+      expected: {
+        en: `within ${CLOCK_SLACK_MS / 1000} s of ${now}`,
+        ru: `не дальше ${CLOCK_SLACK_MS / 1000} с от ${now}`,
+      },
       actual: visible(data),
     });
   }
@@ -84,21 +122,35 @@ async function fetchTimeLine(trial: Trial, address: Address, label = "grader"): 
     const answered = await peer.readUntil((data) => data.length > 0, 1500);
     throw new CheckFailure(
       answered
-        ? "the server answered only after the client sent something: it reads from the client first. Here connecting is the whole request; send the time as soon as the connection is accepted"
-        : `no answer within ${ANSWER_MS / 1000} s after connecting`,
-      { expected: "a time line right after connecting", actual: answered ? visible(peer.received) : "nothing" },
+        ? {
+          en:
+            "the server answered only after the client sent something: it reads from the client first. Here connecting is the whole request; send the time as soon as the connection is accepted",
+          ru:
+            "сервер ответил только после того, как клиент что-то прислал: он сначала читает от клиента. Здесь весь запрос — само подключение; отправляйте время сразу, как только соединение принято",
+        }
+        : {
+          en: `no answer within ${ANSWER_MS / 1000} s after connecting`,
+          ru: `нет ответа в течение ${ANSWER_MS / 1000} с после подключения`,
+        },
+      {
+        expected: { en: "a time line right after connecting", ru: "строка со временем сразу после подключения" },
+        actual: answered ? visible(peer.received) : { en: "nothing", ru: "ничего" },
+      },
     );
   }
   // Collect anything that follows the line until the server closes (or a short wait).
   if (gotLine) await peer.readUntil(() => false, 300);
-  judgeTimeLine(peer.received, peer.eof, "the server");
+  judgeTimeLine(peer.received, peer.eof, SERVER);
   return peer;
 }
 
 const checks: Check[] = [
   {
     id: "announces-address",
-    title: "the server prints 'listening on HOST:PORT' with the real port",
+    title: {
+      en: "the server prints 'listening on HOST:PORT' with the real port",
+      ru: "сервер выводит 'listening on HOST:PORT' с настоящим портом",
+    },
     hint: {
       en:
         "Listen first, then log `listening on ${formatAddr(listener.addr)}`: with --port 0 only listener.addr knows the port.",
@@ -111,7 +163,10 @@ const checks: Check[] = [
   },
   {
     id: "time-line",
-    title: "a client that connects gets the time: ISO 8601 with offset or Z, one '\\n'",
+    title: {
+      en: "a client that connects gets the time: ISO 8601 with offset or Z, one '\\n'",
+      ru: "подключившийся клиент получает время: ISO 8601 со смещением или Z, один '\\n'",
+    },
     hint: {
       en:
         "Write as soon as the connection is accepted, without reading first. ISO 8601 with an offset or Z (toISOString() gives Z), then exactly one \\n.",
@@ -125,7 +180,10 @@ const checks: Check[] = [
   },
   {
     id: "closes",
-    title: "the server closes the connection after the line",
+    title: {
+      en: "the server closes the connection after the line",
+      ru: "сервер закрывает соединение после строки",
+    },
     hint: {
       en: "The client reads until the connection closes: close it once the line is written, on every path.",
       ru:
@@ -136,15 +194,27 @@ const checks: Check[] = [
       const peer = await fetchTimeLine(trial, address);
       if (!await peer.waitForEof(ANSWER_MS)) {
         throw new CheckFailure(
-          `the server did not close the connection within ${ANSWER_MS / 1000} s after the time line`,
-          { expected: "EOF after the line", actual: `${visible(peer.received)} and then nothing` },
+          {
+            en: `the server did not close the connection within ${ANSWER_MS / 1000} s after the time line`,
+            ru: `сервер не закрыл соединение в течение ${ANSWER_MS / 1000} с после строки со временем`,
+          },
+          {
+            expected: { en: "EOF after the line", ru: "EOF после строки" },
+            actual: {
+              en: `${visible(peer.received)} and then nothing`,
+              ru: `${visible(peer.received)}, а затем ничего`,
+            },
+          },
         );
       }
     },
   },
   {
     id: "many-clients",
-    title: "100 clients connecting at once are all served",
+    title: {
+      en: "100 clients connecting at once are all served",
+      ru: "все 100 клиентов, подключившихся одновременно, обслужены",
+    },
     hint: {
       en:
         "Accept the next client without waiting for the previous one to finish; keep the listen backlog large enough.",
@@ -163,32 +233,50 @@ const checks: Check[] = [
       peers.forEach((peer) => trial.defer(peer));
       const refused = attempts.find((a) => a.status === "rejected");
       if (refused) {
-        throw new CheckFailure(`only ${peers.length} of 100 parallel clients could connect`, {
-          expected: "100 connections accepted",
+        throw new CheckFailure({
+          en: `only ${peers.length} of 100 parallel clients could connect`,
+          ru: `подключиться смогли только ${peers.length} из 100 параллельных клиентов`,
+        }, {
+          expected: { en: "100 connections accepted", ru: "100 принятых соединений" },
           actual: String((refused as PromiseRejectedResult).reason?.message ?? refused),
         });
       }
       await Promise.all(peers.map((peer) => peer.waitForEof(10_000)));
-      const problems: string[] = [];
+      const problems: Bilingual[] = [];
       for (const [i, peer] of peers.entries()) {
         try {
-          if (!peer.eof) throw new CheckFailure("no EOF within 10 s");
-          judgeTimeLine(peer.received, peer.eof, "the server");
+          if (!peer.eof) throw new CheckFailure({ en: "no EOF within 10 s", ru: "нет EOF в течение 10 с" });
+          judgeTimeLine(peer.received, peer.eof, SERVER);
         } catch (error) {
-          problems.push(`client ${i + 1}: ${(error as Error).message} (got ${visible(peer.received, 60)})`);
+          const got = visible(peer.received, 60);
+          problems.push({
+            en: `client ${i + 1}: ${(error as Error).message} (got ${got})`,
+            ru: `клиент ${i + 1}: ${
+              error instanceof CheckFailure ? error.text.ru : (error as Error).message
+            } (получено ${got})`,
+          });
         }
       }
       if (problems.length > 0) {
-        throw new CheckFailure(`${problems.length} of 100 parallel clients were not served properly`, {
-          expected: "100 time lines, each followed by EOF",
-          actual: problems.slice(0, 3).join("; "),
+        throw new CheckFailure({
+          en: `${problems.length} of 100 parallel clients were not served properly`,
+          ru: `${problems.length} из 100 параллельных клиентов обслужены неправильно`,
+        }, {
+          expected: { en: "100 time lines, each followed by EOF", ru: "100 строк со временем, за каждой — EOF" },
+          actual: {
+            en: problems.slice(0, 3).map((p) => p.en).join("; "),
+            ru: problems.slice(0, 3).map((p) => p.ru).join("; "),
+          },
         });
       }
     },
   },
   {
     id: "survives-reset",
-    title: "clients that reset the connection do not stop the server",
+    title: {
+      en: "clients that reset the connection do not stop the server",
+      ru: "клиенты, сбрасывающие соединение (RST), не останавливают сервер",
+    },
     hint: {
       en:
         "A write to a client that is gone fails (ConnectionReset, BrokenPipe). Catch errors per connection: one client's trouble must not end the server.",
@@ -205,13 +293,19 @@ const checks: Check[] = [
         await Promise.all(Array.from({ length: 25 }, () => resetConnection(address.host, address.port)));
       }
       await sleep(300);
-      assertAlive(server, "50 clients connected and reset their connections at once (RST)");
+      assertAlive(server, {
+        en: "50 clients connected and reset their connections at once (RST)",
+        ru: "50 клиентов одновременно подключились и сбросили свои соединения (RST)",
+      });
       await fetchTimeLine(trial, address, "grader (after resets)");
     },
   },
   {
     id: "survives-junk",
-    title: "a client that sends 1 MiB of junk does not break the server",
+    title: {
+      en: "a client that sends 1 MiB of junk does not break the server",
+      ru: "клиент, присылающий 1 МиБ мусора, не ломает сервер",
+    },
     hint: {
       en:
         "The server never needs to read; whatever a client sends must not crash it or stop it serving the next client.",
@@ -228,13 +322,16 @@ const checks: Check[] = [
       await rude.write(junk, 3000).catch(() => {});
       await rude.waitForEof(1000);
       await sleep(200);
-      assertAlive(server, "a client sent 1 MiB of junk");
+      assertAlive(server, { en: "a client sent 1 MiB of junk", ru: "клиент прислал 1 МиБ мусора" });
       await fetchTimeLine(trial, address, "grader (after junk)");
     },
   },
   {
     id: "ipv6",
-    title: "the server works on IPv6 (--host ::1)",
+    title: {
+      en: "the server works on IPv6 (--host ::1)",
+      ru: "сервер работает по IPv6 (--host ::1)",
+    },
     hint: {
       en:
         "Pass the host to Deno.listen as given; print the address with formatAddr, which puts an IPv6 host in brackets: [::1]:PORT.",
@@ -242,10 +339,18 @@ const checks: Check[] = [
         "Передайте хост в Deno.listen как есть; адрес выводите через formatAddr: IPv6-адрес пишется в скобках, [::1]:PORT.",
     },
     async run(trial) {
-      if (!hasIpv6Loopback()) throw new CheckSkipped("this machine has no IPv6 loopback (::1)");
+      if (!hasIpv6Loopback()) {
+        throw new CheckSkipped({
+          en: "this machine has no IPv6 loopback (::1)",
+          ru: "на этой машине нет петлевого адреса IPv6 (::1)",
+        });
+      }
       const { address } = await startServer(trial, { args: ["--host", "::1", "--port", "0"] });
       if (address.transport !== "tcp" || address.host !== "::1") {
-        throw new CheckFailure("the server did not announce an IPv6 address", {
+        throw new CheckFailure({
+          en: "the server did not announce an IPv6 address",
+          ru: "сервер не сообщил IPv6-адрес",
+        }, {
           expected: "listening on [::1]:PORT",
           actual: describe(address),
         });
@@ -255,7 +360,10 @@ const checks: Check[] = [
   },
   {
     id: "unix-socket",
-    title: "the server works on a Unix domain socket (--unix PATH)",
+    title: {
+      en: "the server works on a Unix domain socket (--unix PATH)",
+      ru: "сервер работает на Unix-сокете (--unix PATH)",
+    },
     hint: {
       en: 'With --unix, listen with transport "unix" at that path, and announce it as listening on unix:PATH.',
       ru: 'С --unix слушайте с transport "unix" по этому пути и сообщите адрес как listening on unix:PATH.',
@@ -265,20 +373,31 @@ const checks: Check[] = [
       removeLater(trial, path);
       const { address } = await startServer(trial, { args: ["--unix", path], extraFlags: unixFlags(path) });
       if (address.transport !== "unix" || address.path !== path) {
-        throw new CheckFailure("the server did not announce the Unix socket path", {
+        throw new CheckFailure({
+          en: "the server did not announce the Unix socket path",
+          ru: "сервер не сообщил путь к Unix-сокету",
+        }, {
           expected: `listening on unix:${path}`,
           actual: describe(address),
         });
       }
       const { data, eof } = await unixRead(trial, path);
-      if (data.length === 0 && !eof) throw new CheckFailure(`no answer within 5 s on unix:${path}`);
-      judgeTimeLine(data, eof, "the server");
+      if (data.length === 0 && !eof) {
+        throw new CheckFailure({
+          en: `no answer within 5 s on unix:${path}`,
+          ru: `нет ответа в течение 5 с на unix:${path}`,
+        });
+      }
+      judgeTimeLine(data, eof, SERVER);
     },
   },
   portInUse(),
   {
     id: "client-reads-all",
-    title: "the client reads until the server closes (the line arrives one byte at a time)",
+    title: {
+      en: "the client reads until the server closes (the line arrives one byte at a time)",
+      ru: "клиент читает, пока сервер не закроет соединение (строка приходит по одному байту)",
+    },
     hint: {
       en:
         "One read() returns whatever has arrived so far, maybe one byte. Keep reading until read() returns null (EOF).",
@@ -302,13 +421,26 @@ const checks: Check[] = [
         const partial = printed.length > 0 && line.startsWith(printed.trim());
         throw new CheckFailure(
           partial
-            ? `the client printed only ${printed.trim().length} of ${line.length} characters: it stopped after the first read`
-            : `the client did not print the line the server sent (exit code ${status.code})`,
+            ? {
+              en:
+                `the client printed only ${printed.trim().length} of ${line.length} characters: it stopped after the first read`,
+              ru:
+                `клиент вывел только ${printed.trim().length} из ${line.length} символов: он остановился после первого чтения`,
+            }
+            : {
+              en: `the client did not print the line the server sent (exit code ${status.code})`,
+              ru: `клиент не вывел строку, которую прислал сервер (код выхода ${status.code})`,
+            },
           {
             expected: visible(`${line}\n`),
-            actual: `${visible(printed ? `${printed}\n` : "")}${
-              printed ? `; ${firstDifference(`${line}\n`, `${printed}\n`)}` : ""
-            }${client.stderr.length ? `; stderr: ${client.stderr.join(" | ")}` : ""}`,
+            actual: {
+              en: `${visible(printed ? `${printed}\n` : "")}${
+                printed ? `; ${firstDifference(`${line}\n`, `${printed}\n`)}` : ""
+              }${client.stderr.length ? `; stderr: ${client.stderr.join(" | ")}` : ""}`,
+              ru: `${visible(printed ? `${printed}\n` : "")}${
+                printed ? `; ${firstDifference(`${line}\n`, `${printed}\n`, "ru")}` : ""
+              }${client.stderr.length ? `; stderr: ${client.stderr.join(" | ")}` : ""}`,
+            },
           },
         );
       }
@@ -317,7 +449,10 @@ const checks: Check[] = [
   clientRefused(),
   {
     id: "client-unix",
-    title: "the client works over a Unix domain socket (--unix PATH)",
+    title: {
+      en: "the client works over a Unix domain socket (--unix PATH)",
+      ru: "клиент работает через Unix-сокет (--unix PATH)",
+    },
     hint: {
       en: 'With --unix, connect with transport "unix" to that path; the rest is the same as TCP.',
       ru: 'С --unix подключайтесь с transport "unix" по этому пути; остальное как в TCP.',
@@ -330,11 +465,17 @@ const checks: Check[] = [
       const client = trial.start("client", ["client", "--unix", path], { extraFlags: unixFlags(path) });
       const status = await client.exitWithin(8000);
       if (!status || status.code !== 0 || !client.stdout.includes(line)) {
-        throw new CheckFailure(`the client did not print the line sent over ${path}`, {
+        const printed = visible(client.stdout.join("\n"));
+        const stderr = client.stderr.length ? `; stderr: ${client.stderr.join(" | ")}` : "";
+        throw new CheckFailure({
+          en: `the client did not print the line sent over ${path}`,
+          ru: `клиент не вывел строку, присланную через ${path}`,
+        }, {
           expected: visible(`${line}\n`),
-          actual: `${visible(client.stdout.join("\n"))}, ${status ? `exit code ${status.code}` : "still running"}${
-            client.stderr.length ? `; stderr: ${client.stderr.join(" | ")}` : ""
-          }`,
+          actual: {
+            en: `${printed}, ${status ? `exit code ${status.code}` : "still running"}${stderr}`,
+            ru: `${printed}, ${status ? `код выхода ${status.code}` : "всё ещё работает"}${stderr}`,
+          },
         });
       }
     },

@@ -9,6 +9,7 @@
  */
 import type { Check, Lesson, Trial, Variant } from "../harness/check.ts";
 import { CheckFailure } from "../harness/failure.ts";
+import { type Bilingual, type Text, textIn } from "../harness/text.ts";
 import { visible } from "../harness/bytes.ts";
 import { sleep } from "../harness/deadline.ts";
 import type { Address, LearnerProcess } from "../harness/process.ts";
@@ -60,9 +61,15 @@ class Member {
     const first = this.lines()[0];
     const name = first?.match(/^\* welcome, ([^;\s]+);/)?.[1];
     if (!name) {
-      throw new CheckFailure(`${this.asked} got no welcome line after sending its name`, {
-        expected: `"* welcome, ${this.asked}; here: …\\n" as the first line`,
-        actual: first === undefined ? visible(this.peer.received) || "nothing" : visible(first),
+      throw new CheckFailure({
+        en: `${this.asked} got no welcome line after sending its name`,
+        ru: `${this.asked} не получил приветственную строку после того, как отправил своё имя`,
+      }, {
+        expected: {
+          en: `"* welcome, ${this.asked}; here: …\\n" as the first line`,
+          ru: `"* welcome, ${this.asked}; here: …\\n" первой строкой`,
+        },
+        actual: first === undefined ? visible(this.peer.received) || { en: "nothing", ru: "ничего" } : visible(first),
       });
     }
     this.name = name;
@@ -83,46 +90,65 @@ class Member {
   }
 
   /** Waits until a line satisfying `test` has arrived (after the ones taken). */
-  async expectLine(test: (line: string) => boolean, what: string, ms = DELIVERY_MS): Promise<string> {
+  async expectLine(test: (line: string) => boolean, what: Text, ms = DELIVERY_MS): Promise<string> {
     const found = () => this.lines().slice(this.#judged).find(test);
     await this.peer.readUntil(() => found() !== undefined, ms);
     const line = found();
     if (line === undefined) {
-      throw new CheckFailure(`${this.name || this.asked} did not receive ${what} within ${ms / 1000} s`, {
-        actual: `received since: ${visible(this.lines().slice(this.#judged).join("\n") || "(nothing)", 300)}`,
+      const since = this.lines().slice(this.#judged).join("\n");
+      throw new CheckFailure({
+        en: `${this.name || this.asked} did not receive ${textIn(what, "en")} within ${ms / 1000} s`,
+        ru: `${this.name || this.asked} не получил ${textIn(what, "ru")} за ${ms / 1000} с`,
+      }, {
+        actual: {
+          en: `received since: ${visible(since || "(nothing)", 300)}`,
+          ru: `с тех пор пришло: ${visible(since || "(ничего)", 300)}`,
+        },
       });
     }
     return line;
   }
 
   /** Waits until `lines` have all arrived, in this order, each once, with nothing between them but notices. */
-  async expectExactly(lines: string[], situation: string, ms = DELIVERY_MS): Promise<void> {
+  async expectExactly(lines: string[], situation: Bilingual, ms = DELIVERY_MS): Promise<void> {
     const last = lines.at(-1)!;
     await this.peer.readUntil(() => this.lines().slice(this.#judged).includes(last), ms);
     const got = this.take().filter((line) => !line.startsWith("* "));
     const missing = lines.filter((line) => !got.includes(line));
     if (missing.length > 0) {
+      const shown = got.slice(0, 5).join("\n");
       throw new CheckFailure(
-        `${this.name} did not receive ${missing.length} of the ${lines.length} line(s) within ${
-          ms / 1000
-        } s (${situation})`,
+        {
+          en: `${this.name} did not receive ${missing.length} of the ${lines.length} line(s) within ${
+            ms / 1000
+          } s (${situation.en})`,
+          ru: `за ${
+            ms / 1000
+          } с ${this.name} получил не все строки: не хватает ${missing.length} из ${lines.length} (${situation.ru})`,
+        },
         {
           expected: visible(missing.slice(0, 3).join("\n")),
-          actual: visible(got.slice(0, 5).join("\n") || "(nothing)"),
+          actual: { en: visible(shown || "(nothing)"), ru: visible(shown || "(ничего)") },
         },
       );
     }
     const twice = lines.find((line) => got.filter((g) => g === line).length > 1);
     if (twice) {
-      throw new CheckFailure(`${this.name} received a line more than once (${situation})`, {
-        expected: "each line once",
+      throw new CheckFailure({
+        en: `${this.name} received a line more than once (${situation.en})`,
+        ru: `${this.name} получил одну и ту же строку несколько раз (${situation.ru})`,
+      }, {
+        expected: { en: "each line once", ru: "каждая строка по одному разу" },
         actual: visible(twice),
       });
     }
     const order = got.filter((line) => lines.includes(line));
     const wrong = order.findIndex((line, i) => line !== lines[i]);
     if (wrong >= 0) {
-      throw new CheckFailure(`${this.name} received the lines out of order (${situation})`, {
+      throw new CheckFailure({
+        en: `${this.name} received the lines out of order (${situation.en})`,
+        ru: `${this.name} получил строки не в том порядке (${situation.ru})`,
+      }, {
         expected: visible(lines.slice(wrong, wrong + 2).join("\n")),
         actual: visible(order.slice(wrong, wrong + 2).join("\n")),
       });
@@ -130,17 +156,25 @@ class Member {
   }
 
   /** Waits `ms` and fails if any line that `unwanted` matches came meanwhile. */
-  async expectNone(unwanted: (line: string) => boolean, what: string, ms = 300): Promise<void> {
+  async expectNone(unwanted: (line: string) => boolean, what: Bilingual, ms = 300): Promise<void> {
     await sleep(ms);
     const bad = this.lines().slice(this.#judged).find(unwanted);
     if (bad !== undefined) {
-      throw new CheckFailure(`${this.name} received ${what}`, { expected: "no such line", actual: visible(bad) });
+      throw new CheckFailure({ en: `${this.name} received ${what.en}`, ru: `${this.name} получил ${what.ru}` }, {
+        expected: { en: "no such line", ru: "ни одной такой строки" },
+        actual: visible(bad),
+      });
     }
   }
 }
 
 /** A line every member but `except` must receive once, as `sender: text`. */
-async function everyoneGets(members: Member[], except: Member | undefined, lines: string[], situation: string) {
+async function everyoneGets(
+  members: Member[],
+  except: Member | undefined,
+  lines: string[],
+  situation: Bilingual,
+) {
   await Promise.all(members.filter((m) => m !== except).map((m) => m.expectExactly(lines, situation)));
 }
 
@@ -161,9 +195,12 @@ async function clientJoins(trial: Trial, name: string): Promise<{ client: Learne
   const named = await peer.readUntil((data) => data.includes(0x0a), DELIVERY_MS);
   const first = decoder.decode(peer.received).split("\n")[0];
   if (!named || first !== name) {
-    throw new CheckFailure("the client did not send its name as the first line", {
+    throw new CheckFailure({
+      en: "the client did not send its name as the first line",
+      ru: "клиент не отправил своё имя первой строкой",
+    }, {
       expected: visible(`${name}\n`),
-      actual: visible(peer.received) || "nothing",
+      actual: visible(peer.received) || { en: "nothing", ru: "ничего" },
     });
   }
   await peer.write(encoder.encode(`* welcome, ${name}; here: ann, ben\n`));
@@ -171,14 +208,19 @@ async function clientJoins(trial: Trial, name: string): Promise<{ client: Learne
 }
 
 /** Waits for the learner's client to print `line`. */
-async function expectPrinted(client: LearnerProcess, line: string, situation: string): Promise<void> {
+async function expectPrinted(client: LearnerProcess, line: string, situation: Bilingual): Promise<void> {
   try {
-    await client.waitFor(() => client.stdout.includes(line) || undefined, DELIVERY_MS, visible(line));
+    const shown = visible(line);
+    await client.waitFor(() => client.stdout.includes(line) || undefined, DELIVERY_MS, { en: shown, ru: shown });
   } catch (error) {
     if (!(error instanceof CheckFailure)) throw error;
-    throw new CheckFailure(`${error.message} (${situation})`, {
+    const printed = client.stdout.join("\n");
+    throw new CheckFailure({
+      en: `${error.text.en} (${situation.en})`,
+      ru: `${error.text.ru} (${situation.ru})`,
+    }, {
       expected: visible(line),
-      actual: visible(client.stdout.join("\n") || "(nothing on stdout)"),
+      actual: { en: visible(printed || "(nothing on stdout)"), ru: visible(printed || "(на stdout ничего)") },
     });
   }
 }
@@ -186,7 +228,10 @@ async function expectPrinted(client: LearnerProcess, line: string, situation: st
 const core: Check[] = [
   {
     id: "announces-address",
-    title: "the server prints 'listening on HOST:PORT' with the real port",
+    title: {
+      en: "the server prints 'listening on HOST:PORT' with the real port",
+      ru: "сервер выводит 'listening on HOST:PORT' с настоящим портом",
+    },
     covers: "given",
     hint: {
       en: "As in lessons 1 and 2: listen, then log `listening on ${formatAddr(listener.addr)}`.",
@@ -198,7 +243,10 @@ const core: Check[] = [
   },
   {
     id: "welcome-and-join",
-    title: "a client is welcomed by name, and the others are told it joined",
+    title: {
+      en: "a client is welcomed by name, and the others are told it joined",
+      ru: "клиента приветствуют по имени, а остальным сообщают, что он вошёл",
+    },
     hint: {
       en:
         "The first line a client sends is its name. Answer `* welcome, NAME; here: …`, then tell everyone else `* NAME joined`.",
@@ -210,12 +258,18 @@ const core: Check[] = [
       const ann = await Member.join(trial, address, "ann");
       const ben = await Member.join(trial, address, "ben");
       await ann.expectLine((line) => line === `* ${ben.name} joined`, `"* ${ben.name} joined"`);
-      await ben.expectNone((line) => line === `* ${ben.name} joined`, "the notice of its own arrival");
+      await ben.expectNone((line) => line === `* ${ben.name} joined`, {
+        en: "the notice of its own arrival",
+        ru: "уведомление о собственном входе",
+      });
     },
   },
   {
     id: "relay-to-others",
-    title: "a line goes to every other client as 'name: text', once, and not back to its sender",
+    title: {
+      en: "a line goes to every other client as 'name: text', once, and not back to its sender",
+      ru: "строка приходит каждому другому клиенту как 'имя: текст', ровно один раз, и не возвращается отправителю",
+    },
     hint: {
       en:
         "Keep the clients in a registry (a Map by name). For each line, send `name: text` to every client but the sender.",
@@ -230,13 +284,23 @@ const core: Check[] = [
       await sleep(200);
       members.forEach((m) => m.take());
       await ann.say("hello from ann\n");
-      await everyoneGets(members, ann, [`${ann.name}: hello from ann`], "ann sent one line");
-      await ann.expectNone((line) => line.endsWith("hello from ann"), "its own line back (echo)");
+      await everyoneGets(members, ann, [`${ann.name}: hello from ann`], {
+        en: "ann sent one line",
+        ru: "ann отправил одну строку",
+      });
+      await ann.expectNone((line) => line.endsWith("hello from ann"), {
+        en: "its own line back (echo)",
+        ru: "обратно свою же строку (эхо)",
+      });
     },
   },
   {
     id: "order-per-sender",
-    title: "lines from two senders at once arrive whole and in each sender's order",
+    title: {
+      en: "lines from two senders at once arrive whole and in each sender's order",
+      ru:
+        "строки, которые два отправителя шлют одновременно, доходят целыми и в том порядке, в каком их отправил каждый",
+    },
     hint: {
       en:
         "Relay a client's lines in the order they arrived. Queue each recipient's bytes and write them in order; never let two writes to one socket race.",
@@ -264,20 +328,33 @@ const core: Check[] = [
         const mine = got.filter((line) => line.startsWith(`${who.name}: `)).map((l) => l.slice(who.name.length + 2));
         const wrong = lines.findIndex((line, i) => mine[i] !== line);
         if (wrong >= 0 || mine.length !== lines.length) {
-          throw new CheckFailure(`cat received ${who.name}'s 40 lines wrongly: lost, doubled, cut or reordered`, {
+          throw new CheckFailure({
+            en: `cat received ${who.name}'s 40 lines wrongly: lost, doubled, cut or reordered`,
+            ru:
+              `40 строк от ${who.name} дошли до cat с ошибками: строки потеряны, повторены, обрезаны или переставлены`,
+          }, {
             expected: visible(`${who.name}: ${lines[Math.max(wrong, 0)]}`),
             actual: mine[wrong] === undefined
-              ? `${mine.length} of ${who.name}'s lines arrived`
+              ? {
+                en: `${mine.length} of ${who.name}'s lines arrived`,
+                ru: `дошло строк от ${who.name}: ${mine.length}`,
+              }
               : visible(`${who.name}: ${mine[wrong]}`),
           });
         }
       }
-      await everyoneGets([ann], undefined, benLines.map((l) => `${ben.name}: ${l}`), "ben sent 40 lines at once");
+      await everyoneGets([ann], undefined, benLines.map((l) => `${ben.name}: ${l}`), {
+        en: "ben sent 40 lines at once",
+        ru: "ben отправил 40 строк разом",
+      });
     },
   },
   {
     id: "unique-names",
-    title: "a second client asking for a taken name gets another, and is told which",
+    title: {
+      en: "a second client asking for a taken name gets another, and is told which",
+      ru: "второй клиент, запросивший занятое имя, получает другое и узнаёт, какое именно",
+    },
     hint: {
       en: "If the name is taken, add a number (dup2, dup3…) and say the final name in the welcome line.",
       ru: "Если имя занято, добавьте число (dup2, dup3…) и назовите итоговое имя в приветствии.",
@@ -287,9 +364,12 @@ const core: Check[] = [
       const first = await Member.join(trial, address, "dup");
       const second = await Member.join(trial, address, "dup");
       if (second.name === first.name) {
-        throw new CheckFailure("two clients got the same name", {
-          expected: `the second one named something other than "${first.name}"`,
-          actual: `both are "${first.name}"`,
+        throw new CheckFailure({ en: "two clients got the same name", ru: "два клиента получили одно и то же имя" }, {
+          expected: {
+            en: `the second one named something other than "${first.name}"`,
+            ru: `у второго имя, отличное от "${first.name}"`,
+          },
+          actual: { en: `both are "${first.name}"`, ru: `у обоих "${first.name}"` },
         });
       }
       await first.expectLine((line) => line === `* ${second.name} joined`, `"* ${second.name} joined"`);
@@ -299,7 +379,10 @@ const core: Check[] = [
   },
   {
     id: "leave-notice",
-    title: "when a client closes its connection, the others are told it left",
+    title: {
+      en: "when a client closes its connection, the others are told it left",
+      ru: "когда клиент закрывает соединение, остальным сообщают, что он вышел",
+    },
     hint: {
       en: "read() gives null when a client hangs up: remove it from the registry and tell the others `* NAME left`.",
       ru: "read() возвращает null, когда клиент отключился: уберите его из реестра и сообщите остальным `* ИМЯ left`.",
@@ -310,12 +393,15 @@ const core: Check[] = [
       const ben = await Member.join(trial, address, "ben");
       await ben.peer[Symbol.asyncDispose]();
       await ann.expectLine((line) => line.startsWith(`* ${ben.name} left`), `"* ${ben.name} left"`);
-      assertAlive(server, "a client hung up");
+      assertAlive(server, { en: "a client hung up", ru: "клиент отключился" });
     },
   },
   {
     id: "client-exit",
-    title: "a client's 'exit' gets it a goodbye and a closed connection; the others are told it left",
+    title: {
+      en: "a client's 'exit' gets it a goodbye and a closed connection; the others are told it left",
+      ru: "в ответ на 'exit' клиент получает прощание и закрытое соединение; остальным сообщают, что он вышел",
+    },
     hint: {
       en:
         'When a client sends "exit": send it a goodbye line, close its connection, remove it, tell the others `* NAME left`.',
@@ -329,24 +415,43 @@ const core: Check[] = [
       ben.take();
       await ben.say("exit\n");
       if (!await ben.peer.waitForEof(DELIVERY_MS)) {
-        throw new CheckFailure(`the server did not close ${ben.name}'s connection after it said "exit"`, {
-          expected: "a goodbye line, then EOF",
-          actual: `${visible(ben.take().join("\n") || "(nothing)")} and the connection still open`,
+        const said = ben.take().join("\n");
+        throw new CheckFailure({
+          en: `the server did not close ${ben.name}'s connection after it said "exit"`,
+          ru: `сервер не закрыл соединение ${ben.name} после того, как тот прислал "exit"`,
+        }, {
+          expected: { en: "a goodbye line, then EOF", ru: "прощальная строка, затем EOF" },
+          actual: {
+            en: `${visible(said || "(nothing)")} and the connection still open`,
+            ru: `${visible(said || "(ничего)")}, а соединение всё ещё открыто`,
+          },
         });
       }
       if (ben.take().length === 0) {
-        throw new CheckFailure(`${ben.name} said exit and was closed without a word`, {
-          expected: 'a line such as "* goodbye" before the connection closes',
-          actual: "nothing",
+        throw new CheckFailure({
+          en: `${ben.name} said exit and was closed without a word`,
+          ru: `${ben.name} прислал exit, и его отключили, ничего не сказав`,
+        }, {
+          expected: {
+            en: 'a line such as "* goodbye" before the connection closes',
+            ru: 'строка вроде "* goodbye" перед закрытием соединения',
+          },
+          actual: { en: "nothing", ru: "ничего" },
         });
       }
       await ann.expectLine((line) => line.startsWith(`* ${ben.name} left`), `"* ${ben.name} left"`);
-      await ann.expectNone((line) => line === `${ben.name}: exit`, `"${ben.name}: exit" relayed as a chat line`, 0);
+      await ann.expectNone((line) => line === `${ben.name}: exit`, {
+        en: `"${ben.name}: exit" relayed as a chat line`,
+        ru: `строку "${ben.name}: exit", пересланную как обычное сообщение чата`,
+      }, 0);
     },
   },
   {
     id: "server-console",
-    title: "a line typed at the server's console reaches every client as 'server: text'",
+    title: {
+      en: "a line typed at the server's console reaches every client as 'server: text'",
+      ru: "строка, набранная в консоли сервера, доходит до каждого клиента как 'server: текст'",
+    },
     hint: {
       en: "Read the console in its own loop, next to the accept loop; broadcast each line to all clients.",
       ru: "Читайте консоль в отдельном цикле, рядом с циклом accept; каждую строку рассылайте всем клиентам.",
@@ -357,12 +462,18 @@ const core: Check[] = [
       await sleep(200);
       members.forEach((m) => m.take());
       await server.type("attention, please\n");
-      await everyoneGets(members, undefined, ["server: attention, please"], "typed at the server's console");
+      await everyoneGets(members, undefined, ["server: attention, please"], {
+        en: "typed at the server's console",
+        ru: "набрано в консоли сервера",
+      });
     },
   },
   {
     id: "server-exit",
-    title: "'exit' at the server's console tells every client, closes them all, and exits 0",
+    title: {
+      en: "'exit' at the server's console tells every client, closes them all, and exits 0",
+      ru: "'exit' в консоли сервера оповещает каждого клиента, закрывает все соединения и завершает сервер с кодом 0",
+    },
     hint: {
       en:
         "On exit: send every client a notice, close every connection, stop accepting, and return so the program ends with 0.",
@@ -377,24 +488,42 @@ const core: Check[] = [
       await server.type("exit\n");
       for (const member of members) {
         if (!await member.peer.waitForEof(DELIVERY_MS) || member.take().length === 0) {
-          throw new CheckFailure(`${member.name} was not told and disconnected when the server said exit`, {
-            expected: 'a notice line such as "* the server is shutting down", then EOF',
-            actual: `${visible(member.lines().slice(-1)[0] ?? "(nothing)")}${member.peer.eof ? ", then EOF" : ""}`,
+          const last = member.lines().slice(-1)[0];
+          throw new CheckFailure({
+            en: `${member.name} was not told and disconnected when the server said exit`,
+            ru: `${member.name} не был уведомлён и отключён, когда в консоли сервера набрали exit`,
+          }, {
+            expected: {
+              en: 'a notice line such as "* the server is shutting down", then EOF',
+              ru: 'строка-уведомление вроде "* the server is shutting down", затем EOF',
+            },
+            actual: {
+              en: `${visible(last ?? "(nothing)")}${member.peer.eof ? ", then EOF" : ""}`,
+              ru: `${visible(last ?? "(ничего)")}${member.peer.eof ? ", затем EOF" : ""}`,
+            },
           });
         }
       }
       const status = await server.exitWithin(DELIVERY_MS);
       if (status?.code !== 0) {
-        throw new CheckFailure("the server did not exit with code 0 after 'exit' at its console", {
-          expected: "exit code 0 within 3 s",
-          actual: status ? `exit code ${status.code}` : "still running",
+        throw new CheckFailure({
+          en: "the server did not exit with code 0 after 'exit' at its console",
+          ru: "сервер не завершился с кодом 0 после 'exit' в своей консоли",
+        }, {
+          expected: { en: "exit code 0 within 3 s", ru: "код выхода 0 в течение 3 с" },
+          actual: status
+            ? { en: `exit code ${status.code}`, ru: `код выхода ${status.code}` }
+            : { en: "still running", ru: "всё ещё работает" },
         });
       }
     },
   },
   {
     id: "learner-clients",
-    title: "three of your clients chat through your server: each prints what the others type",
+    title: {
+      en: "three of your clients chat through your server: each prints what the others type",
+      ru: "три ваших клиента общаются через ваш сервер: каждый печатает то, что набирают остальные",
+    },
     hint: {
       en:
         "The client prints each line from the server as it comes, while waiting for the console: two loops, at the same time.",
@@ -420,14 +549,22 @@ const core: Check[] = [
         ], {
           stdin: "piped",
         });
-        await client.waitFor(() => client.stdout.find((l) => l.startsWith("* welcome")), 8000, "its welcome");
+        await client.waitFor(() => client.stdout.find((l) => l.startsWith("* welcome")), 8000, {
+          en: "its welcome",
+          ru: "своё приветствие",
+        });
         clients.push(client);
       }
       for (const [i, client] of clients.entries()) {
         const text = `${names[i]} says hi, привет`;
         await client.type(`${text}\n`);
         for (const [j, other] of clients.entries()) {
-          if (j !== i) await expectPrinted(other, `${names[i]}: ${text}`, `${names[i]} typed it at its console`);
+          if (j !== i) {
+            await expectPrinted(other, `${names[i]}: ${text}`, {
+              en: `${names[i]} typed it at its console`,
+              ru: `${names[i]} набрал её в своей консоли`,
+            });
+          }
         }
       }
     },
@@ -437,7 +574,10 @@ const core: Check[] = [
 const hardening: Check[] = [
   {
     id: "reset-mid-broadcast",
-    title: "a client that resets its connection mid-broadcast costs nobody else a line",
+    title: {
+      en: "a client that resets its connection mid-broadcast costs nobody else a line",
+      ru: "клиент, сбросивший соединение (RST) посреди рассылки, не лишает остальных ни одной строки",
+    },
     hint: {
       en:
         "A write to a reset client fails. Catch that per recipient: the broadcast must reach every other client, and the server must live on.",
@@ -472,13 +612,22 @@ const hardening: Check[] = [
         (data) => data.length > last.length && decoder.decode(data.subarray(data.length - last.length)) === last,
         10_000,
       );
-      assertAlive(server, "a client reset its connection during a broadcast");
-      await ben.expectExactly(lines.map((l) => `server: ${l}`), "rex reset its connection meanwhile", 1000);
+      assertAlive(server, {
+        en: "a client reset its connection during a broadcast",
+        ru: "клиент сбросил соединение посреди рассылки",
+      });
+      await ben.expectExactly(lines.map((l) => `server: ${l}`), {
+        en: "rex reset its connection meanwhile",
+        ru: "тем временем rex сбросил соединение",
+      }, 1000);
     },
   },
   {
     id: "slow-reader",
-    title: "a client that stops reading is dropped; the others keep receiving",
+    title: {
+      en: "a client that stops reading is dropped; the others keep receiving",
+      ru: "клиента, который перестал читать, отключают; остальные продолжают получать строки",
+    },
     hint: {
       en:
         "Never await one client's write inside the broadcast. Give each client a queue with a byte limit; when a client's queue overflows, drop that client.",
@@ -491,7 +640,10 @@ const hardening: Check[] = [
       const sleeper = await Member.join(trial, address, "sleepy", false);
       const ben = await Member.join(trial, address, "ben");
       if (!ben.lines()[0].includes("sleepy")) {
-        throw new CheckFailure("sleepy (which reads nothing) was not in the room when ben joined", {
+        throw new CheckFailure({
+          en: "sleepy (which reads nothing) was not in the room when ben joined",
+          ru: "когда вошёл ben, sleepy (клиента, который ничего не читает) в комнате не было",
+        }, {
           expected: '"* welcome, ben; here: sleepy"',
           actual: visible(ben.lines()[0]),
         });
@@ -518,8 +670,16 @@ const hardening: Check[] = [
       if (!arrived) {
         const got = ben.lines().filter((line) => line.startsWith("server: ")).length;
         throw new CheckFailure(
-          `ben received only ${got} of ${count} lines within 10 s while sleepy read nothing: one stalled reader holds up everyone`,
-          { expected: `all ${count} lines`, actual: `${got} lines` },
+          {
+            en:
+              `ben received only ${got} of ${count} lines within 10 s while sleepy read nothing: one stalled reader holds up everyone`,
+            ru:
+              `за 10 с ben получил лишь ${got} из ${count} строк, пока sleepy ничего не читал: один застрявший читатель задерживает всех`,
+          },
+          {
+            expected: { en: `all ${count} lines`, ru: `все строки (${count})` },
+            actual: { en: `${got} lines`, ru: `строк: ${got}` },
+          },
         );
       }
       trial.transcript.event(
@@ -531,17 +691,29 @@ const hardening: Check[] = [
         2000,
       );
       if (!dropped) {
-        throw new CheckFailure("the client that stopped reading was never dropped: its queue grows without limit", {
-          expected: `sleepy's connection closed and "* ${sleeper.name} …" (left / dropped) sent to the others`,
-          actual: "no notice about sleepy after 16 MiB it never read",
+        throw new CheckFailure({
+          en: "the client that stopped reading was never dropped: its queue grows without limit",
+          ru: "клиента, который перестал читать, так и не отключили: его очередь растёт без ограничений",
+        }, {
+          expected: {
+            en: `sleepy's connection closed and "* ${sleeper.name} …" (left / dropped) sent to the others`,
+            ru: `соединение sleepy закрыто, а остальным отправлено "* ${sleeper.name} …" (left / dropped)`,
+          },
+          actual: {
+            en: "no notice about sleepy after 16 MiB it never read",
+            ru: "никакого уведомления о sleepy после 16 МиБ, которые он так и не прочитал",
+          },
         });
       }
-      assertAlive(server, "a client stopped reading");
+      assertAlive(server, { en: "a client stopped reading", ru: "клиент перестал читать" });
     },
   },
   {
     id: "flood",
-    title: "a client sending far more lines than a person types is slowed down or dropped",
+    title: {
+      en: "a client sending far more lines than a person types is slowed down or dropped",
+      ru: "клиента, который шлёт намного больше строк, чем способен набрать человек, притормаживают или отключают",
+    },
     hint: {
       en:
         "Count each client's lines per second (a token bucket). Past the rate, tell it and read it more slowly, or drop it.",
@@ -559,28 +731,50 @@ const hardening: Check[] = [
       await flood.say(lines.map((l) => `${l}\n`).join("")).catch(() => {});
       await sleep(100);
       await cat.say("still there?\n");
-      await ben.expectLine((line) => line === `${cat.name}: still there?`, `cat's line while flood was flooding`, 1500);
+      await ben.expectLine((line) => line === `${cat.name}: still there?`, {
+        en: `cat's line while flood was flooding`,
+        ru: `строку от cat, отправленную, пока flood заваливал чат`,
+      }, 1500);
       await sleep(1000);
       const relayed = ben.lines().filter((line) => line.startsWith(`${flood.name}: spam`)).length;
       const told = flood.lines().slice(1).some((line) => line.startsWith("* "));
       if (relayed >= 1000 && !flood.peer.done) {
-        throw new CheckFailure(`all of flood's lines went through at once: ${relayed} of 2000 within about 1 s`, {
-          expected: "flood slowed down (a few dozen lines a second) or dropped, and told so",
-          actual: `${relayed} lines relayed; flood told: ${told ? "yes" : "no"}`,
+        throw new CheckFailure({
+          en: `all of flood's lines went through at once: ${relayed} of 2000 within about 1 s`,
+          ru: `все строки flood прошли разом: ${relayed} из 2000 примерно за 1 с`,
+        }, {
+          expected: {
+            en: "flood slowed down (a few dozen lines a second) or dropped, and told so",
+            ru: "flood притормозили (до нескольких десятков строк в секунду) или отключили и сообщили ему об этом",
+          },
+          actual: {
+            en: `${relayed} lines relayed; flood told: ${told ? "yes" : "no"}`,
+            ru: `переслано строк: ${relayed}; flood уведомлён: ${told ? "да" : "нет"}`,
+          },
         });
       }
       if (!told) {
-        throw new CheckFailure("flood was slowed down or dropped without being told", {
-          expected: 'a notice to flood, such as "* slow down: …" or "* dropped: …"',
-          actual: visible(flood.lines().slice(1, 3).join("\n") || "(nothing)"),
+        const notices = flood.lines().slice(1, 3).join("\n");
+        throw new CheckFailure({
+          en: "flood was slowed down or dropped without being told",
+          ru: "flood притормозили или отключили, ничего ему не сообщив",
+        }, {
+          expected: {
+            en: 'a notice to flood, such as "* slow down: …" or "* dropped: …"',
+            ru: 'уведомление для flood, например "* slow down: …" или "* dropped: …"',
+          },
+          actual: { en: visible(notices || "(nothing)"), ru: visible(notices || "(ничего)") },
         });
       }
-      assertAlive(server, "a client flooded the chat");
+      assertAlive(server, { en: "a client flooded the chat", ru: "клиент завалил чат строками" });
     },
   },
   {
     id: "long-line",
-    title: "a line over 4 KiB gets its sender disconnected with a reason; the others stay",
+    title: {
+      en: "a line over 4 KiB gets its sender disconnected with a reason; the others stay",
+      ru: "за строку длиннее 4 КиБ отправителя отключают, назвав причину; остальные остаются",
+    },
     hint: {
       en: "Bound the bytes kept for an unfinished line. Past 4 KiB without \\n: tell the sender why and disconnect it.",
       ru: "Ограничьте байты незаконченной строки. Больше 4 КиБ без \\n: скажите отправителю причину и отключите его.",
@@ -594,20 +788,34 @@ const hardening: Check[] = [
       big.take();
       await big.say(new Uint8Array(64 * 1024).fill(0x78)).catch(() => {});
       if (!await big.peer.waitForEof(DELIVERY_MS) || big.take().length === 0) {
-        throw new CheckFailure("the server did not disconnect the sender of a 64 KiB line, with a reason", {
-          expected: 'a notice line (e.g. "* dropped: line longer than 4096 bytes"), then EOF',
-          actual: `${visible(big.lines().slice(1).join("\n") || "(nothing)")}${
-            big.peer.eof ? ", EOF" : ", still open"
-          }`,
+        const said = big.lines().slice(1).join("\n");
+        throw new CheckFailure({
+          en: "the server did not disconnect the sender of a 64 KiB line, with a reason",
+          ru: "сервер не отключил отправителя строки в 64 КиБ с указанием причины",
+        }, {
+          expected: {
+            en: 'a notice line (e.g. "* dropped: line longer than 4096 bytes"), then EOF',
+            ru: 'строка-уведомление (например, "* dropped: line longer than 4096 bytes"), затем EOF',
+          },
+          actual: {
+            en: `${visible(said || "(nothing)")}${big.peer.eof ? ", EOF" : ", still open"}`,
+            ru: `${visible(said || "(ничего)")}${big.peer.eof ? ", EOF" : ", соединение всё ещё открыто"}`,
+          },
         });
       }
-      await ann.expectLine((line) => line.startsWith(`* ${big.name} `), `a notice that ${big.name} left`);
-      assertAlive(server, "a client sent a 64 KiB line");
+      await ann.expectLine((line) => line.startsWith(`* ${big.name} `), {
+        en: `a notice that ${big.name} left`,
+        ru: `уведомление о том, что ${big.name} вышел`,
+      });
+      assertAlive(server, { en: "a client sent a 64 KiB line", ru: "клиент прислал строку в 64 КиБ" });
     },
   },
   {
     id: "many-clients",
-    title: "100 clients connected at once each get a line from one of them",
+    title: {
+      en: "100 clients connected at once each get a line from one of them",
+      ru: "каждый из 100 одновременно подключённых клиентов получает строку от одного из них",
+    },
     hint: {
       en: "Accept without waiting for earlier clients, and keep the listen backlog large enough.",
       ru: "Принимайте, не дожидаясь предыдущих клиентов, и держите очередь listen достаточно большой.",
@@ -620,19 +828,29 @@ const hardening: Check[] = [
       );
       const members = joined.flatMap((j) => j.status === "fulfilled" ? [j.value] : []);
       if (members.length < 100) {
-        throw new CheckFailure(`only ${members.length} of 100 clients were welcomed`, {
-          actual: String((joined.find((j) => j.status === "rejected") as PromiseRejectedResult).reason?.message),
+        const reason = (joined.find((j) => j.status === "rejected") as PromiseRejectedResult).reason;
+        throw new CheckFailure({
+          en: `only ${members.length} of 100 clients were welcomed`,
+          ru: `поприветствовали только ${members.length} из 100 клиентов`,
+        }, {
+          actual: reason instanceof CheckFailure ? reason.text : String(reason?.message),
         });
       }
       await sleep(300);
       members.forEach((m) => m.take());
       await members[0].say("one for all\n");
-      await everyoneGets(members, members[0], [`${members[0].name}: one for all`], "100 clients in the room");
+      await everyoneGets(members, members[0], [`${members[0].name}: one for all`], {
+        en: "100 clients in the room",
+        ru: "в комнате 100 клиентов",
+      });
     },
   },
   {
     id: "connection-cap",
-    title: "past --max-clients, a new connection is told the server is full",
+    title: {
+      en: "past --max-clients, a new connection is told the server is full",
+      ru: "сверх --max-clients новое соединение получает ответ, что сервер полон",
+    },
     hint: {
       en: "Count connections; past the cap, send one line saying the server is full and close at once.",
       ru: "Считайте соединения; сверх лимита отправьте строку о том, что сервер полон, и сразу закройте.",
@@ -646,9 +864,18 @@ const hardening: Check[] = [
       const closed = await late.waitForEof(DELIVERY_MS);
       const said = decoder.decode(late.received);
       if (!closed || !/full|too many|limit|max/i.test(said)) {
-        throw new CheckFailure("the fourth connection to a server with --max-clients 3 was not turned away", {
-          expected: 'one line such as "* error: the server is full (3 clients)", then EOF',
-          actual: `${visible(said || "(nothing)")}${closed ? ", EOF" : ", still open"}`,
+        throw new CheckFailure({
+          en: "the fourth connection to a server with --max-clients 3 was not turned away",
+          ru: "четвёртому соединению с сервером, запущенным с --max-clients 3, не отказали",
+        }, {
+          expected: {
+            en: 'one line such as "* error: the server is full (3 clients)", then EOF',
+            ru: 'одна строка вроде "* error: the server is full (3 clients)", затем EOF',
+          },
+          actual: {
+            en: `${visible(said || "(nothing)")}${closed ? ", EOF" : ", still open"}`,
+            ru: `${visible(said || "(ничего)")}${closed ? ", EOF" : ", соединение всё ещё открыто"}`,
+          },
         });
       }
     },
@@ -659,7 +886,10 @@ const hardening: Check[] = [
 const client: Check[] = [
   {
     id: "client-sends-name-and-lines",
-    title: "the client sends --name first, then each typed line",
+    title: {
+      en: "the client sends --name first, then each typed line",
+      ru: "клиент сначала отправляет --name, затем каждую набранную строку",
+    },
     hint: {
       en: "Send the name as the first line as soon as you connect; then every line typed at the console, with \\n.",
       ru: "Сразу после подключения отправьте имя первой строкой; затем каждую строку, введённую в консоли, с \\n.",
@@ -669,7 +899,10 @@ const client: Check[] = [
       await client.type("hello, room\n");
       const arrived = await peer.readUntil((data) => decoder.decode(data).includes("zed\nhello, room\n"), DELIVERY_MS);
       if (!arrived) {
-        throw new CheckFailure("the client did not send the line typed at its console", {
+        throw new CheckFailure({
+          en: "the client did not send the line typed at its console",
+          ru: "клиент не отправил строку, набранную в его консоли",
+        }, {
           expected: visible("zed\nhello, room\n"),
           actual: visible(peer.received),
         });
@@ -678,37 +911,61 @@ const client: Check[] = [
   },
   {
     id: "client-prints-idle",
-    title: "the client prints lines that arrive while nothing is typed",
+    title: {
+      en: "the client prints lines that arrive while nothing is typed",
+      ru: "клиент печатает строки, которые приходят, пока в консоли ничего не набирают",
+    },
     hint: {
       en: "Do not wait for the console before reading the socket: read both at once, and print each line as it comes.",
       ru: "Не ждите консоль, прежде чем читать сокет: читайте оба одновременно и печатайте каждую строку сразу.",
     },
     async run(trial) {
       const { client, peer } = await clientJoins(trial, "zed");
-      await expectPrinted(client, "* welcome, zed; here: ann, ben", "the welcome line");
+      await expectPrinted(client, "* welcome, zed; here: ann, ben", {
+        en: "the welcome line",
+        ru: "приветственная строка",
+      });
       await sleep(300);
       await peer.write(encoder.encode("ann: anyone here?\n* cat joined\n"));
-      await expectPrinted(client, "ann: anyone here?", "it came while nothing was typed at the client's console");
-      await expectPrinted(client, "* cat joined", "it came in the same write as the line before");
+      await expectPrinted(client, "ann: anyone here?", {
+        en: "it came while nothing was typed at the client's console",
+        ru: "она пришла, пока в консоли клиента ничего не набирали",
+      });
+      await expectPrinted(client, "* cat joined", {
+        en: "it came in the same write as the line before",
+        ru: "она пришла в той же записи, что и предыдущая строка",
+      });
     },
   },
   {
     id: "client-server-closes",
-    title: "the client says so and exits 0 when the server closes the connection",
+    title: {
+      en: "the client says so and exits 0 when the server closes the connection",
+      ru: "когда сервер закрывает соединение, клиент сообщает об этом и завершается с кодом 0",
+    },
     hint: {
       en: "When the socket reaches EOF, print a line saying the server closed the connection and end with code 0.",
       ru: "Когда сокет дошёл до EOF, выведите строку о том, что сервер закрыл соединение, и завершитесь с кодом 0.",
     },
     async run(trial) {
       const { client, peer } = await clientJoins(trial, "zed");
-      await expectPrinted(client, "* welcome, zed; here: ann, ben", "the welcome line");
+      await expectPrinted(client, "* welcome, zed; here: ann, ben", {
+        en: "the welcome line",
+        ru: "приветственная строка",
+      });
       const before = client.stdout.length;
       await peer.write(encoder.encode("* the server is shutting down\n"));
       await peer[Symbol.asyncDispose]();
-      await expectClientLeaves(client, "the server closed the connection");
+      await expectClientLeaves(client, { en: "the server closed the connection", ru: "сервер закрыл соединение" });
       if (client.stdout.length <= before + 1 && client.stderr.length === 0) {
-        throw new CheckFailure("the client left without saying that the server closed the connection", {
-          expected: 'a line such as "the server closed the connection"',
+        throw new CheckFailure({
+          en: "the client left without saying that the server closed the connection",
+          ru: "клиент завершился, не сообщив, что сервер закрыл соединение",
+        }, {
+          expected: {
+            en: 'a line such as "the server closed the connection"',
+            ru: 'строка вроде "the server closed the connection"',
+          },
           actual: visible(client.stdout.slice(before).join("\n")),
         });
       }
@@ -716,7 +973,10 @@ const client: Check[] = [
   },
   {
     id: "client-types-exit",
-    title: "exit typed at the client is sent, and the client ends",
+    title: {
+      en: "exit typed at the client is sent, and the client ends",
+      ru: "набранный в клиенте exit отправляется серверу, и клиент завершается",
+    },
     hint: {
       en: 'Send "exit" like any line; then wait (briefly) for the server to close, and end with code 0.',
       ru:
@@ -727,14 +987,17 @@ const client: Check[] = [
       await client.type("exit\n");
       const sent = await peer.readUntil((data) => decoder.decode(data) === "zed\nexit\n", DELIVERY_MS);
       if (!sent) {
-        throw new CheckFailure('the client did not send "exit"', {
+        throw new CheckFailure({ en: 'the client did not send "exit"', ru: 'клиент не отправил "exit"' }, {
           expected: visible("zed\nexit\n"),
           actual: visible(peer.received),
         });
       }
       await peer.write(encoder.encode("* goodbye\n"));
       await peer[Symbol.asyncDispose]();
-      await expectClientLeaves(client, "it said exit and the server closed the connection");
+      await expectClientLeaves(client, {
+        en: "it said exit and the server closed the connection",
+        ru: "он отправил exit, а сервер закрыл соединение",
+      });
     },
   },
   clientRefused("given"),

@@ -8,6 +8,7 @@
  */
 import type { Check, Lesson, Trial, Variant } from "../harness/check.ts";
 import { CheckFailure } from "../harness/failure.ts";
+import type { Bilingual } from "../harness/text.ts";
 import { firstDifference, visible } from "../harness/bytes.ts";
 import { sleep } from "../harness/deadline.ts";
 import type { LearnerProcess } from "../harness/process.ts";
@@ -24,6 +25,20 @@ const COUNT_HELLO = encoder.encode("COUNT\n");
 async function startEcho(trial: Trial): Promise<{ server: LearnerProcess; port: number }> {
   const { server, address } = await startServer(trial);
   return { server, port: tcpAddress(address).port };
+}
+
+/** `n` bytes in Russian, the noun agreeing with the number: 1 байт, 2 байта, 5 байтов. */
+function bytesRu(n: number): string {
+  const tens = n % 100;
+  const units = n % 10;
+  const noun = tens >= 11 && tens <= 14
+    ? "байтов"
+    : units === 1
+    ? "байт"
+    : units >= 2 && units <= 4
+    ? "байта"
+    : "байтов";
+  return `${n} ${noun}`;
 }
 
 /** Random bytes, `size` of them. */
@@ -52,15 +67,30 @@ async function runAgainst(
   const started = performance.now();
   const program = trial.start(args(echo.port)[0], args(echo.port));
   const status = await program.exitWithin(ms);
+  const name = args(echo.port)[0];
   if (!status) {
-    throw new CheckFailure(`the ${args(echo.port)[0]} was still running after ${ms / 1000} s`, {
-      expected: "every probe answered or timed out, a summary, exit",
-      actual: `last output: ${visible(program.stdout.slice(-3).join("\n") || "(none)")}`,
+    const last = program.stdout.slice(-3).join("\n");
+    throw new CheckFailure({
+      en: `the ${name} was still running after ${ms / 1000} s`,
+      ru: `программа ${name} всё ещё работала через ${ms / 1000} с`,
+    }, {
+      expected: {
+        en: "every probe answered or timed out, a summary, exit",
+        ru: "ответ или тайм-аут для каждой пробы, итог, завершение",
+      },
+      actual: {
+        en: `last output: ${visible(last || "(none)")}`,
+        ru: `последний вывод: ${visible(last || "(ничего)")}`,
+      },
     });
   }
   if (status.code !== 0) {
-    throw new CheckFailure(`the ${args(echo.port)[0]} exited with code ${status.code}`, {
-      actual: visible(program.stderr.join("\n") || "(nothing on stderr)"),
+    const stderr = program.stderr.join("\n");
+    throw new CheckFailure({
+      en: `the ${name} exited with code ${status.code}`,
+      ru: `программа ${name} завершилась с кодом ${status.code}`,
+    }, {
+      actual: stderr ? visible(stderr) : { en: visible("(nothing on stderr)"), ru: visible("(в stderr пусто)") },
     });
   }
   return { program, status, echo, ms: performance.now() - started };
@@ -74,9 +104,13 @@ function summary(program: LearnerProcess): { counts: number[]; percent: number; 
   const line = program.stdout.find((l) => SUMMARY.test(l));
   const lost = program.stdout.find((l) => l.startsWith("lost: "));
   if (!line || !lost) {
-    throw new CheckFailure("the pinger printed no summary", {
-      expected: '"N sent, N received, N lost (P%), N duplicates, N out of order, N late" and "lost: …"',
-      actual: visible(program.stdout.slice(-4).join("\n") || "(nothing)"),
+    const last = program.stdout.slice(-4).join("\n");
+    throw new CheckFailure({ en: "the pinger printed no summary", ru: "пингер не напечатал итог" }, {
+      expected: {
+        en: '"N sent, N received, N lost (P%), N duplicates, N out of order, N late" and "lost: …"',
+        ru: '"N sent, N received, N lost (P%), N duplicates, N out of order, N late" и "lost: …"',
+      },
+      actual: last ? visible(last) : { en: visible("(nothing)"), ru: visible("(ничего)") },
     });
   }
   const m = line.match(SUMMARY)!;
@@ -87,17 +121,30 @@ function summary(program: LearnerProcess): { counts: number[]; percent: number; 
 function expectSummary(
   program: LearnerProcess,
   want: { sent: number; received: number; lost: number; duplicates: number; outOfOrder: number; lostSeqs: string },
-  situation: string,
+  situation: Bilingual,
 ): void {
   const got = summary(program);
   const names = ["sent", "received", "lost", "duplicates", "out of order", "late"];
+  const namesRu = [
+    "отправленные пробы",
+    "полученные ответы",
+    "потерянные пробы",
+    "дубликаты",
+    "ответы не по порядку",
+    "опоздавшие ответы",
+  ];
   const expected = [want.sent, want.received, want.lost, want.duplicates, want.outOfOrder, 0];
   const wrong = expected.findIndex((value, i) => got.counts[i] !== value);
   if (wrong >= 0) {
     throw new CheckFailure(
-      `the pinger counted ${names[wrong]} wrong: ${got.counts[wrong]}, but ${
-        expected[wrong]
-      } (${situation}). Match each reply to its probe by the number inside it`,
+      {
+        en: `the pinger counted ${names[wrong]} wrong: ${got.counts[wrong]}, but ${
+          expected[wrong]
+        } (${situation.en}). Match each reply to its probe by the number inside it`,
+        ru: `пингер неверно посчитал ${namesRu[wrong]}: ${got.counts[wrong]}, а должно быть ${
+          expected[wrong]
+        } (${situation.ru}). Сопоставляйте каждый ответ с его пробой по номеру внутри ответа`,
+      },
       {
         expected:
           `${want.sent} sent, ${want.received} received, ${want.lost} lost, ${want.duplicates} duplicates, ${want.outOfOrder} out of order, 0 late`,
@@ -108,9 +155,14 @@ function expectSummary(
   const percent = want.lost / want.sent * 100;
   if (Math.abs(got.percent - percent) > 0.05) {
     throw new CheckFailure(
-      `the pinger's loss is ${got.percent}%, but ${want.lost} of ${want.sent} is ${
-        percent.toFixed(1)
-      }%: loss is a share of the probes sent`,
+      {
+        en: `the pinger's loss is ${got.percent}%, but ${want.lost} of ${want.sent} is ${
+          percent.toFixed(1)
+        }%: loss is a share of the probes sent`,
+        ru: `пингер показывает потери ${got.percent}%, но ${want.lost} из ${want.sent} — это ${
+          percent.toFixed(1)
+        }%: потери считаются как доля отправленных проб`,
+      },
       {
         expected: `${percent.toFixed(1)}%`,
         actual: `${got.percent}%`,
@@ -118,7 +170,10 @@ function expectSummary(
     );
   }
   if (got.lost !== want.lostSeqs) {
-    throw new CheckFailure(`the pinger named the wrong probes as lost (${situation})`, {
+    throw new CheckFailure({
+      en: `the pinger named the wrong probes as lost (${situation.en})`,
+      ru: `пингер назвал потерянными не те пробы (${situation.ru})`,
+    }, {
       expected: visible(`lost: ${want.lostSeqs}`),
       actual: visible(`lost: ${got.lost}`),
     });
@@ -128,7 +183,10 @@ function expectSummary(
 const checks: Check[] = [
   {
     id: "announces-address",
-    title: "the server prints 'listening on HOST:PORT' with the real port",
+    title: {
+      en: "the server prints 'listening on HOST:PORT' with the real port",
+      ru: "сервер печатает 'listening on HOST:PORT' с настоящим номером порта",
+    },
     covers: "given",
     hint: {
       en: "Given: bind TCP, then UDP on the same port number, and announce the address.",
@@ -140,7 +198,11 @@ const checks: Check[] = [
   },
   {
     id: "tcp-echo",
-    title: "TCP: 1 MiB of random bytes comes back exactly, and the server closes after the client half-closes",
+    title: {
+      en: "TCP: 1 MiB of random bytes comes back exactly, and the server closes after the client half-closes",
+      ru:
+        "TCP: 1 МиБ случайных байтов возвращается в точности, а после half-close (полузакрытия) со стороны клиента сервер закрывает соединение",
+    },
     hint: {
       en:
         "Read in a loop and write back every byte read (all of it: write() may take only part). When read() gives null, close.",
@@ -157,22 +219,31 @@ const checks: Check[] = [
       const closed = await peer.waitForEof(5000);
       const difference = firstDifference(data, peer.received);
       if (difference) {
-        throw new CheckFailure(`the echo differs from what was sent: ${difference}`, {
-          expected: `${data.length} bytes, the same ones`,
-          actual: `${peer.received.length} bytes`,
+        throw new CheckFailure({
+          en: `the echo differs from what was sent: ${difference}`,
+          ru: `эхо отличается от отправленного: ${firstDifference(data, peer.received, "ru")}`,
+        }, {
+          expected: { en: `${data.length} bytes, the same ones`, ru: `${bytesRu(data.length)}, те же самые` },
+          actual: { en: `${peer.received.length} bytes`, ru: bytesRu(peer.received.length) },
         });
       }
       if (!closed) {
-        throw new CheckFailure("the server did not close the connection after the client half-closed", {
-          expected: "EOF once everything was echoed",
-          actual: "the connection still open",
+        throw new CheckFailure({
+          en: "the server did not close the connection after the client half-closed",
+          ru: "сервер не закрыл соединение после half-close (полузакрытия) со стороны клиента",
+        }, {
+          expected: { en: "EOF once everything was echoed", ru: "EOF, как только всё отправлено обратно" },
+          actual: { en: "the connection still open", ru: "соединение всё ещё открыто" },
         });
       }
     },
   },
   {
     id: "udp-echo",
-    title: "UDP: datagrams of 1 to 8,000 bytes come back unchanged, one for one",
+    title: {
+      en: "UDP: datagrams of 1 to 8,000 bytes come back unchanged, one for one",
+      ru: "UDP: датаграммы от 1 до 8000 байтов возвращаются без изменений, по одной на каждую",
+    },
     hint: {
       en:
         "receive() gives one whole datagram and who sent it; send exactly those bytes back to that address. One datagram in, one out.",
@@ -187,16 +258,25 @@ const checks: Check[] = [
         await peer.send(data, port);
         const back = await peer.receive(2000);
         if (!back) {
-          throw new CheckFailure(`no echo of a ${size}-byte datagram within 2 s`, {
-            expected: `the same ${size} bytes back, to the address they came from`,
-            actual: "nothing",
+          throw new CheckFailure({
+            en: `no echo of a ${size}-byte datagram within 2 s`,
+            ru: `за 2 с не пришло эхо датаграммы в ${bytesRu(size)}`,
+          }, {
+            expected: {
+              en: `the same ${size} bytes back, to the address they came from`,
+              ru: `те же ${bytesRu(size)} обратно, на адрес, с которого они пришли`,
+            },
+            actual: { en: "nothing", ru: "ничего" },
           });
         }
         const difference = firstDifference(data, back);
         if (difference) {
-          throw new CheckFailure(`the echo of a ${size}-byte datagram differs: ${difference}`, {
-            expected: `${size} bytes, the same ones`,
-            actual: `${back.length} bytes`,
+          throw new CheckFailure({
+            en: `the echo of a ${size}-byte datagram differs: ${difference}`,
+            ru: `эхо датаграммы в ${bytesRu(size)} отличается: ${firstDifference(data, back, "ru")}`,
+          }, {
+            expected: { en: `${size} bytes, the same ones`, ru: `${bytesRu(size)}, те же самые` },
+            actual: { en: `${back.length} bytes`, ru: bytesRu(back.length) },
           });
         }
       }
@@ -204,7 +284,10 @@ const checks: Check[] = [
   },
   {
     id: "udp-peers",
-    title: "UDP: three peers at once each get their own datagrams back",
+    title: {
+      en: "UDP: three peers at once each get their own datagrams back",
+      ru: "UDP: каждый из трёх одновременных собеседников получает обратно свои датаграммы",
+    },
     hint: {
       en: "Answer each datagram to the address receive() returned with it, not to the first peer you saw.",
       ru:
@@ -220,9 +303,12 @@ const checks: Check[] = [
           const back = await peer.receive(2000);
           const text = back ? new TextDecoder().decode(back) : undefined;
           if (text !== `peer ${i} round ${round}`) {
-            throw new CheckFailure(`peer ${i} did not get its own datagram back`, {
+            throw new CheckFailure({
+              en: `peer ${i} did not get its own datagram back`,
+              ru: `собеседник ${i} не получил обратно свою датаграмму`,
+            }, {
               expected: visible(`peer ${i} round ${round}`),
-              actual: text === undefined ? "nothing within 2 s" : visible(text),
+              actual: text === undefined ? { en: "nothing within 2 s", ru: "ничего за 2 с" } : visible(text),
             });
           }
         }
@@ -232,7 +318,10 @@ const checks: Check[] = [
   portInUse("given"),
   {
     id: "ping-clean",
-    title: "ping --udp: every probe answered, a summary with the counts and round-trip times",
+    title: {
+      en: "ping --udp: every probe answered, a summary with the counts and round-trip times",
+      ru: "ping --udp: ответ на каждую пробу, итог со счётчиками и временем туда и обратно",
+    },
     hint: {
       en:
         "Number each probe, send one every --interval ms, match each reply by its number, then print the summary (given: printSummary).",
@@ -249,10 +338,13 @@ const checks: Check[] = [
       expectSummary(
         program,
         { sent: 6, received: 6, lost: 0, duplicates: 0, outOfOrder: 0, lostSeqs: "none" },
-        "nothing was lost",
+        { en: "nothing was lost", ru: "ничего не потерялось" },
       );
       if (!program.stdout.some((l) => l.startsWith("rtt min/avg/p50/p99/max = "))) {
-        throw new CheckFailure("the pinger printed no round-trip times", {
+        throw new CheckFailure({
+          en: "the pinger printed no round-trip times",
+          ru: "пингер не напечатал время туда и обратно",
+        }, {
           expected: '"rtt min/avg/p50/p99/max = …"',
           actual: visible(program.stdout.slice(-3).join("\n")),
         });
@@ -261,7 +353,10 @@ const checks: Check[] = [
   },
   {
     id: "ping-loss",
-    title: "ping --udp: exactly the probes the network dropped are reported lost",
+    title: {
+      en: "ping --udp: exactly the probes the network dropped are reported lost",
+      ru: "ping --udp: потерянными названы ровно те пробы, которые выбросила сеть",
+    },
     hint: {
       en:
         "Give each probe its own deadline: its send time plus --timeout. A probe with no reply by then is lost; name it, and count loss against the probes sent.",
@@ -278,13 +373,16 @@ const checks: Check[] = [
       expectSummary(
         program,
         { sent: 8, received: 6, lost: 2, duplicates: 0, outOfOrder: 0, lostSeqs: "2, 5" },
-        "the grader's echo dropped probes 2 and 5",
+        { en: "the grader's echo dropped probes 2 and 5", ru: "эхо проверки выбросило пробы 2 и 5" },
       );
     },
   },
   {
     id: "ping-gives-up",
-    title: "ping --udp: a lost last probe costs one timeout, not a hang",
+    title: {
+      en: "ping --udp: a lost last probe costs one timeout, not a hang",
+      ru: "ping --udp: потерянная последняя проба стоит одного тайм-аута, а не зависания",
+    },
     hint: {
       en: "Never wait for a reply without a deadline: when every probe is answered or timed out, the run is over.",
       ru: "Никогда не ждите ответа без срока: когда каждая проба получила ответ или истекла, работа окончена.",
@@ -299,14 +397,17 @@ const checks: Check[] = [
       expectSummary(
         program,
         { sent: 4, received: 3, lost: 1, duplicates: 0, outOfOrder: 0, lostSeqs: "4" },
-        "the grader's echo dropped the last probe",
+        { en: "the grader's echo dropped the last probe", ru: "эхо проверки выбросило последнюю пробу" },
       );
       trial.transcript.event("grader", `the pinger took ${Math.round(ms)} ms`);
     },
   },
   {
     id: "ping-duplicates-order",
-    title: "ping --udp: a doubled reply and two swapped replies are counted, not mistaken",
+    title: {
+      en: "ping --udp: a doubled reply and two swapped replies are counted, not mistaken",
+      ru: "ping --udp: удвоенный ответ и два переставленных ответа подсчитаны как есть, без путаницы",
+    },
     hint: {
       en:
         "A reply to a probe already answered is a duplicate; a reply whose number is below the highest seen so far came out of order.",
@@ -323,13 +424,19 @@ const checks: Check[] = [
       expectSummary(
         program,
         { sent: 8, received: 8, lost: 0, duplicates: 1, outOfOrder: 1, lostSeqs: "none" },
-        "the grader's echo answered probe 3 twice and probe 5 after probe 6",
+        {
+          en: "the grader's echo answered probe 3 twice and probe 5 after probe 6",
+          ru: "эхо проверки ответило на пробу 3 дважды, а на пробу 5 — после пробы 6",
+        },
       );
     },
   },
   {
     id: "bulk-tcp",
-    title: "bulk --tcp against your server: every byte sent is counted, and the count says so",
+    title: {
+      en: "bulk --tcp against your server: every byte sent is counted, and the count says so",
+      ru: "bulk --tcp против вашего сервера: каждый отправленный байт подсчитан, и это видно по итогу",
+    },
     hint: {
       en:
         "After the last write, half-close (closeWrite): the server counts until EOF. Then read its answer until read() gives null.",
@@ -342,18 +449,30 @@ const checks: Check[] = [
       const status = await bulk.exitWithin(10_000);
       const said = bulk.stdout.find((l) => /^tcp bulk to /.test(l));
       if (status?.code !== 0 || !said?.includes("3000000 bytes sent, 3000000 counted")) {
-        throw new CheckFailure("bulk --tcp did not report 3000000 bytes sent and counted", {
-          expected: '"tcp bulk to …: 3000000 bytes sent, 3000000 counted by the server" and exit code 0',
-          actual: `${visible(said ?? bulk.stdout.slice(-2).join("\n") ?? "")}; ${
-            status ? `code ${status.code}` : "still running after 10 s"
-          }${bulk.stderr.length ? `; stderr: ${bulk.stderr.join(" | ")}` : ""}`,
+        const output = visible(said ?? bulk.stdout.slice(-2).join("\n") ?? "");
+        const stderr = bulk.stderr.length ? `; stderr: ${bulk.stderr.join(" | ")}` : "";
+        throw new CheckFailure({
+          en: "bulk --tcp did not report 3000000 bytes sent and counted",
+          ru: "bulk --tcp не сообщил, что 3000000 байтов отправлено и подсчитано",
+        }, {
+          expected: {
+            en: '"tcp bulk to …: 3000000 bytes sent, 3000000 counted by the server" and exit code 0',
+            ru: '"tcp bulk to …: 3000000 bytes sent, 3000000 counted by the server" и код выхода 0',
+          },
+          actual: {
+            en: `${output}; ${status ? `code ${status.code}` : "still running after 10 s"}${stderr}`,
+            ru: `${output}; ${status ? `код ${status.code}` : "всё ещё работает через 10 с"}${stderr}`,
+          },
         });
       }
     },
   },
   {
     id: "bulk-tcp-answer",
-    title: "bulk --tcp: half-closes after the last byte and reads the count to EOF, however it is cut",
+    title: {
+      en: "bulk --tcp: half-closes after the last byte and reads the count to EOF, however it is cut",
+      ru: "bulk --tcp: делает half-close после последнего байта и читает число до EOF, как бы его ни нарезали",
+    },
     hint: {
       en:
         "The answer is a short line, but TCP may still hand it over a byte at a time: keep reading until read() gives null, then parse.",
@@ -376,16 +495,40 @@ const checks: Check[] = [
       await using peer = await Peer.accept(listener, trial.transcript);
       const wanted = COUNT_HELLO.length + bytes;
       if (!await peer.waitForEof(5000)) {
-        throw new CheckFailure("bulk --tcp never half-closed, so a counting server would wait for more forever", {
-          expected: `${COUNT_HELLO.length} bytes of "COUNT\\n", ${bytes} bytes, then EOF (conn.closeWrite())`,
-          actual: `${peer.received.length} bytes and no EOF within 5 s`,
+        throw new CheckFailure({
+          en: "bulk --tcp never half-closed, so a counting server would wait for more forever",
+          ru: "bulk --tcp так и не сделал half-close, и считающий сервер вечно ждал бы продолжения",
+        }, {
+          expected: {
+            en: `${COUNT_HELLO.length} bytes of "COUNT\\n", ${bytes} bytes, then EOF (conn.closeWrite())`,
+            ru: `${bytesRu(COUNT_HELLO.length)} "COUNT\\n", затем ${bytesRu(bytes)}, затем EOF (conn.closeWrite())`,
+          },
+          actual: {
+            en: `${peer.received.length} bytes and no EOF within 5 s`,
+            ru: `${bytesRu(peer.received.length)}, а EOF за 5 с так и не пришёл`,
+          },
         });
       }
       const hello = firstDifference(COUNT_HELLO, peer.received.subarray(0, COUNT_HELLO.length));
       if (hello || peer.received.length !== wanted) {
-        throw new CheckFailure("bulk --tcp did not send the COUNT line and then exactly the bytes asked for", {
-          expected: `${wanted} bytes: "COUNT\\n" and ${bytes} more`,
-          actual: `${peer.received.length} bytes${hello ? `; the opening line differs: ${hello}` : ""}`,
+        throw new CheckFailure({
+          en: "bulk --tcp did not send the COUNT line and then exactly the bytes asked for",
+          ru: "bulk --tcp не отправил строку COUNT, а за ней ровно запрошенное число байтов",
+        }, {
+          expected: {
+            en: `${wanted} bytes: "COUNT\\n" and ${bytes} more`,
+            ru: `${bytesRu(wanted)}: "COUNT\\n" и ещё ${bytesRu(bytes)}`,
+          },
+          actual: {
+            en: `${peer.received.length} bytes${hello ? `; the opening line differs: ${hello}` : ""}`,
+            ru: `${bytesRu(peer.received.length)}${
+              hello
+                ? `; первая строка отличается: ${
+                  firstDifference(COUNT_HELLO, peer.received.subarray(0, COUNT_HELLO.length), "ru")
+                }`
+                : ""
+            }`,
+          },
         });
       }
       for (const byte of encoder.encode(`${bytes}\n`)) {
@@ -398,18 +541,30 @@ const checks: Check[] = [
       const status = await bulk.exitWithin(5000);
       const said = bulk.stdout.find((l) => /^tcp bulk to /.test(l));
       if (status?.code !== 0 || !said?.includes(`${bytes} bytes sent, ${bytes} counted`)) {
-        throw new CheckFailure("bulk --tcp misread the answer, sent one byte at a time", {
-          expected: `"tcp bulk to …: ${bytes} bytes sent, ${bytes} counted by the server" and exit code 0`,
-          actual: `${visible(said ?? bulk.stdout.slice(-2).join("\n") ?? "")}; ${
-            status ? `code ${status.code}` : "still running after 5 s"
-          }${bulk.stderr.length ? `; stderr: ${bulk.stderr.join(" | ")}` : ""}`,
+        const output = visible(said ?? bulk.stdout.slice(-2).join("\n") ?? "");
+        const stderr = bulk.stderr.length ? `; stderr: ${bulk.stderr.join(" | ")}` : "";
+        throw new CheckFailure({
+          en: "bulk --tcp misread the answer, sent one byte at a time",
+          ru: "bulk --tcp неверно прочитал ответ, присланный по одному байту",
+        }, {
+          expected: {
+            en: `"tcp bulk to …: ${bytes} bytes sent, ${bytes} counted by the server" and exit code 0`,
+            ru: `"tcp bulk to …: ${bytes} bytes sent, ${bytes} counted by the server" и код выхода 0`,
+          },
+          actual: {
+            en: `${output}; ${status ? `code ${status.code}` : "still running after 5 s"}${stderr}`,
+            ru: `${output}; ${status ? `код ${status.code}` : "всё ещё работает через 5 с"}${stderr}`,
+          },
         });
       }
     },
   },
   {
     id: "bulk-udp",
-    title: "bulk --udp: datagrams sent, echoed and lost are counted exactly",
+    title: {
+      en: "bulk --udp: datagrams sent, echoed and lost are counted exactly",
+      ru: "bulk --udp: отправленные, вернувшиеся и потерянные датаграммы подсчитаны точно",
+    },
     hint: {
       en: "Number each datagram; count each number once when its echo comes; lost is sent minus echoed.",
       ru:
@@ -426,7 +581,10 @@ const checks: Check[] = [
       const answered = echo.seen.filter((seq) => seq % 10 !== 0).length;
       const want = `100 datagrams of 1200 B sent, ${answered} echoed, ${100 - answered} lost`;
       if (!said.includes(want)) {
-        throw new CheckFailure("bulk --udp miscounted what the grader's echo answered", {
+        throw new CheckFailure({
+          en: "bulk --udp miscounted what the grader's echo answered",
+          ru: "bulk --udp неверно подсчитал датаграммы, на которые ответило эхо проверки",
+        }, {
           expected: visible(`udp bulk to …: ${want} …`),
           actual: visible(said || program.stdout.slice(-2).join("\n")),
         });
@@ -436,7 +594,10 @@ const checks: Check[] = [
   },
   {
     id: "ping-tcp",
-    title: "ping --tcp against your server: one connection, every probe answered",
+    title: {
+      en: "ping --tcp against your server: one connection, every probe answered",
+      ru: "ping --tcp против вашего сервера: одно соединение, ответ на каждую пробу",
+    },
     hint: {
       en:
         "Over TCP the probes travel on one connection; fixed-size probes let the reader cut the stream back into replies.",
@@ -448,20 +609,28 @@ const checks: Check[] = [
       const ping = trial.start("ping", ["ping", "--tcp", "--port", String(port), "--count", "5", "--interval", "10"]);
       const status = await ping.exitWithin(8000);
       if (status?.code !== 0) {
-        throw new CheckFailure("ping --tcp did not finish cleanly", {
-          actual: status ? `code ${status.code}: ${visible(ping.stderr.join("\n"))}` : "still running after 8 s",
+        throw new CheckFailure({ en: "ping --tcp did not finish cleanly", ru: "ping --tcp не завершился штатно" }, {
+          actual: status
+            ? {
+              en: `code ${status.code}: ${visible(ping.stderr.join("\n"))}`,
+              ru: `код ${status.code}: ${visible(ping.stderr.join("\n"))}`,
+            }
+            : { en: "still running after 8 s", ru: "всё ещё работает через 8 с" },
         });
       }
       expectSummary(
         ping,
         { sent: 5, received: 5, lost: 0, duplicates: 0, outOfOrder: 0, lostSeqs: "none" },
-        "TCP loses nothing",
+        { en: "TCP loses nothing", ru: "TCP ничего не теряет" },
       );
     },
   },
   {
     id: "compare-json",
-    title: "compare --json measures both transports, and its figures hang together",
+    title: {
+      en: "compare --json measures both transports, and its figures hang together",
+      ru: "compare --json измеряет оба транспорта, и его цифры сходятся между собой",
+    },
     hint: {
       en: "compare runs your server, pinger and bulk sender; when they pass the checks above, its figures follow.",
       ru: "compare запускает ваш сервер, пингер и bulk; когда они проходят проверки выше, его цифры сходятся.",
@@ -471,32 +640,68 @@ const checks: Check[] = [
       const compare = trial.start("compare", ["compare", "--json"]);
       const status = await compare.exitWithin(30_000);
       if (status?.code !== 0) {
-        throw new CheckFailure("compare --json did not finish within 30 s with code 0", {
-          actual: status ? `code ${status.code}: ${visible(compare.stderr.join("\n"))}` : "still running",
+        throw new CheckFailure({
+          en: "compare --json did not finish within 30 s with code 0",
+          ru: "compare --json не завершился за 30 с с кодом 0",
+        }, {
+          actual: status
+            ? {
+              en: `code ${status.code}: ${visible(compare.stderr.join("\n"))}`,
+              ru: `код ${status.code}: ${visible(compare.stderr.join("\n"))}`,
+            }
+            : { en: "still running", ru: "всё ещё работает" },
         });
       }
       let c;
       try {
         c = JSON.parse(compare.stdout.join("\n"));
       } catch {
-        throw new CheckFailure("compare --json did not print JSON", {
+        throw new CheckFailure({ en: "compare --json did not print JSON", ru: "compare --json не напечатал JSON" }, {
           actual: visible(compare.stdout.slice(0, 3).join("\n")),
         });
       }
-      const problems: string[] = [];
-      if (c.ping?.tcp?.lost !== 0) problems.push(`TCP ping lost ${c.ping?.tcp?.lost} probes`);
-      if (c.bulk?.tcp?.received !== c.bulk?.tcp?.sent) problems.push("TCP bulk did not get every byte back");
+      const problems: Bilingual[] = [];
+      if (c.ping?.tcp?.lost !== 0) {
+        problems.push({
+          en: `TCP ping lost ${c.ping?.tcp?.lost} probes`,
+          ru: `ping по TCP потерял проб: ${c.ping?.tcp?.lost}`,
+        });
+      }
+      if (c.bulk?.tcp?.received !== c.bulk?.tcp?.sent) {
+        problems.push({ en: "TCP bulk did not get every byte back", ru: "bulk по TCP получил обратно не все байты" });
+      }
       const d = c.bulk?.udp?.datagrams;
-      if (!d || d.sent !== d.received + d.lost) problems.push("UDP bulk: sent is not received + lost");
+      if (!d || d.sent !== d.received + d.lost) {
+        problems.push({
+          en: "UDP bulk: sent is not received + lost",
+          ru: "bulk по UDP: sent не равно received + lost",
+        });
+      }
       if (c.ping?.udp?.sent !== c.ping?.udp?.received + c.ping?.udp?.lost) {
-        problems.push("UDP ping: sent is not received + lost");
+        problems.push({
+          en: "UDP ping: sent is not received + lost",
+          ru: "ping по UDP: sent не равно received + lost",
+        });
       }
       if (c.boundaries?.udp?.length !== 3) {
-        problems.push(`3 datagrams arrived as ${c.boundaries?.udp?.length} receives`);
+        problems.push({
+          en: `3 datagrams arrived as ${c.boundaries?.udp?.length} receives`,
+          ru: `3 датаграммы пришли не за 3 вызова receive(), а за ${c.boundaries?.udp?.length}`,
+        });
       }
-      if (!(c.tcpConnectMs?.p50 > 0)) problems.push("no TCP connect time");
+      if (!(c.tcpConnectMs?.p50 > 0)) {
+        problems.push({ en: "no TCP connect time", ru: "нет времени установления TCP-соединения" });
+      }
       if (problems.length > 0) {
-        throw new CheckFailure("compare's figures do not hang together", { actual: problems.join("; ") });
+        throw new CheckFailure({
+          en: "compare's figures do not hang together",
+          ru: "цифры compare не сходятся между собой",
+        }, {
+          actual: {
+            en: problems.map((problem) => problem.en).join("; "),
+            ru: problems.map((problem) => problem.ru).join("; "),
+          },
+        });
       }
     },
   },

@@ -8,6 +8,7 @@
  */
 import type { Check, Lesson, Trial, Variant } from "../harness/check.ts";
 import { CheckFailure } from "../harness/failure.ts";
+import type { Bilingual } from "../harness/text.ts";
 import { firstDifference, visible } from "../harness/bytes.ts";
 import type { LearnerProcess } from "../harness/process.ts";
 import { closedPort } from "../harness/socket.ts";
@@ -37,40 +38,61 @@ async function fetchWith(
   const fetch = trial.start("fetch", ["fetch", "--url", path(http.port), "--dns", `127.0.0.1:${dns.port}`]);
   const status = await fetch.exitWithin(ms);
   if (!status) {
-    throw new CheckFailure(`fetch was still running after ${ms / 1000} s`, {
-      expected: "an answer printed, or one line of error, and an exit",
-      actual: `last output: ${visible(fetch.stdout.slice(-2).join("\n") || "(none)")}`,
+    const last = fetch.stdout.slice(-2).join("\n");
+    throw new CheckFailure({
+      en: `fetch was still running after ${ms / 1000} s`,
+      ru: `fetch всё ещё работал через ${ms / 1000} с`,
+    }, {
+      expected: {
+        en: "an answer printed, or one line of error, and an exit",
+        ru: "выведенный ответ или одна строка ошибки, затем завершение",
+      },
+      actual: {
+        en: `last output: ${visible(last || "(none)")}`,
+        ru: `последний вывод: ${visible(last || "(ничего)")}`,
+      },
     });
   }
   return { fetch, status, dns, http };
 }
 
 /** Fails unless `fetch` exited 0 and printed exactly `body`. */
-function expectBody(fetch: LearnerProcess, status: Deno.CommandStatus, body: string, situation: string): void {
+function expectBody(fetch: LearnerProcess, status: Deno.CommandStatus, body: string, situation: Bilingual): void {
   const printed = fetch.stdout.filter((line) => !/^[<>*]( |$)/.test(line)).join("\n");
   const want = body.replace(/\n$/, "");
   if (status.code !== 0 || printed !== want) {
+    const actual = (nothing: string, lang: "en" | "ru" = "en") =>
+      `${visible(printed || nothing)}${printed ? `; ${firstDifference(want, printed, lang)}` : ""}${
+        fetch.stderr.length ? `; stderr: ${fetch.stderr.join(" | ")}` : ""
+      }`;
     throw new CheckFailure(
       status.code !== 0
-        ? `fetch exited with code ${status.code} (${situation})`
-        : `fetch printed something else than the body (${situation})`,
+        ? {
+          en: `fetch exited with code ${status.code} (${situation.en})`,
+          ru: `fetch завершился с кодом ${status.code} (${situation.ru})`,
+        }
+        : {
+          en: `fetch printed something else than the body (${situation.en})`,
+          ru: `fetch напечатал не тело ответа, а что-то другое (${situation.ru})`,
+        },
       {
         expected: visible(want),
-        actual: `${visible(printed || "(nothing)")}${printed ? `; ${firstDifference(want, printed)}` : ""}${
-          fetch.stderr.length ? `; stderr: ${fetch.stderr.join(" | ")}` : ""
-        }`,
+        actual: { en: actual("(nothing)"), ru: actual("(ничего)", "ru") },
       },
     );
   }
 }
 
 /** Fails unless `fetch` ended with a one-line error that matches `says`. */
-function expectError(fetch: LearnerProcess, status: Deno.CommandStatus, says: RegExp, situation: string): void {
+function expectError(fetch: LearnerProcess, status: Deno.CommandStatus, says: RegExp, situation: Bilingual): void {
   assertCleanError(fetch, status, situation);
   const said = fetch.stderr.join(" ");
   if (!says.test(said)) {
-    throw new CheckFailure(`fetch's error does not say what went wrong (${situation})`, {
-      expected: `a line matching ${says}`,
+    throw new CheckFailure({
+      en: `fetch's error does not say what went wrong (${situation.en})`,
+      ru: `по ошибке fetch не понять, что пошло не так (${situation.ru})`,
+    }, {
+      expected: { en: `a line matching ${says}`, ru: `строка, подходящая под ${says}` },
       actual: visible(said),
     });
   }
@@ -79,7 +101,10 @@ function expectError(fetch: LearnerProcess, status: Deno.CommandStatus, says: Re
 const checks: Check[] = [
   {
     id: "asks-dns",
-    title: "fetch asks the given DNS server for the host's address, then connects there",
+    title: {
+      en: "fetch asks the given DNS server for the host's address, then connects there",
+      ru: "fetch спрашивает адрес хоста у заданного DNS-сервера и подключается по этому адресу",
+    },
     hint: {
       en: 'Deno.resolveDns(host, "A", { nameServer }) with the --dns address; connect to the address it gives.',
       ru: 'Deno.resolveDns(host, "A", { nameServer }) с адресом из --dns; подключайтесь к полученному адресу.',
@@ -91,23 +116,45 @@ const checks: Check[] = [
         (port) => `http://alpha.test:${port}/hello`,
       );
       if (!dns.asked.includes("alpha.test A")) {
-        throw new CheckFailure("fetch did not ask the DNS server for alpha.test", {
-          expected: 'a question "alpha.test A" to the --dns server',
-          actual: dns.asked.length ? dns.asked.join(", ") : "no question at all",
+        throw new CheckFailure({
+          en: "fetch did not ask the DNS server for alpha.test",
+          ru: "fetch не спросил DNS-сервер про alpha.test",
+        }, {
+          expected: {
+            en: 'a question "alpha.test A" to the --dns server',
+            ru: 'вопрос "alpha.test A" к серверу из --dns',
+          },
+          actual: dns.asked.length ? dns.asked.join(", ") : { en: "no question at all", ru: "ни одного вопроса" },
         });
       }
       if (http.requests.length === 0) {
-        throw new CheckFailure("fetch sent no request to the address DNS gave", {
-          expected: `a connection to 127.0.0.1:${http.port} and "GET /hello HTTP/1.1"`,
-          actual: `no request; fetch said: ${visible([...fetch.stdout, ...fetch.stderr].join("\n") || "(nothing)")}`,
+        const said = [...fetch.stdout, ...fetch.stderr].join("\n");
+        throw new CheckFailure({
+          en: "fetch sent no request to the address DNS gave",
+          ru: "fetch не отправил запрос по адресу, который дал DNS",
+        }, {
+          expected: {
+            en: `a connection to 127.0.0.1:${http.port} and "GET /hello HTTP/1.1"`,
+            ru: `соединение с 127.0.0.1:${http.port} и "GET /hello HTTP/1.1"`,
+          },
+          actual: {
+            en: `no request; fetch said: ${visible(said || "(nothing)")}`,
+            ru: `запроса нет; fetch напечатал: ${visible(said || "(ничего)")}`,
+          },
         });
       }
-      expectBody(fetch, status, "hello from the grader\n", "a 200 with Content-Length");
+      expectBody(fetch, status, "hello from the grader\n", {
+        en: "a 200 with Content-Length",
+        ru: "ответ 200 с Content-Length",
+      });
     },
   },
   {
     id: "request-format",
-    title: "the request is well formed: request line, Host with the port, CRLF, empty line",
+    title: {
+      en: "the request is well formed: request line, Host with the port, CRLF, empty line",
+      ru: "запрос составлен правильно: строка запроса, Host с портом, CRLF, пустая строка",
+    },
     hint: {
       en:
         "GET PATH?QUERY HTTP/1.1, then Host: NAME:PORT, User-Agent, Accept, each line ending in \\r\\n, then an empty line.",
@@ -122,22 +169,38 @@ const checks: Check[] = [
       );
       const request = http.requests[0];
       if (!request) {
-        throw new CheckFailure("the grader's HTTP server got no request", {
-          expected: '"GET /q?x=1&y=two HTTP/1.1" and its headers',
-          actual: `nothing; fetch said: ${visible([...fetch.stdout, ...fetch.stderr].join("\n") || "(nothing)")}`,
+        const said = [...fetch.stdout, ...fetch.stderr].join("\n");
+        throw new CheckFailure({
+          en: "the grader's HTTP server got no request",
+          ru: "HTTP-сервер проверки не получил ни одного запроса",
+        }, {
+          expected: {
+            en: '"GET /q?x=1&y=two HTTP/1.1" and its headers',
+            ru: '"GET /q?x=1&y=two HTTP/1.1" и его заголовки',
+          },
+          actual: {
+            en: `nothing; fetch said: ${visible(said || "(nothing)")}`,
+            ru: `ничего; fetch напечатал: ${visible(said || "(ничего)")}`,
+          },
         });
       }
-      const problems: string[] = [];
-      if (request.line !== "GET /q?x=1&y=two HTTP/1.1") problems.push(`request line ${visible(request.line)}`);
+      const problems: Bilingual[] = [];
+      if (request.line !== "GET /q?x=1&y=two HTTP/1.1") {
+        problems.push({ en: `request line ${visible(request.line)}`, ru: `строка запроса ${visible(request.line)}` });
+      }
       if (request.headers.get("host") !== `alpha.test:${http.port}`) {
-        problems.push(`Host ${visible(request.headers.get("host") ?? "(missing)")}`);
+        const host = request.headers.get("host");
+        problems.push({ en: `Host ${visible(host ?? "(missing)")}`, ru: `Host ${visible(host ?? "(нет)")}` });
       }
       if (!request.head.endsWith("\r\n\r\n") || /[^\r]\n/.test(request.head)) {
-        problems.push("lines not ending in \\r\\n");
+        problems.push({ en: "lines not ending in \\r\\n", ru: "строки не заканчиваются на \\r\\n" });
       }
-      if (!request.headers.has("user-agent")) problems.push("no User-Agent");
+      if (!request.headers.has("user-agent")) problems.push({ en: "no User-Agent", ru: "нет User-Agent" });
       if (problems.length > 0) {
-        throw new CheckFailure(`the request is not well formed: ${problems.join("; ")}`, {
+        throw new CheckFailure({
+          en: `the request is not well formed: ${problems.map((p) => p.en).join("; ")}`,
+          ru: `запрос составлен неправильно: ${problems.map((p) => p.ru).join("; ")}`,
+        }, {
           expected: visible(`GET /q?x=1&y=two HTTP/1.1\r\nHost: alpha.test:${http.port}\r\nUser-Agent: …\r\n…\r\n\r\n`),
           actual: visible(request.head),
         });
@@ -146,7 +209,10 @@ const checks: Check[] = [
   },
   {
     id: "redirects",
-    title: "fetch follows a relative 302 and an absolute 301 to another host, and prints the final body",
+    title: {
+      en: "fetch follows a relative 302 and an absolute 301 to another host, and prints the final body",
+      ru: "fetch следует относительному 302 и абсолютному 301 на другой хост и печатает итоговое тело",
+    },
     hint: {
       en:
         "On 301/302/303/307/308, resolve Location against the current URL (new URL(location, url)) and fetch that, asking DNS again for a new host.",
@@ -162,26 +228,41 @@ const checks: Check[] = [
       }, (port) => `http://alpha.test:${port}/start`);
       const lines = http.requests.map((r) => r.line);
       if (!lines.includes("GET /final HTTP/1.1")) {
-        throw new CheckFailure("fetch did not follow the redirects to /final", {
+        throw new CheckFailure({
+          en: "fetch did not follow the redirects to /final",
+          ru: "fetch не дошёл по перенаправлениям до /final",
+        }, {
           expected: "GET /start, GET /hop, GET /final",
-          actual: lines.join(", ") || "no request",
+          actual: lines.join(", ") || { en: "no request", ru: "ни одного запроса" },
         });
       }
       const final = http.requests.find((r) => r.line === "GET /final HTTP/1.1")!;
       if (final.headers.get("host") !== `beta.test:${http.port}` || !dns.asked.includes("beta.test A")) {
         throw new CheckFailure(
-          "after the redirect to beta.test, fetch did not ask DNS for it and send Host: beta.test",
           {
-            actual: `DNS asked: ${dns.asked.join(", ")}; Host: ${final.headers.get("host")}`,
+            en: "after the redirect to beta.test, fetch did not ask DNS for it and send Host: beta.test",
+            ru: "после перенаправления на beta.test fetch не спросил о нём DNS или не отправил Host: beta.test",
+          },
+          {
+            actual: {
+              en: `DNS asked: ${dns.asked.join(", ")}; Host: ${final.headers.get("host")}`,
+              ru: `вопросы к DNS: ${dns.asked.join(", ")}; Host: ${final.headers.get("host")}`,
+            },
           },
         );
       }
-      expectBody(fetch, status, "you made it: два перехода\n", "after two redirects");
+      expectBody(fetch, status, "you made it: два перехода\n", {
+        en: "after two redirects",
+        ru: "после двух перенаправлений",
+      });
     },
   },
   {
     id: "dribbled-body",
-    title: "a Content-Length body that arrives in pieces is read to its last byte",
+    title: {
+      en: "a Content-Length body that arrives in pieces is read to its last byte",
+      ru: "тело с Content-Length, которое приходит по частям, прочитано до последнего байта",
+    },
     hint: {
       en: "Content-Length says how many bytes follow the empty line: read until you have that many, not once.",
       ru:
@@ -192,12 +273,18 @@ const checks: Check[] = [
       const { fetch, status } = await fetchWith(trial, {
         "/slow": (conn) => dribble(conn, ok(body, "Connection: close\r\n"), 7, 30),
       }, (port) => `http://alpha.test:${port}/slow`);
-      expectBody(fetch, status, body, "the response came 7 bytes at a time");
+      expectBody(fetch, status, body, {
+        en: "the response came 7 bytes at a time",
+        ru: "ответ приходил по 7 байтов",
+      });
     },
   },
   {
     id: "chunked",
-    title: "a chunked body (sizes in hex, an extension, a trailer) is put together exactly",
+    title: {
+      en: "a chunked body (sizes in hex, an extension, a trailer) is put together exactly",
+      ru: "тело кусками (размеры в hex, расширение, трейлер) собирается точно",
+    },
     hint: {
       en:
         "Transfer-Encoding: chunked: read SIZE (hex) CRLF, SIZE bytes, CRLF, again; a 0 chunk ends it, then trailers and an empty line.",
@@ -210,12 +297,18 @@ const checks: Check[] = [
       const { fetch, status } = await fetchWith(trial, {
         "/chunks": (conn) => dribble(conn, decodeLatin1(raw), 5, 20),
       }, (port) => `http://alpha.test:${port}/chunks`);
-      expectBody(fetch, status, "chunks are fine ✓\n".replace("\n", ""), "a chunked response, 5 bytes at a time");
+      expectBody(fetch, status, "chunks are fine ✓\n".replace("\n", ""), {
+        en: "a chunked response, 5 bytes at a time",
+        ru: "ответ кусками, по 5 байтов за раз",
+      });
     },
   },
   {
     id: "until-close",
-    title: "a body with neither length nor chunks ends when the server closes",
+    title: {
+      en: "a body with neither length nor chunks ends when the server closes",
+      ru: "тело без длины и без кусков заканчивается, когда сервер закрывает соединение",
+    },
     hint: {
       en: "No Content-Length and no Transfer-Encoding: the body is everything until the connection closes.",
       ru: "Нет ни Content-Length, ни Transfer-Encoding: тело — всё, что придёт до закрытия соединения.",
@@ -225,12 +318,18 @@ const checks: Check[] = [
       const { fetch, status } = await fetchWith(trial, {
         "/stream": (conn) => dribble(conn, `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n${body}`, 16, 20),
       }, (port) => `http://alpha.test:${port}/stream`);
-      expectBody(fetch, status, body, "the body ended with the connection");
+      expectBody(fetch, status, body, {
+        en: "the body ended with the connection",
+        ru: "тело закончилось вместе с соединением",
+      });
     },
   },
   {
     id: "keep-alive",
-    title: "a kept-alive connection is reused for the next request to the same server",
+    title: {
+      en: "a kept-alive connection is reused for the next request to the same server",
+      ru: "соединение, оставленное открытым (keep-alive), используется для следующего запроса к тому же серверу",
+    },
     hint: {
       en: "HTTP/1.1 keeps the connection open unless told 'Connection: close': send the next request on it.",
       ru:
@@ -241,13 +340,23 @@ const checks: Check[] = [
         "/one": "HTTP/1.1 302 Found\r\nLocation: /two\r\nContent-Length: 0\r\n\r\n",
         "/two": ok("two requests, one connection\n"),
       }, (port) => `http://alpha.test:${port}/one`);
-      expectBody(fetch, status, "two requests, one connection\n", "after a redirect on a kept-alive connection");
+      expectBody(fetch, status, "two requests, one connection\n", {
+        en: "after a redirect on a kept-alive connection",
+        ru: "после перенаправления по соединению, оставленному открытым",
+      });
       if (http.connections !== 1) {
         throw new CheckFailure(
-          `fetch opened ${http.connections} connections for 2 requests to a server that kept the first open`,
           {
-            expected: "1 connection, 2 requests on it",
-            actual: http.requests.map((r) => `${r.line} on connection ${r.connection}`).join("; "),
+            en: `fetch opened ${http.connections} connections for 2 requests to a server that kept the first open`,
+            ru:
+              `на 2 запроса к серверу, который оставил первое соединение открытым, fetch открыл соединений: ${http.connections}`,
+          },
+          {
+            expected: { en: "1 connection, 2 requests on it", ru: "1 соединение и 2 запроса по нему" },
+            actual: {
+              en: http.requests.map((r) => `${r.line} on connection ${r.connection}`).join("; "),
+              ru: http.requests.map((r) => `${r.line} по соединению ${r.connection}`).join("; "),
+            },
           },
         );
       }
@@ -255,7 +364,10 @@ const checks: Check[] = [
   },
   {
     id: "redirect-loop",
-    title: "a redirect loop ends with a clear error, not forever",
+    title: {
+      en: "a redirect loop ends with a clear error, not forever",
+      ru: "петля перенаправлений заканчивается понятной ошибкой, а не длится вечно",
+    },
     hint: {
       en:
         "Count the redirects (--max-redirects) and remember the URLs you have been to; stop with an error either way.",
@@ -272,24 +384,36 @@ const checks: Check[] = [
         (port) => `http://alpha.test:${port}/a`,
         5000,
       );
-      expectError(fetch, status, /redirect/i, "/a redirects to /b and /b to /a");
+      expectError(fetch, status, /redirect/i, {
+        en: "/a redirects to /b and /b to /a",
+        ru: "/a перенаправляет на /b, а /b — на /a",
+      });
     },
   },
   {
     id: "nxdomain",
-    title: "a name DNS does not know ends in one clear line and a non-zero code",
+    title: {
+      en: "a name DNS does not know ends in one clear line and a non-zero code",
+      ru: "имя, которого DNS не знает, даёт одну понятную строку и ненулевой код возврата",
+    },
     hint: {
       en: "Deno.resolveDns rejects (NotFound) for a name the server does not know: say which name, in one line.",
       ru: "Deno.resolveDns отклоняется (NotFound) для неизвестного имени: назовите это имя, одной строкой.",
     },
     async run(trial) {
       const { fetch, status } = await fetchWith(trial, {}, (port) => `http://nowhere.test:${port}/`);
-      expectError(fetch, status, /nowhere\.test/, "nowhere.test is not in the DNS server's zone");
+      expectError(fetch, status, /nowhere\.test/, {
+        en: "nowhere.test is not in the DNS server's zone",
+        ru: "nowhere.test нет в зоне DNS-сервера",
+      });
     },
   },
   {
     id: "refused",
-    title: "a refused connection ends in one clear line and a non-zero code",
+    title: {
+      en: "a refused connection ends in one clear line and a non-zero code",
+      ru: "отказ в соединении даёт одну понятную строку и ненулевой код возврата",
+    },
     covers: "given",
     hint: {
       en: "Let Deno.connect's ConnectionRefused reach main.ts, which prints one line.",
@@ -300,17 +424,33 @@ const checks: Check[] = [
       const fetch = trial.start("fetch", ["fetch", "--url", `http://127.0.0.1:${port}/`]);
       const status = await fetch.exitWithin(8000);
       if (!status) {
-        throw new CheckFailure("fetch was still running 8 s after a refused connection", {
-          expected: "one line on stderr saying the connection was refused, and a non-zero exit",
-          actual: `still running; stderr: ${visible(fetch.stderr.join("\n") || "(empty)")}`,
+        const stderr = fetch.stderr.join("\n");
+        throw new CheckFailure({
+          en: "fetch was still running 8 s after a refused connection",
+          ru: "fetch всё ещё работал через 8 с после отказа в соединении",
+        }, {
+          expected: {
+            en: "one line on stderr saying the connection was refused, and a non-zero exit",
+            ru: "одна строка в stderr о том, что в соединении отказано, и ненулевой код возврата",
+          },
+          actual: {
+            en: `still running; stderr: ${visible(stderr || "(empty)")}`,
+            ru: `всё ещё работает; stderr: ${visible(stderr || "(пусто)")}`,
+          },
         });
       }
-      expectError(fetch, status, /refused/i, `nothing listens on port ${port}`);
+      expectError(fetch, status, /refused/i, {
+        en: `nothing listens on port ${port}`,
+        ru: `порт ${port} никто не слушает`,
+      });
     },
   },
   {
     id: "conflicting-framing",
-    title: "a response with both Content-Length and chunked framing is refused",
+    title: {
+      en: "a response with both Content-Length and chunked framing is refused",
+      ru: "ответ, где есть и Content-Length, и кадрирование кусками, отвергается",
+    },
     hint: {
       en:
         "RFC 9112: a response with Transfer-Encoding and Content-Length is a smuggling risk; refuse it with an error.",
@@ -321,12 +461,18 @@ const checks: Check[] = [
       const { fetch, status } = await fetchWith(trial, {
         "/both": "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
       }, (port) => `http://alpha.test:${port}/both`);
-      expectError(fetch, status, /content-length|transfer-encoding|framing/i, "both framings in one response");
+      expectError(fetch, status, /content-length|transfer-encoding|framing/i, {
+        en: "both framings in one response",
+        ru: "два способа кадрирования в одном ответе",
+      });
     },
   },
   {
     id: "huge-header",
-    title: "a 1 MiB header line is refused, not buffered",
+    title: {
+      en: "a 1 MiB header line is refused, not buffered",
+      ru: "строка заголовка в 1 МиБ отвергается, а не копится в буфере",
+    },
     hint: {
       en: "Bound the bytes you keep while looking for the end of a header line, and fail past the bound.",
       ru:
@@ -342,7 +488,10 @@ const checks: Check[] = [
             1,
           ),
       }, (port) => `http://alpha.test:${port}/big`);
-      expectError(fetch, status, /header|long|large|limit/i, "the server sent a 1 MiB header line");
+      expectError(fetch, status, /header|long|large|limit/i, {
+        en: "the server sent a 1 MiB header line",
+        ru: "сервер прислал строку заголовка в 1 МиБ",
+      });
     },
   },
 ];

@@ -18,7 +18,10 @@ export function portInUse(covers?: "given"): Check {
   return {
     covers,
     id: "port-in-use",
-    title: "a port already in use gives a one-line error and a non-zero exit",
+    title: {
+      en: "a port already in use gives a one-line error and a non-zero exit",
+      ru: "занятый порт даёт ошибку в одну строку и ненулевой код возврата",
+    },
     hint: {
       en:
         "Let Deno.listen's AddrInUse error reach main.ts (it prints one line), or print one line yourself and exit non-zero; don't keep running.",
@@ -32,19 +35,35 @@ export function portInUse(covers?: "given"): Check {
       const server = trial.start("server", ["server", "--host", "127.0.0.1", "--port", port]);
       const status = await server.exitWithin(8000);
       if (!status) {
+        const stdout = server.stdout.join("\n");
         throw new CheckFailure(
-          `the server was still running 8 s after being told to use port ${port}, which is taken`,
           {
-            expected: "exit with a non-zero code and one line on stderr",
-            actual: `stdout: ${visible(server.stdout.join("\n") || "(empty)")}`,
+            en: `the server was still running 8 s after being told to use port ${port}, which is taken`,
+            ru: `сервер всё ещё работал через 8 с после того, как ему указали уже занятый порт ${port}`,
+          },
+          {
+            expected: {
+              en: "exit with a non-zero code and one line on stderr",
+              ru: "завершение с ненулевым кодом и одна строка в stderr",
+            },
+            actual: {
+              en: `stdout: ${visible(stdout || "(empty)")}`,
+              ru: `stdout: ${visible(stdout || "(пусто)")}`,
+            },
           },
         );
       }
-      assertCleanError(server, status, `when port ${port} is taken`);
+      assertCleanError(server, status, { en: `when port ${port} is taken`, ru: `когда порт ${port} занят` });
       const said = server.stderr.join(" ");
       if (!/in use|AddrInUse|EADDRINUSE/i.test(said)) {
-        throw new CheckFailure("the error does not say the address is in use", {
-          expected: "a line mentioning that the address/port is already in use",
+        throw new CheckFailure({
+          en: "the error does not say the address is in use",
+          ru: "в сообщении об ошибке не сказано, что адрес уже занят",
+        }, {
+          expected: {
+            en: "a line mentioning that the address/port is already in use",
+            ru: "строка о том, что адрес или порт уже занят",
+          },
           actual: visible(said),
         });
       }
@@ -60,7 +79,10 @@ export function clientRefused(covers?: "given"): Check {
   return {
     covers,
     id: "client-refused",
-    title: "the client reports a refused connection in one line and exits non-zero",
+    title: {
+      en: "the client reports a refused connection in one line and exits non-zero",
+      ru: "клиент сообщает об отказе в соединении одной строкой и завершается с ненулевым кодом",
+    },
     hint: {
       en: "Let Deno.connect's ConnectionRefused error reach main.ts, or print one line yourself and exit non-zero.",
       ru:
@@ -69,11 +91,20 @@ export function clientRefused(covers?: "given"): Check {
     async run(trial) {
       const port = closedPort();
       const [client, status] = await runClient(trial, ["--host", "127.0.0.1", "--port", String(port)]);
-      assertCleanError(client, status, `when nothing listens on port ${port}`);
+      assertCleanError(client, status, {
+        en: `when nothing listens on port ${port}`,
+        ru: `когда порт ${port} никто не слушает`,
+      });
       const said = client.stderr.join(" ");
       if (!/refused|ECONNREFUSED/i.test(said) && !said.includes(String(port))) {
-        throw new CheckFailure("the error does not say that the connection was refused", {
-          expected: `a line saying the connection to 127.0.0.1:${port} was refused (nothing listens there)`,
+        throw new CheckFailure({
+          en: "the error does not say that the connection was refused",
+          ru: "в сообщении об ошибке не сказано, что в соединении отказано",
+        }, {
+          expected: {
+            en: `a line saying the connection to 127.0.0.1:${port} was refused (nothing listens there)`,
+            ru: `строка о том, что в соединении с 127.0.0.1:${port} отказано (там никто не слушает)`,
+          },
           actual: visible(said),
         });
       }

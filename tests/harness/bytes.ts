@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Lang } from "./text.ts";
 
 const encoder = new TextEncoder();
 
@@ -46,16 +47,23 @@ function escapeChar(char: string): string {
 
 /**
  * Where `actual` first differs from `expected`, as a sentence for a failure
- * message, e.g. `byte 12 differs: expected "\n", got "\r"`; undefined when equal.
+ * message in `lang`, e.g. `byte 12 is the first to differ: expected "\n", got "\r"`; undefined when equal.
  */
-export function firstDifference(expected: string | Uint8Array, actual: string | Uint8Array): string | undefined {
+export function firstDifference(
+  expected: string | Uint8Array,
+  actual: string | Uint8Array,
+  lang: Lang = "en",
+): string | undefined {
   const a = typeof expected === "string" ? encoder.encode(expected) : expected;
   const b = typeof actual === "string" ? encoder.encode(actual) : actual;
   const length = Math.min(a.length, b.length);
   let i = 0;
   while (i < length && a[i] === b[i]) i++;
   if (i === a.length && i === b.length) return undefined;
-  const want = i < a.length ? visible(a.subarray(i, i + 1)) : "the end";
-  const got = i < b.length ? visible(b.subarray(i, i + 1)) : "the end";
-  return `byte ${i} is the first to differ: expected ${want}, got ${got}`;
+  const end = lang === "ru" ? "конец" : "the end";
+  const want = i < a.length ? visible(a.subarray(i, i + 1)) : end;
+  const got = i < b.length ? visible(b.subarray(i, i + 1)) : end;
+  return lang === "ru"
+    ? `первое расхождение в байте ${i}: ожидался ${want}, пришёл ${got}`
+    : `byte ${i} is the first to differ: expected ${want}, got ${got}`;
 }

@@ -11,14 +11,9 @@ import { CheckFailure, CheckSkipped } from "./failure.ts";
 import { type Launch, LearnerProcess } from "./process.ts";
 import { Transcript } from "./transcript.ts";
 import { seconds } from "./deadline.ts";
+import type { Bilingual, Text } from "./text.ts";
 
-/** Text in the course's two languages. */
-export interface Bilingual {
-  /** English. */
-  en: string;
-  /** Russian. */
-  ru: string;
-}
+export type { Bilingual } from "./text.ts";
 
 /** What a check gets to work with while it runs. */
 export interface Trial {
@@ -37,7 +32,7 @@ export interface Check {
   /** Stable id, used by variants and in results: `time-line`. */
   id: string;
   /** What the check proves, as a short sentence. */
-  title: string;
+  title: Bilingual;
   /** What to look at when it fails, without giving the solution away. */
   hint: Bilingual;
   /**
@@ -97,11 +92,11 @@ export interface Result {
   /** passed, failed, or skipped (cannot run on this machine). */
   status: "passed" | "failed" | "skipped";
   /** Why it failed or was skipped. */
-  message?: string;
+  message?: Bilingual;
   /** What was expected, when the check said. */
-  expected?: string;
+  expected?: Text;
   /** What arrived, when the check said. */
-  actual?: string;
+  actual?: Text;
   /** The labelled output and wire record. */
   transcript: string[];
   /** How long it took. */
@@ -121,7 +116,12 @@ export async function runCheck(lesson: Lesson, check: Check, dir: string): Promi
     dir,
     transcript,
     start(label, args, options = {}) {
-      if (cleanup.disposed) throw new CheckFailure(`the check ran out of time before starting the ${label}`);
+      if (cleanup.disposed) {
+        throw new CheckFailure({
+          en: `the check ran out of time before starting the ${label}`,
+          ru: `у проверки кончилось время раньше, чем она запустила ${label}`,
+        });
+      }
       const program = cleanup.use(new LearnerProcess({ label, command, args, ...options }, transcript));
       programs.push(program);
       return program;
@@ -135,7 +135,16 @@ export async function runCheck(lesson: Lesson, check: Check, dir: string): Promi
   const limit = check.timeoutMs ?? 20_000;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const overdue = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CheckFailure(`the check did not finish within ${seconds(limit)}`)), limit);
+    timer = setTimeout(
+      () =>
+        reject(
+          new CheckFailure({
+            en: `the check did not finish within ${seconds(limit)}`,
+            ru: `проверка не закончилась за ${seconds(limit)}`,
+          }),
+        ),
+      limit,
+    );
   });
   const running = check.run(trial);
   let result: Omit<Result, "transcript" | "ms">;
@@ -144,13 +153,16 @@ export async function runCheck(lesson: Lesson, check: Check, dir: string): Promi
     result = { check, status: "passed" };
   } catch (error) {
     result = error instanceof CheckSkipped
-      ? { check, status: "skipped", message: error.message }
+      ? { check, status: "skipped", message: error.text }
       : error instanceof CheckFailure
-      ? { check, status: "failed", message: error.message, expected: error.expected, actual: error.actual }
+      ? { check, status: "failed", message: error.text, expected: error.expected, actual: error.actual }
       : {
         check,
         status: "failed",
-        message: `the grader itself failed: ${error instanceof Error ? error.stack : error}`,
+        message: {
+          en: `the grader itself failed: ${error instanceof Error ? error.stack : error}`,
+          ru: `сбой в самой проверке: ${error instanceof Error ? error.stack : error}`,
+        },
       };
   } finally {
     clearTimeout(timer);
@@ -161,7 +173,10 @@ export async function runCheck(lesson: Lesson, check: Check, dir: string): Promi
   // A program that stopped at an unfinished step explains the failure best.
   const unfinished = programs.flatMap((p) => p.stderr).find((line) => line.startsWith("not done yet: "));
   if (result.status === "failed" && unfinished) {
-    result = { ...result, message: `${unfinished} (so: ${result.message})` };
+    const so = result.message!;
+    // The programs speak English to the grader; the Russian report says the same line in Russian.
+    const unfinishedRu = unfinished.replace(/^not done yet: TODO (\d+) in (\S+):/, "ещё не сделано: TODO $1 в $2:");
+    result = { ...result, message: { en: `${unfinished} (so: ${so.en})`, ru: `${unfinishedRu} (поэтому: ${so.ru})` } };
   }
   return { ...result, transcript: transcript.render(), ms: Math.round(performance.now() - started) };
 }

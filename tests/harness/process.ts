@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { Bilingual } from "./text.ts";
 import { CheckFailure } from "./failure.ts";
 import { seconds } from "./deadline.ts";
 import type { Transcript } from "./transcript.ts";
@@ -58,7 +59,9 @@ export class LearnerProcess implements AsyncDisposable {
       stdin: launch.stdin ?? "null",
       stdout: "piped",
       stderr: "piped",
-      env: { NO_COLOR: "1" },
+      // The checks read the programs' words (not done yet, already in use): they run in English, whatever the
+      // learner's LANG; the report around them is in the learner's language.
+      env: { NO_COLOR: "1", LANG: "C.UTF-8", LC_ALL: "C.UTF-8" },
     }).spawn();
     this.#pipedStdin = launch.stdin === "piped";
     this.#transcript = transcript;
@@ -101,7 +104,13 @@ export class LearnerProcess implements AsyncDisposable {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new CheckFailure(`the ${this.label} did not take console input within ${seconds(ms)}`)),
+        () =>
+          reject(
+            new CheckFailure({
+              en: `the ${this.label} did not take console input within ${seconds(ms)}`,
+              ru: `программа ${this.label} не приняла ввод с консоли за ${seconds(ms)}`,
+            }),
+          ),
         ms,
       );
     });
@@ -109,7 +118,10 @@ export class LearnerProcess implements AsyncDisposable {
       await Promise.race([this.#stdinWriter.write(new TextEncoder().encode(text)), late]);
     } catch (error) {
       if (error instanceof CheckFailure) throw error;
-      throw new CheckFailure(`could not type at the ${this.label}'s console: ${(error as Error).message}`);
+      throw new CheckFailure({
+        en: `could not type at the ${this.label}'s console: ${(error as Error).message}`,
+        ru: `не удалось ввести текст в консоль программы ${this.label}: ${(error as Error).message}`,
+      });
     } finally {
       clearTimeout(timer);
     }
@@ -163,7 +175,7 @@ export class LearnerProcess implements AsyncDisposable {
    * process exits, or `ms` pass. Returns the match, or throws a failure that
    * names `what` and shows how the process ended.
    */
-  async waitFor<T>(test: () => T | undefined, ms: number, what: string): Promise<T> {
+  async waitFor<T>(test: () => T | undefined, ms: number, what: Bilingual): Promise<T> {
     const deadline = performance.now() + ms;
     while (true) {
       const found = test();
@@ -175,12 +187,22 @@ export class LearnerProcess implements AsyncDisposable {
         clearTimeout(grace);
         const late = test();
         if (late !== undefined) return late;
-        throw new CheckFailure(`the ${this.label} exited with code ${this.#exited.code} before printing ${what}`, {
-          actual: this.stderr.length ? `stderr: ${this.stderr.slice(-3).join(" | ")}` : "nothing on stderr",
+        throw new CheckFailure({
+          en: `the ${this.label} exited with code ${this.#exited.code} before printing ${what.en}`,
+          ru: `программа ${this.label} завершилась с кодом ${this.#exited.code}, не напечатав ${what.ru}`,
+        }, {
+          actual: this.stderr.length
+            ? `stderr: ${this.stderr.slice(-3).join(" | ")}`
+            : { en: "nothing on stderr", ru: "в stderr ничего" },
         });
       }
       const left = deadline - performance.now();
-      if (left <= 0) throw new CheckFailure(`the ${this.label} did not print ${what} within ${seconds(ms)}`);
+      if (left <= 0) {
+        throw new CheckFailure({
+          en: `the ${this.label} did not print ${what.en} within ${seconds(ms)}`,
+          ru: `программа ${this.label} не напечатала ${what.ru} за ${seconds(ms)}`,
+        });
+      }
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([this.#changed, new Promise((r) => timer = setTimeout(r, left))]);
       clearTimeout(timer);
@@ -192,11 +214,20 @@ export class LearnerProcess implements AsyncDisposable {
    * `listening on unix:PATH`), and returns the address it names.
    */
   async listening(ms = 8000): Promise<Address> {
-    const first = await this.waitFor(() => this.stdout[0], ms, "its first line, 'listening on HOST:PORT'");
+    const first = await this.waitFor(() => this.stdout[0], ms, {
+      en: "its first line, 'listening on HOST:PORT'",
+      ru: "свою первую строку, 'listening on HOST:PORT'",
+    });
     const match = first.match(LISTENING);
     if (!match || (match[2] === undefined && match[4] === undefined)) {
-      throw new CheckFailure(`${this.label}'s first line on stdout must announce its address`, {
-        expected: '"listening on HOST:PORT" (e.g. "listening on 127.0.0.1:40123", "listening on [::1]:40123")',
+      throw new CheckFailure({
+        en: `${this.label}'s first line on stdout must announce its address`,
+        ru: `первая строка программы ${this.label} в stdout должна сообщать её адрес`,
+      }, {
+        expected: {
+          en: '"listening on HOST:PORT" (e.g. "listening on 127.0.0.1:40123", "listening on [::1]:40123")',
+          ru: '"listening on HOST:PORT" (например, "listening on 127.0.0.1:40123", "listening on [::1]:40123")',
+        },
         actual: JSON.stringify(first),
       });
     }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Bilingual } from "./text.ts";
 import type { Trial } from "./check.ts";
 import { CheckFailure } from "./failure.ts";
 import { visible } from "./bytes.ts";
@@ -26,8 +27,11 @@ export async function startServer(
   const server = trial.start("server", ["server", ...args], options);
   const address = await server.listening();
   if (address.transport === "tcp" && address.port === 0) {
-    throw new CheckFailure("the server announced port 0", {
-      expected: "the port the system chose (listener.addr.port)",
+    throw new CheckFailure({ en: "the server announced port 0", ru: "сервер сообщил порт 0" }, {
+      expected: {
+        en: "the port the system chose (listener.addr.port)",
+        ru: "порт, который выбрала система (listener.addr.port)",
+      },
       actual: server.stdout[0],
     });
   }
@@ -37,7 +41,10 @@ export async function startServer(
 /** The TCP host and port a server announced; fails, saying so, when it announced a Unix socket instead. */
 export function tcpAddress(address: Address): { transport: "tcp"; host: string; port: number } {
   if (address.transport === "tcp") return address;
-  throw new CheckFailure("the server announced a Unix socket where a TCP address was asked for (--host, --port)", {
+  throw new CheckFailure({
+    en: "the server announced a Unix socket where a TCP address was asked for (--host, --port)",
+    ru: "сервер сообщил Unix-сокет, хотя просили TCP-адрес (--host, --port)",
+  }, {
     expected: "listening on 127.0.0.1:PORT",
     actual: `listening on ${describe(address)}`,
   });
@@ -51,41 +58,63 @@ export async function runClient(
 ): Promise<[LearnerProcess, Deno.CommandStatus]> {
   const client = trial.start("client", ["client", ...args]);
   const status = await client.exitWithin(ms);
-  if (!status) throw new CheckFailure(`the client was still running after ${ms / 1000} s`);
+  if (!status) {
+    throw new CheckFailure({
+      en: `the client was still running after ${ms / 1000} s`,
+      ru: `клиент всё ещё работал через ${ms / 1000} с`,
+    });
+  }
   return [client, status];
 }
 
 /** Fails unless `program` ended with a non-zero code and a one-line error (no stack trace) on stderr. */
-export function assertCleanError(program: LearnerProcess, status: Deno.CommandStatus, situation: string): void {
+export function assertCleanError(program: LearnerProcess, status: Deno.CommandStatus, situation: Bilingual): void {
   const stderr = program.stderr.filter((line) => line.trim() !== "");
   if (status.code === 0) {
-    throw new CheckFailure(`${program.label} exited with code 0 ${situation}; an error must end with a non-zero code`, {
-      expected: "exit code 1 (or any non-zero)",
+    throw new CheckFailure({
+      en: `${program.label} exited with code 0 ${situation.en}; an error must end with a non-zero code`,
+      ru: `${program.label} завершился с кодом 0 ${situation.ru}; ошибка должна заканчиваться ненулевым кодом`,
+    }, {
+      expected: { en: "exit code 1 (or any non-zero)", ru: "код выхода 1 (или любой ненулевой)" },
       actual: `exit code 0, stderr: ${visible(stderr.join("\n") || "(empty)")}`,
     });
   }
   if (stderr.length === 0) {
-    throw new CheckFailure(`${program.label} printed nothing on stderr ${situation}`, {
-      expected: "one line on stderr saying what went wrong",
-      actual: "(empty)",
+    throw new CheckFailure({
+      en: `${program.label} printed nothing on stderr ${situation.en}`,
+      ru: `${program.label} ничего не напечатал в stderr ${situation.ru}`,
+    }, {
+      expected: { en: "one line on stderr saying what went wrong", ru: "одна строка в stderr о том, что пошло не так" },
+      actual: { en: "(empty)", ru: "(пусто)" },
     });
   }
   const trace = stderr.find((line) => /^\s+at\s/.test(line) || /Uncaught/.test(line));
   if (trace) {
-    throw new CheckFailure(`${program.label} printed a stack trace ${situation} instead of a one-line error`, {
-      expected: "one line, e.g. 'error: address 127.0.0.1:8000 is already in use'",
+    throw new CheckFailure({
+      en: `${program.label} printed a stack trace ${situation.en} instead of a one-line error`,
+      ru: `${program.label} напечатал трассировку стека ${situation.ru} вместо ошибки в одну строку`,
+    }, {
+      expected: {
+        en: "one line, e.g. 'error: address 127.0.0.1:8000 is already in use'",
+        ru: "одна строка, например 'error: address 127.0.0.1:8000 is already in use'",
+      },
       actual: visible(stderr.slice(0, 4).join("\n")),
     });
   }
 }
 
 /** Fails if the server has exited; `after` says what it had just been through. */
-export function assertAlive(server: LearnerProcess, after: string): void {
+export function assertAlive(server: LearnerProcess, after: Bilingual): void {
   const status = server.exited;
   if (status) {
-    throw new CheckFailure(`the server exited (code ${status.code}) after ${after}`, {
-      expected: "the server keeps serving other clients",
-      actual: server.stderr.length ? `stderr: ${server.stderr.slice(-3).join(" | ")}` : "nothing on stderr",
+    throw new CheckFailure({
+      en: `the server exited (code ${status.code}) after ${after.en}`,
+      ru: `сервер завершился (код ${status.code}) после того, как ${after.ru}`,
+    }, {
+      expected: { en: "the server keeps serving other clients", ru: "сервер продолжает обслуживать других клиентов" },
+      actual: server.stderr.length
+        ? `stderr: ${server.stderr.slice(-3).join(" | ")}`
+        : { en: "nothing on stderr", ru: "в stderr ничего" },
     });
   }
 }
@@ -102,17 +131,27 @@ export function removeLater(trial: Trial, path: string): void {
 }
 
 /** Waits up to `ms` for the client to exit with code 0 after `event`, a normal ending; fails saying how it did not. */
-export async function expectClientLeaves(client: LearnerProcess, event: string, ms = 3000): Promise<void> {
+export async function expectClientLeaves(client: LearnerProcess, event: Bilingual, ms = 3000): Promise<void> {
   const status = await client.exitWithin(ms);
   if (!status) {
-    throw new CheckFailure(`the client was still running ${ms / 1000} s after ${event}`, {
-      expected: "the client says what happened and exits with code 0",
-      actual: `still running; last output: ${visible(client.stdout.slice(-2).join("\n") || "(none)")}`,
+    const last = visible(client.stdout.slice(-2).join("\n") || "(none)");
+    throw new CheckFailure({
+      en: `the client was still running ${ms / 1000} s after ${event.en}`,
+      ru: `клиент всё ещё работал через ${ms / 1000} с после того, как ${event.ru}`,
+    }, {
+      expected: {
+        en: "the client says what happened and exits with code 0",
+        ru: "клиент сообщает, что случилось, и завершается с кодом 0",
+      },
+      actual: { en: `still running; last output: ${last}`, ru: `всё ещё работает; последний вывод: ${last}` },
     });
   }
   if (status.code !== 0) {
-    throw new CheckFailure(`the client exited with code ${status.code} after ${event}; that is a normal ending`, {
-      expected: "exit code 0",
+    throw new CheckFailure({
+      en: `the client exited with code ${status.code} after ${event.en}; that is a normal ending`,
+      ru: `клиент завершился с кодом ${status.code} после того, как ${event.ru}; а это обычное завершение`,
+    }, {
+      expected: { en: "exit code 0", ru: "код выхода 0" },
       actual: `code ${status.code}; stderr: ${visible(client.stderr.join("\n") || "(empty)")}`,
     });
   }

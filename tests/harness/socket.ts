@@ -65,7 +65,7 @@ export class Peer implements AsyncDisposable {
     const accepting = listener.accept();
     let conn: Deno.Conn;
     try {
-      conn = await within(accepting, ms, "connection from the client");
+      conn = await within(accepting, ms, { en: "connection from the client", ru: "соединения от клиента" });
     } catch (error) {
       accepting.then((late) => late.close(), () => {});
       throw error;
@@ -98,11 +98,17 @@ export class Peer implements AsyncDisposable {
       : Deno.connect({ hostname: address.host, port: address.port });
     let conn: Deno.Conn;
     try {
-      conn = await within(connecting, ms, `connection accepted at ${describe(address)}`);
+      conn = await within(connecting, ms, {
+        en: `connection accepted at ${describe(address)}`,
+        ru: `принятого соединения на ${describe(address)}`,
+      });
     } catch (error) {
       connecting.then((late) => late.close(), () => {});
       if (error instanceof CheckFailure) throw error;
-      throw new CheckFailure(`could not connect to ${describe(address)}: ${(error as Error).message}`);
+      throw new CheckFailure({
+        en: `could not connect to ${describe(address)}: ${(error as Error).message}`,
+        ru: `не удалось подключиться к ${describe(address)}: ${(error as Error).message}`,
+      });
     }
     transcript.event(label, `connected to ${describe(address)}${read ? "" : " (and will read nothing)"}`);
     return new Peer(conn, label, transcript, read);
@@ -176,14 +182,22 @@ export class Peer implements AsyncDisposable {
     })();
     this.#transcript.bytes(`${this.#source} sent`, bytes);
     try {
-      await within(writing, ms, `room to send ${bytes.length} bytes`, "the other side stopped reading");
+      await within(writing, ms, {
+        en: `room to send ${bytes.length} bytes`,
+        ru: `места, чтобы отправить ${bytes.length} байт`,
+      }, { en: "the other side stopped reading", ru: "другая сторона перестала читать" });
     } catch (error) {
       if (error instanceof CheckFailure) throw error;
       // Reset or broken pipe: the other side closed or died while we sent.
       this.#transcript.event(this.#source, `send failed: ${(error as Error).name}`);
-      throw new CheckFailure(
-        `could not send to the other side: the connection is closed (${(error as Error).name}); did the program stop?`,
-      );
+      throw new CheckFailure({
+        en: `could not send to the other side: the connection is closed (${
+          (error as Error).name
+        }); did the program stop?`,
+        ru: `не удалось отправить другой стороне: соединение закрыто (${
+          (error as Error).name
+        }); программа остановилась?`,
+      });
     }
   }
 
@@ -227,7 +241,10 @@ export function resetConnection(
       resolve();
     });
   });
-  return within(done, ms, `reset of a connection to ${host}:${port}`);
+  return within(done, ms, {
+    en: `reset of a connection to ${host}:${port}`,
+    ru: `сброса соединения с ${host}:${port}`,
+  });
 }
 
 /** A TCP port on `host` where nothing listens: bound by the system, then released. */

@@ -33,16 +33,27 @@ function startPeer(trial: Trial, label: string, args: string[]): LearnerProcess 
 /** Connects to the Unix socket at `path` and returns what the server sent before closing. */
 export async function unixRead(trial: Trial, path: string): Promise<{ data: Uint8Array; eof: boolean }> {
   const peer = startPeer(trial, "grader (unix)", ["connect", path]);
-  const line = await peer.waitFor(() => peer.stdout[0], 8000, "what it read from the Unix socket");
+  const line = await peer.waitFor(() => peer.stdout[0], 8000, {
+    en: "what it read from the Unix socket",
+    ru: "то, что она прочитала из Unix-сокета",
+  });
   const result = JSON.parse(line) as { data?: string; eof?: boolean; error?: string };
-  if (result.error) throw new CheckFailure(`could not read from unix:${path}: ${result.error}`);
+  if (result.error) {
+    throw new CheckFailure({
+      en: `could not read from unix:${path}: ${result.error}`,
+      ru: `не удалось прочитать из unix:${path}: ${result.error}`,
+    });
+  }
   return { data: Uint8Array.from(atob(result.data ?? ""), (c) => c.charCodeAt(0)), eof: result.eof ?? false };
 }
 
 /** Serves `message` on a new Unix socket at `path`; resolves once it listens. Killed when the check ends. */
 export async function unixServe(trial: Trial, path: string, message: Uint8Array): Promise<LearnerProcess> {
   const peer = startPeer(trial, "grader server (unix)", ["serve", path, btoa(String.fromCharCode(...message))]);
-  await peer.waitFor(() => peer.stdout.includes("listening") || undefined, 8000, "that it is listening");
+  await peer.waitFor(() => peer.stdout.includes("listening") || undefined, 8000, {
+    en: "that it is listening",
+    ru: "что она слушает",
+  });
   return peer;
 }
 
