@@ -14,15 +14,39 @@ const address = (v: { host: string; port: string; unix?: string }) =>
 
 const code = await runProgram({
   name: "deno task lesson-1",
-  about: "Lesson 1: a TCP time server and its client.",
+  about: { en: "Lesson 1: a TCP time server and its client.", ru: "Урок 1: TCP-сервер времени и его клиент." },
   commands: {
     server: {
-      summary: "serve the current time to every client that connects",
+      summary: {
+        en: "serve the current time to every client that connects",
+        ru: "отдавать текущее время каждому подключившемуся клиенту",
+      },
       options: {
-        host: { type: "string", default: "localhost", help: "address to listen on (::1 for IPv6)" },
-        port: { type: "string", default: "8000", help: "port to listen on; 0 picks a free one" },
-        unix: { type: "string", help: "listen on this Unix socket path instead (AF_UNIX)" },
-        backlog: { type: "string", default: "128", help: "connections that may wait for accept (listen(n)); TCP only" },
+        host: {
+          type: "string",
+          default: "localhost",
+          help: { en: "address to listen on (::1 for IPv6)", ru: "адрес, на котором слушать (::1 для IPv6)" },
+        },
+        port: {
+          type: "string",
+          default: "8000",
+          help: { en: "port to listen on; 0 picks a free one", ru: "порт, на котором слушать; 0 — любой свободный" },
+        },
+        unix: {
+          type: "string",
+          help: {
+            en: "listen on this Unix socket path instead (AF_UNIX)",
+            ru: "слушать вместо этого Unix-сокет по указанному пути (AF_UNIX)",
+          },
+        },
+        backlog: {
+          type: "string",
+          default: "128",
+          help: {
+            en: "connections that may wait for accept (listen(n)); TCP only",
+            ru: "сколько соединений может ждать accept (listen(n)); только TCP",
+          },
+        },
       },
       address,
       run: (v, signal) =>
@@ -36,12 +60,25 @@ const code = await runProgram({
         }),
     },
     client: {
-      summary: "ask a time server for the time and print it",
+      summary: {
+        en: "ask a time server for the time and print it",
+        ru: "спросить время у сервера времени и напечатать его",
+      },
       options: {
-        host: { type: "string", default: "localhost", help: "the server's host" },
-        port: { type: "string", default: "8000", help: "the server's port" },
-        unix: { type: "string", help: "connect to this Unix socket path instead (AF_UNIX)" },
-        timeout: { type: "string", default: "5000", help: "give up after this many ms" },
+        host: { type: "string", default: "localhost", help: { en: "the server's host", ru: "хост сервера" } },
+        port: { type: "string", default: "8000", help: { en: "the server's port", ru: "порт сервера" } },
+        unix: {
+          type: "string",
+          help: {
+            en: "connect to this Unix socket path instead (AF_UNIX)",
+            ru: "подключиться вместо этого к Unix-сокету по указанному пути (AF_UNIX)",
+          },
+        },
+        timeout: {
+          type: "string",
+          default: "5000",
+          help: { en: "give up after this many ms", ru: "сколько мс ждать, прежде чем сдаться" },
+        },
       },
       address,
       run: (v) =>

@@ -19,22 +19,64 @@ function parseCount(flag: string, text: unknown): number {
 
 const code = await runProgram({
   name: "deno task lesson-3",
-  about: "Lesson 3: a chat server for many clients at once, and its client.",
+  about: {
+    en: "Lesson 3: a chat server for many clients at once, and its client.",
+    ru: "Урок 3: сервер чата для многих клиентов сразу и его клиент.",
+  },
   commands: {
     server: {
-      summary: "relay every client's lines to all the others; lines typed here go to everyone",
+      summary: {
+        en: "relay every client's lines to all the others; lines typed here go to everyone",
+        ru: "пересылать строки каждого клиента всем остальным; строки, набранные здесь, получают все",
+      },
       options: {
-        host: { type: "string", default: "localhost", help: "address to listen on (::1 for IPv6)" },
-        port: { type: "string", default: "8000", help: "port to listen on; 0 picks a free one" },
-        "max-line": { type: "string", default: String(MAX_LINE), help: "longest line accepted, in bytes" },
+        host: {
+          type: "string",
+          default: "localhost",
+          help: { en: "address to listen on (::1 for IPv6)", ru: "адрес, на котором слушать (::1 для IPv6)" },
+        },
+        port: {
+          type: "string",
+          default: "8000",
+          help: { en: "port to listen on; 0 picks a free one", ru: "порт, на котором слушать; 0 — любой свободный" },
+        },
+        "max-line": {
+          type: "string",
+          default: String(MAX_LINE),
+          help: { en: "longest line accepted, in bytes", ru: "наибольшая длина принимаемой строки, в байтах" },
+        },
         "max-queue": {
           type: "string",
           default: String(256 * 1024),
-          help: "bytes waiting for one client before it is dropped as too slow",
+          help: {
+            en: "bytes waiting for one client before it is dropped as too slow",
+            ru: "сколько байт может ждать отправки одному клиенту, прежде чем его отключат как слишком медленного",
+          },
         },
-        "max-clients": { type: "string", default: "256", help: "connections at once; more are turned away" },
-        rate: { type: "string", default: "20", help: "lines a second one client may send (0: no limit)" },
-        burst: { type: "string", default: "100", help: "lines one client may send at once before the rate applies" },
+        "max-clients": {
+          type: "string",
+          default: "256",
+          help: {
+            en: "connections at once; more are turned away",
+            ru: "соединений одновременно; сверх этого получают отказ",
+          },
+        },
+        rate: {
+          type: "string",
+          default: "20",
+          help: {
+            en: "lines a second one client may send (0: no limit)",
+            ru: "строк в секунду от одного клиента (0 — без ограничения)",
+          },
+        },
+        burst: {
+          type: "string",
+          default: "100",
+          help: {
+            en: "lines one client may send at once before the rate applies",
+            ru: "сколько строк один клиент может прислать разом, прежде чем начнёт действовать --rate",
+          },
+        },
       },
       address: (v) => hostPort(v.host, Number(v.port)),
       run(v, signal) {
@@ -61,11 +103,18 @@ const code = await runProgram({
       },
     },
     client: {
-      summary: "join the chat: lines you type go to everyone, theirs are printed as they come",
+      summary: {
+        en: "join the chat: lines you type go to everyone, theirs are printed as they come",
+        ru: "войти в чат: набранные строки получают все, а чужие печатаются по мере прихода",
+      },
       options: {
-        host: { type: "string", default: "localhost", help: "the server's host" },
-        port: { type: "string", default: "8000", help: "the server's port" },
-        name: { type: "string", default: "guest", help: "your name in the chat (letters, digits, _ and -)" },
+        host: { type: "string", default: "localhost", help: { en: "the server's host", ru: "хост сервера" } },
+        port: { type: "string", default: "8000", help: { en: "the server's port", ru: "порт сервера" } },
+        name: {
+          type: "string",
+          default: "guest",
+          help: { en: "your name in the chat (letters, digits, _ and -)", ru: "ваше имя в чате (буквы, цифры, _ и -)" },
+        },
       },
       address: (v) => hostPort(v.host, Number(v.port)),
       run: (v, signal) =>
@@ -79,10 +128,21 @@ const code = await runProgram({
         }),
     },
     compare: {
-      summary: "measure one-client-at-a-time against all-at-once serving",
+      summary: {
+        en: "measure one-client-at-a-time against all-at-once serving",
+        ru: "сравнить обслуживание по одному клиенту за раз и всех сразу",
+      },
       options: {
-        clients: { type: "string", default: "10", help: "clients connecting at once" },
-        work: { type: "string", default: "100", help: "ms each client keeps the server busy" },
+        clients: {
+          type: "string",
+          default: "10",
+          help: { en: "clients connecting at once", ru: "сколько клиентов подключается одновременно" },
+        },
+        work: {
+          type: "string",
+          default: "100",
+          help: { en: "ms each client keeps the server busy", ru: "сколько мс каждый клиент занимает сервер" },
+        },
       },
       run: (v) => runCompare({ clients: parsePositive("clients", v.clients), workMs: parseCount("work", v.work), log }),
     },

@@ -31,12 +31,19 @@ function impairment(text: string | undefined): Impairment | undefined {
 }
 
 const target = {
-  host: { type: "string" as const, default: "127.0.0.1", help: "the echo server's address (127.0.0.1 or ::1)" },
-  port: { type: "string" as const, default: "8000", help: "the echo server's port" },
-  udp: { type: "boolean" as const, help: "use UDP" },
-  tcp: { type: "boolean" as const, help: "use TCP" },
+  host: {
+    type: "string" as const,
+    default: "127.0.0.1",
+    help: { en: "the echo server's address (127.0.0.1 or ::1)", ru: "адрес эхо-сервера (127.0.0.1 или ::1)" },
+  },
+  port: { type: "string" as const, default: "8000", help: { en: "the echo server's port", ru: "порт эхо-сервера" } },
+  udp: { type: "boolean" as const, help: { en: "use UDP", ru: "использовать UDP" } },
+  tcp: { type: "boolean" as const, help: { en: "use TCP", ru: "использовать TCP" } },
 };
-const IMPAIR_HELP = "send UDP through a relay that impairs it: loss=P,reorder=P,duplicate=P,delay=MS,jitter=MS,seed=N";
+const IMPAIR_HELP = {
+  en: "send UDP through a relay that impairs it: loss=P,reorder=P,duplicate=P,delay=MS,jitter=MS,seed=N",
+  ru: "пустить UDP через портящий ретранслятор: loss=P,reorder=P,duplicate=P,delay=MS,jitter=MS,seed=N",
+};
 
 /**
  * Runs `work` with UDP going through an in-process relay toward `port` when
@@ -63,25 +70,50 @@ async function maybeRelayed<T>(spec: Impairment | undefined, port: number, work:
 
 const code = await runProgram({
   name: "deno task lesson-4",
-  about: "Lesson 4: TCP and UDP, measured side by side on your machine.",
+  about: {
+    en: "Lesson 4: TCP and UDP, measured side by side on your machine.",
+    ru: "Урок 4: TCP и UDP, измеренные бок о бок на вашей машине.",
+  },
   commands: {
     server: {
-      summary: "echo server: TCP (bytes back) and UDP (datagrams back) on the same port",
+      summary: {
+        en: "echo server: TCP (bytes back) and UDP (datagrams back) on the same port",
+        ru: "эхо-сервер: TCP (байты обратно) и UDP (датаграммы обратно) на одном порту",
+      },
       options: {
-        host: { type: "string", default: "127.0.0.1", help: "address to listen on (::1 for IPv6)" },
-        port: { type: "string", default: "8000", help: "port for both; 0 picks a free one" },
+        host: {
+          type: "string",
+          default: "127.0.0.1",
+          help: { en: "address to listen on (::1 for IPv6)", ru: "адрес, на котором слушать (::1 для IPv6)" },
+        },
+        port: {
+          type: "string",
+          default: "8000",
+          help: { en: "port for both; 0 picks a free one", ru: "порт для обоих; 0 — любой свободный" },
+        },
       },
       address: (v) => hostPort(v.host, Number(v.port)),
       run: (v, signal) => runServer({ host: v.host, port: parsePort(v.port), log, signal }),
     },
     ping: {
-      summary: "send numbered probes, match the echoes, report loss, order and round-trip times",
+      summary: {
+        en: "send numbered probes, match the echoes, report loss, order and round-trip times",
+        ru: "отправить пронумерованные пробы, сопоставить эхо, сообщить о потерях, порядке и времени туда и обратно",
+      },
       options: {
         ...target,
-        count: { type: "string", default: "10", help: "probes to send" },
-        interval: { type: "string", default: "200", help: "ms between probes" },
-        timeout: { type: "string", default: "1000", help: "ms to wait for each reply" },
-        size: { type: "string", default: "64", help: `bytes per probe (${MIN_PROBE} or more)` },
+        count: { type: "string", default: "10", help: { en: "probes to send", ru: "сколько проб отправить" } },
+        interval: { type: "string", default: "200", help: { en: "ms between probes", ru: "мс между пробами" } },
+        timeout: {
+          type: "string",
+          default: "1000",
+          help: { en: "ms to wait for each reply", ru: "сколько мс ждать каждого ответа" },
+        },
+        size: {
+          type: "string",
+          default: "64",
+          help: { en: `bytes per probe (${MIN_PROBE} or more)`, ru: `байт в пробе (не меньше ${MIN_PROBE})` },
+        },
         impair: { type: "string", help: IMPAIR_HELP },
       },
       address: (v) => hostPort(v.host, Number(v.port)),
@@ -109,11 +141,24 @@ const code = await runProgram({
       },
     },
     bulk: {
-      summary: "send many bytes; count what comes back and how fast",
+      summary: {
+        en: "send many bytes; count what comes back and how fast",
+        ru: "отправить много байт; сосчитать, сколько вернулось и как быстро",
+      },
       options: {
         ...target,
-        bytes: { type: "string", default: String(64 * 1024 * 1024), help: "bytes to send" },
-        size: { type: "string", help: "bytes per write (TCP, default 65536) or per datagram (UDP, default 1200)" },
+        bytes: {
+          type: "string",
+          default: String(64 * 1024 * 1024),
+          help: { en: "bytes to send", ru: "сколько байт отправить" },
+        },
+        size: {
+          type: "string",
+          help: {
+            en: "bytes per write (TCP, default 65536) or per datagram (UDP, default 1200)",
+            ru: "байт на запись (TCP, по умолчанию 65536) или на датаграмму (UDP, по умолчанию 1200)",
+          },
+        },
       },
       address: (v) => hostPort(v.host, Number(v.port)),
       async run(v) {
@@ -134,23 +179,73 @@ const code = await runProgram({
       },
     },
     boundaries: {
-      summary: "three writes over TCP, three datagrams over UDP: count the reads",
+      summary: {
+        en: "three writes over TCP, three datagrams over UDP: count the reads",
+        ru: "три записи по TCP, три датаграммы по UDP: сосчитать чтения",
+      },
       options: {},
       run: async () => {
         await runBoundaries(log);
       },
     },
     relay: {
-      summary: "a UDP relay that drops, duplicates, reorders and delays, deterministically",
+      summary: {
+        en: "a UDP relay that drops, duplicates, reorders and delays, deterministically",
+        ru: "UDP-ретранслятор, который детерминированно выбрасывает, дублирует, переставляет и задерживает датаграммы",
+      },
       options: {
-        port: { type: "string", default: "8001", help: "port the relay listens on; 0 picks one" },
-        to: { type: "string", default: "8000", help: "the UDP echo server's port (on 127.0.0.1)" },
-        loss: { type: "string", default: "0.1", help: "probability of dropping a datagram (0 to 1)" },
-        reorder: { type: "string", default: "0", help: "probability of holding one back until the next has passed" },
-        duplicate: { type: "string", default: "0", help: "probability of sending one twice" },
-        delay: { type: "string", default: "0", help: "ms added to every datagram" },
-        jitter: { type: "string", default: "0", help: "up to this many ms more or less, at random" },
-        seed: { type: "string", default: "1", help: "the same seed and traffic give the same fate" },
+        port: {
+          type: "string",
+          default: "8001",
+          help: {
+            en: "port the relay listens on; 0 picks one",
+            ru: "порт, на котором слушает ретранслятор; 0 — любой свободный",
+          },
+        },
+        to: {
+          type: "string",
+          default: "8000",
+          help: { en: "the UDP echo server's port (on 127.0.0.1)", ru: "порт UDP-эхо-сервера (на 127.0.0.1)" },
+        },
+        loss: {
+          type: "string",
+          default: "0.1",
+          help: {
+            en: "probability of dropping a datagram (0 to 1)",
+            ru: "вероятность выбросить датаграмму (от 0 до 1)",
+          },
+        },
+        reorder: {
+          type: "string",
+          default: "0",
+          help: {
+            en: "probability of holding one back until the next has passed",
+            ru: "вероятность придержать датаграмму, пока не пройдёт следующая",
+          },
+        },
+        duplicate: {
+          type: "string",
+          default: "0",
+          help: { en: "probability of sending one twice", ru: "вероятность отправить датаграмму дважды" },
+        },
+        delay: {
+          type: "string",
+          default: "0",
+          help: { en: "ms added to every datagram", ru: "сколько мс добавить к задержке каждой датаграммы" },
+        },
+        jitter: {
+          type: "string",
+          default: "0",
+          help: { en: "up to this many ms more or less, at random", ru: "случайно до стольких мс больше или меньше" },
+        },
+        seed: {
+          type: "string",
+          default: "1",
+          help: {
+            en: "the same seed and traffic give the same fate",
+            ru: "при том же seed и том же трафике судьба датаграмм та же",
+          },
+        },
       },
       address: (v) => hostPort("127.0.0.1", Number(v.port)),
       async run(v, signal) {
@@ -170,9 +265,12 @@ const code = await runProgram({
       },
     },
     compare: {
-      summary: "measure every row of the TCP/UDP table on this machine",
+      summary: {
+        en: "measure every row of the TCP/UDP table on this machine",
+        ru: "измерить каждую строку таблицы TCP/UDP на этой машине",
+      },
       options: {
-        json: { type: "boolean", help: "print the figures as JSON" },
+        json: { type: "boolean", help: { en: "print the figures as JSON", ru: "напечатать цифры в виде JSON" } },
         impair: { type: "string", help: IMPAIR_HELP },
       },
       run: async (v) => {

@@ -17,6 +17,32 @@
  */
 import { parseArgs, type ParseArgsOptionsConfig, styleText } from "node:util";
 
+/**
+ * The launcher's own words in the learner's language: Russian when LC_ALL or
+ * LANG says so and the task may read them (`--allow-env=LANG,LC_ALL`), else
+ * English. What a program says on the wire or announces for a grader to read
+ * (`listening on …`) is protocol, not prose, and stays as it is.
+ */
+const ru: boolean = (() => {
+  for (const variable of ["LC_ALL", "LANG"]) {
+    if (Deno.permissions.querySync({ name: "env", variable }).state !== "granted") continue;
+    const value = Deno.env.get(variable);
+    if (value) return /^ru/i.test(value);
+  }
+  return false;
+})();
+
+/** English or Russian, whichever the learner reads. */
+const say = (en: string, russian: string) => ru ? russian : en;
+
+/** Help text in English, or in both languages. */
+export type HelpText = string | { en: string; ru: string };
+
+/** `text` in the learner's language. */
+function pick(text: HelpText): string {
+  return typeof text === "string" ? text : ru ? text.ru : text.en;
+}
+
 /** Thrown by {@linkcode todo}: a step of the lesson the learner has not done yet. */
 export class TodoError extends Error {
   /** The file the TODO is in, relative to the course root when possible. */
@@ -26,7 +52,7 @@ export class TodoError extends Error {
 
   /** Makes the error for TODO `step` of `file`, saying what it should achieve. */
   constructor(file: string, step: number, goal: string) {
-    super(`TODO ${step} in ${file}: ${goal}`);
+    super(say(`TODO ${step} in ${file}: ${goal}`, `TODO ${step} в ${file}: ${goal}`));
     this.name = "TodoError";
     this.file = file;
     this.step = step;
@@ -60,9 +86,9 @@ export function courseRelative(urlOrPath: string): string {
 /** One subcommand of a lesson's program. */
 export interface Command<V = Record<string, unknown>> {
   /** One line for the menu and the top of `--help`. */
-  summary: string;
+  summary: HelpText;
   /** The flags, in `parseArgs` form, each with a `help` text and optional `default`. */
-  options: Record<string, ParseArgsOptionsConfig[string] & { help: string }>;
+  options: Record<string, ParseArgsOptionsConfig[string] & { help: HelpText }>;
   /** Does the work; resolves when the command is finished or `signal` asked it to stop. */
   run(values: V, signal: AbortSignal): Promise<void>;
   /** Names the address the command works with, for error messages ("127.0.0.1:8000"). */
@@ -74,7 +100,7 @@ export interface Program {
   /** The program's name in help texts, e.g. `deno task lesson-1`. */
   name: string;
   /** One line saying what the lesson's programs do. */
-  about: string;
+  about: HelpText;
   // deno-lint-ignore no-explicit-any
   commands: Record<string, Command<any>>;
   /** Runs with no subcommand: the lesson's demo. */
@@ -140,7 +166,11 @@ export async function runProgram(program: Program, args: string[]): Promise<numb
   const onUnhandled = (event: PromiseRejectionEvent) => {
     event.preventDefault();
     flushLog();
-    console.error(`${describeError(event.reason)} (unhandled, so the program stops)`);
+    console.error(
+      `${describeError(event.reason)} ${
+        say("(unhandled, so the program stops)", "(не обработано, программа останавливается)")
+      }`,
+    );
     Deno.exit(1);
   };
   globalThis.addEventListener("unhandledrejection", onUnhandled);
@@ -162,7 +192,10 @@ export async function runProgram(program: Program, args: string[]): Promise<numb
       return 0;
     }
     if (command === undefined) {
-      throw new UsageError(`unknown command '${name}'; try one of: ${Object.keys(program.commands).join(", ")}`);
+      const known = Object.keys(program.commands).join(", ");
+      throw new UsageError(
+        say(`unknown command '${name}'; try one of: ${known}`, `нет команды '${name}'; есть: ${known}`),
+      );
     }
     if (rest.includes("--help") || rest.includes("-h")) {
       console.log(commandHelp(program, name, command));
@@ -190,21 +223,24 @@ function parseCommandArgs(command: Command, args: string[], name: string): Recor
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`${message.split(". ")[0]} (see '${name} --help')`);
+    throw new UsageError(`${message.split(". ")[0]} (${say("see", "см.")} '${name} --help')`);
   }
 }
 
 function programHelp(program: Program): string {
   const width = Math.max(...Object.keys(program.commands).map((n) => n.length));
   const lines = [
-    program.about,
+    pick(program.about),
     "",
-    `usage: ${program.name} [command] [options]`,
+    `${say("usage", "запуск")}: ${program.name} [command] [options]`,
     "",
-    "commands:",
-    ...Object.entries(program.commands).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`),
+    say("commands:", "команды:"),
+    ...Object.entries(program.commands).map(([n, c]) => `  ${n.padEnd(width)}  ${pick(c.summary)}`),
     "",
-    `With no command, runs the demo. '${program.name} COMMAND --help' shows a command's options.`,
+    say(
+      `With no command, runs the demo. '${program.name} COMMAND --help' shows a command's options.`,
+      `Без команды запускается демо. '${program.name} COMMAND --help' показывает параметры команды.`,
+    ),
   ];
   return lines.join("\n");
 }
@@ -212,17 +248,17 @@ function programHelp(program: Program): string {
 function commandHelp(program: Program, name: string, command: Command): string {
   const rows = Object.entries(command.options).map(([flag, o]) => {
     const value = o.type === "string" ? ` ${flag.toUpperCase()}` : "";
-    const fallback = o.default === undefined ? "" : ` (default: ${o.default})`;
-    return [`  --${flag}${value}`, `${o.help}${fallback}`];
+    const fallback = o.default === undefined ? "" : ` (${say("default", "по умолчанию")}: ${o.default})`;
+    return [`  --${flag}${value}`, `${pick(o.help)}${fallback}`];
   });
-  rows.push(["  --help", "show this help"]);
+  rows.push(["  --help", say("show this help", "показать эту справку")]);
   const width = Math.max(...rows.map(([left]) => left.length));
   return [
-    command.summary,
+    pick(command.summary),
     "",
-    `usage: ${program.name} ${name} [options]`,
+    `${say("usage", "запуск")}: ${program.name} ${name} [options]`,
     "",
-    "options:",
+    say("options:", "параметры:"),
     ...rows.map(([left, right]) => `${left.padEnd(width)}  ${right}`),
   ].join("\n");
 }
@@ -233,31 +269,59 @@ function commandHelp(program: Program, name: string, command: Command): string {
  */
 export function describeError(error: unknown, where?: string): string {
   const at = where ? ` ${where}` : "";
-  if (error instanceof TodoError) return `not done yet: ${error.message}`;
-  if (error instanceof UsageError) return `usage error: ${error.message}`;
+  const err = say("error", "ошибка");
+  if (error instanceof TodoError) return `${say("not done yet", "ещё не сделано")}: ${error.message}`;
+  if (error instanceof UsageError) return `${say("usage error", "ошибка в аргументах")}: ${error.message}`;
   if (error instanceof Deno.errors.AddrInUse) {
     return where?.startsWith("unix:")
-      ? `error: socket${at} is already in use: a server is listening there (stop it, or choose another --unix path)`
-      : `error: address${at} is already in use: another program is listening there (stop it, or choose another --port; --port 0 takes any free one)`;
+      ? say(
+        `error: socket${at} is already in use: a server is listening there (stop it, or choose another --unix path)`,
+        `ошибка: сокет${at} уже занят: там слушает сервер (остановите его или выберите другой путь --unix)`,
+      )
+      : say(
+        `error: address${at} is already in use: another program is listening there (stop it, or choose another --port; --port 0 takes any free one)`,
+        `ошибка: адрес${at} уже занят: там слушает другая программа (остановите её или выберите другой --port; --port 0 берёт любой свободный)`,
+      );
   }
   if (error instanceof Deno.errors.ConnectionRefused) {
-    return `error: connection refused by${at}: nothing is listening there (is the server running, on that host and port?)`;
+    return say(
+      `error: connection refused by${at}: nothing is listening there (is the server running, on that host and port?)`,
+      `ошибка: в соединении отказано${
+        at ? ` (${where})` : ""
+      }: там никто не слушает (сервер запущен, на этом хосте и порту?)`,
+    );
   }
   if (error instanceof Deno.errors.AddrNotAvailable) {
-    return `error: cannot use address${at}: it does not belong to this machine`;
+    return say(
+      `error: cannot use address${at}: it does not belong to this machine`,
+      `ошибка: нельзя использовать адрес${at}: он не принадлежит этой машине`,
+    );
   }
-  if (error instanceof Deno.errors.ConnectionReset) return `error: the connection${at} was reset by the other side`;
+  if (error instanceof Deno.errors.ConnectionReset) {
+    return say(
+      `error: the connection${at} was reset by the other side`,
+      `ошибка: соединение${at} сброшено другой стороной`,
+    );
+  }
   if (error instanceof Deno.errors.TimedOut) {
-    return `error: timed out${at ? ` talking to${at}` : ""}: ${firstLine(error)}`;
+    return say(
+      `error: timed out${at ? ` talking to${at}` : ""}: ${firstLine(error)}`,
+      `ошибка: истекло время ожидания${at ? ` при обмене с${at}` : ""}: ${firstLine(error)}`,
+    );
   }
   if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
-    return `error: not permitted: ${
-      firstLine(error)
-    } (each lesson's task in deno.json grants only loopback addresses and the lesson's own socket path)`;
+    return say(
+      `error: not permitted: ${
+        firstLine(error)
+      } (each lesson's task in deno.json grants only loopback addresses and the lesson's own socket path)`,
+      `ошибка: не разрешено: ${
+        firstLine(error)
+      } (задача каждого урока в deno.json разрешает только адреса loopback и собственный путь сокета урока)`,
+    );
   }
-  if (error instanceof ProgramError) return `error: ${firstLine(error)}`;
+  if (error instanceof ProgramError) return `${err}: ${firstLine(error)}`;
   const place = error instanceof Error ? learnerFrame(error) : undefined;
-  return `error: ${firstLine(error)}${place ? ` (at ${place})` : ""}`;
+  return `${err}: ${firstLine(error)}${place ? ` (${say("at", "в")} ${place})` : ""}`;
 }
 
 function firstLine(error: unknown): string {
@@ -288,7 +352,10 @@ export function hostPort(host: string, port: number): string {
 export function parsePort(text: unknown): number {
   const port = Number(text);
   if (!/^\d+$/.test(String(text)) || port > 65535) {
-    throw new UsageError(`--port must be a whole number from 0 to 65535, got '${text}'`);
+    throw new UsageError(say(
+      `--port must be a whole number from 0 to 65535, got '${text}'`,
+      `--port должен быть целым числом от 0 до 65535, а получено '${text}'`,
+    ));
   }
   return port;
 }
@@ -297,7 +364,10 @@ export function parsePort(text: unknown): number {
 export function parsePositive(flag: string, text: unknown): number {
   const value = Number(text);
   if (!/^\d+$/.test(String(text)) || value < 1) {
-    throw new UsageError(`--${flag} must be a whole number of at least 1, got '${text}'`);
+    throw new UsageError(say(
+      `--${flag} must be a whole number of at least 1, got '${text}'`,
+      `--${flag} должен быть целым числом не меньше 1, а получено '${text}'`,
+    ));
   }
   return value;
 }

@@ -52,14 +52,32 @@ const maxLine = (text: unknown) => {
 
 const code = await runProgram({
   name: "deno task lesson-2",
-  about: "Lesson 2: a conversation in lines over one TCP connection, typed at both ends.",
+  about: {
+    en: "Lesson 2: a conversation in lines over one TCP connection, typed at both ends.",
+    ru: "Урок 2: разговор строками по одному TCP-соединению, с вводом на обоих концах.",
+  },
   commands: {
     server: {
-      summary: "hold a conversation with one client at a time; type your replies at the console",
+      summary: {
+        en: "hold a conversation with one client at a time; type your replies at the console",
+        ru: "вести разговор с одним клиентом за раз; ответы набирайте в консоли",
+      },
       options: {
-        host: { type: "string", default: "localhost", help: "address to listen on (::1 for IPv6)" },
-        port: { type: "string", default: "8000", help: "port to listen on; 0 picks a free one" },
-        "max-line": { type: "string", default: String(MAX_LINE), help: "longest line accepted, in bytes" },
+        host: {
+          type: "string",
+          default: "localhost",
+          help: { en: "address to listen on (::1 for IPv6)", ru: "адрес, на котором слушать (::1 для IPv6)" },
+        },
+        port: {
+          type: "string",
+          default: "8000",
+          help: { en: "port to listen on; 0 picks a free one", ru: "порт, на котором слушать; 0 — любой свободный" },
+        },
+        "max-line": {
+          type: "string",
+          default: String(MAX_LINE),
+          help: { en: "longest line accepted, in bytes", ru: "наибольшая длина принимаемой строки, в байтах" },
+        },
       },
       address: (v) => hostPort(v.host, Number(v.port)),
       run(v, signal) {
@@ -81,13 +99,34 @@ const code = await runProgram({
       },
     },
     client: {
-      summary: "talk to the server: lines you type are sent, its replies printed",
+      summary: {
+        en: "talk to the server: lines you type are sent, its replies printed",
+        ru: "говорить с сервером: набранные строки отправляются, его ответы печатаются",
+      },
       options: {
-        host: { type: "string", default: "localhost", help: "the server's host" },
-        port: { type: "string", default: "8000", help: "the server's port" },
-        message: { type: "string", multiple: true, help: "send this line and print the reply, then exit (repeatable)" },
-        timeout: { type: "string", default: "10000", help: "with --message: give up waiting for a reply after ms" },
-        "max-line": { type: "string", default: String(MAX_LINE), help: "longest line accepted, in bytes" },
+        host: { type: "string", default: "localhost", help: { en: "the server's host", ru: "хост сервера" } },
+        port: { type: "string", default: "8000", help: { en: "the server's port", ru: "порт сервера" } },
+        message: {
+          type: "string",
+          multiple: true,
+          help: {
+            en: "send this line and print the reply, then exit (repeatable)",
+            ru: "отправить эту строку, напечатать ответ и выйти (флаг можно повторять)",
+          },
+        },
+        timeout: {
+          type: "string",
+          default: "10000",
+          help: {
+            en: "with --message: give up waiting for a reply after ms",
+            ru: "с --message: сколько мс ждать ответа, прежде чем сдаться",
+          },
+        },
+        "max-line": {
+          type: "string",
+          default: String(MAX_LINE),
+          help: { en: "longest line accepted, in bytes", ru: "наибольшая длина принимаемой строки, в байтах" },
+        },
       },
       address: (v) => hostPort(v.host, Number(v.port)),
       run: (v, signal) =>
@@ -103,11 +142,18 @@ const code = await runProgram({
         }),
     },
     experiment: {
-      summary: "see one write arrive as many reads, and many writes as one read",
+      summary: {
+        en: "see one write arrive as many reads, and many writes as one read",
+        ru: "увидеть, как одна запись приходит многими чтениями, а много записей — одним чтением",
+      },
       options: {
-        text: { type: "string", default: "привет, TCP 👋", help: "the line to send in pieces" },
-        chunk: { type: "string", default: "3", help: "bytes per write" },
-        pause: { type: "string", default: "20", help: "ms between writes" },
+        text: {
+          type: "string",
+          default: "привет, TCP 👋",
+          help: { en: "the line to send in pieces", ru: "строка, которую отправить по частям" },
+        },
+        chunk: { type: "string", default: "3", help: { en: "bytes per write", ru: "байт на одну запись" } },
+        pause: { type: "string", default: "20", help: { en: "ms between writes", ru: "мс между записями" } },
       },
       run: (v) =>
         runExperiment({

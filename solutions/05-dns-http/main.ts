@@ -30,37 +30,98 @@ async function zoneFrom(path: string | undefined): Promise<Zone> {
 
 const code = await runProgram({
   name: "deno task lesson-5",
-  about: "Lesson 5: resolve a name with DNS, then speak HTTP/1.1 by hand.",
+  about: {
+    en: "Lesson 5: resolve a name with DNS, then speak HTTP/1.1 by hand.",
+    ru: "Урок 5: разрешить имя через DNS, а затем говорить по HTTP/1.1 вручную.",
+  },
   commands: {
     "dns-server": {
-      summary: "answer A and AAAA questions over UDP from a small zone (default: site.loc)",
+      summary: {
+        en: "answer A and AAAA questions over UDP from a small zone (default: site.loc)",
+        ru: "отвечать на вопросы A и AAAA по UDP из маленькой зоны (по умолчанию: site.loc)",
+      },
       options: {
-        host: { type: "string", default: "127.0.0.1", help: "address to listen on" },
-        port: { type: "string", default: "5353", help: "UDP port; 0 picks a free one" },
-        zone: { type: "string", help: "a zone file: NAME A|AAAA ADDRESS, one a line" },
+        host: {
+          type: "string",
+          default: "127.0.0.1",
+          help: { en: "address to listen on", ru: "адрес, на котором слушать" },
+        },
+        port: {
+          type: "string",
+          default: "5353",
+          help: { en: "UDP port; 0 picks a free one", ru: "UDP-порт; 0 — любой свободный" },
+        },
+        zone: {
+          type: "string",
+          help: {
+            en: "a zone file: NAME A|AAAA ADDRESS, one a line",
+            ru: "файл зоны: NAME A|AAAA ADDRESS, по одной записи на строку",
+          },
+        },
       },
       address: (v) => hostPort(v.host, Number(v.port)),
       run: async (v, signal) =>
         runDnsServer({ host: v.host, port: parsePort(v.port), zone: await zoneFrom(v.zone), log, signal }),
     },
     "http-server": {
-      summary: "serve /, /posts, /chunked, /until-close over HTTP/1.1, written on Deno.listen",
+      summary: {
+        en: "serve /, /posts, /chunked, /until-close over HTTP/1.1, written on Deno.listen",
+        ru: "отдавать /, /posts, /chunked, /until-close по HTTP/1.1; сервер написан на Deno.listen",
+      },
       options: {
-        host: { type: "string", default: "127.0.0.1", help: "address to listen on" },
-        port: { type: "string", default: "8080", help: "TCP port; 0 picks a free one" },
+        host: {
+          type: "string",
+          default: "127.0.0.1",
+          help: { en: "address to listen on", ru: "адрес, на котором слушать" },
+        },
+        port: {
+          type: "string",
+          default: "8080",
+          help: { en: "TCP port; 0 picks a free one", ru: "TCP-порт; 0 — любой свободный" },
+        },
       },
       address: (v) => hostPort(v.host, Number(v.port)),
       run: (v, signal) => runHttpServer({ host: v.host, port: parsePort(v.port), log, signal }),
     },
     fetch: {
-      summary: "fetch an http:// URL: DNS, connect, request, response, redirects",
+      summary: {
+        en: "fetch an http:// URL: DNS, connect, request, response, redirects",
+        ru: "загрузить http:// URL: DNS, подключение, запрос, ответ, перенаправления",
+      },
       options: {
-        url: { type: "string", help: "the URL, e.g. http://site.loc:8080/" },
-        dns: { type: "string", help: "the DNS server to ask, ADDRESS:PORT (default: the system's)" },
-        "max-redirects": { type: "string", default: "5", help: "redirects to follow" },
-        data: { type: "string", help: "send this as the body of a POST" },
-        verbose: { type: "boolean", short: "v", help: "show the exchange: > request, < response, * notes" },
-        timeout: { type: "string", default: "5000", help: "ms for each step (DNS, connect, response)" },
+        url: {
+          type: "string",
+          help: { en: "the URL, e.g. http://site.loc:8080/", ru: "URL, например http://site.loc:8080/" },
+        },
+        dns: {
+          type: "string",
+          help: {
+            en: "the DNS server to ask, ADDRESS:PORT (default: the system's)",
+            ru: "какой DNS-сервер спрашивать, ADDRESS:PORT (по умолчанию системный)",
+          },
+        },
+        "max-redirects": {
+          type: "string",
+          default: "5",
+          help: { en: "redirects to follow", ru: "сколько перенаправлений выполнять, не больше" },
+        },
+        data: {
+          type: "string",
+          help: { en: "send this as the body of a POST", ru: "отправить это как тело POST-запроса" },
+        },
+        verbose: {
+          type: "boolean",
+          short: "v",
+          help: {
+            en: "show the exchange: > request, < response, * notes",
+            ru: "показать обмен: > запрос, < ответ, * заметки",
+          },
+        },
+        timeout: {
+          type: "string",
+          default: "5000",
+          help: { en: "ms for each step (DNS, connect, response)", ru: "мс на каждый шаг (DNS, подключение, ответ)" },
+        },
       },
       address: (v) => v.url ?? "",
       async run(v) {
