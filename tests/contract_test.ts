@@ -145,4 +145,22 @@ Deno.test("bytes are shown with \\r and \\n visible, and the first difference is
   assert.equal(firstDifference("12:00\n", "12:00\r\n"), 'byte 5 is the first to differ: expected "\\n", got "\\r"');
   assert.equal(firstDifference("abc", "ab"), 'byte 2 is the first to differ: expected "c", got the end');
   assert.equal(firstDifference("same", "same"), undefined);
+  assert.equal(
+    firstDifference("12:00\n", "12:00\r\n", "ru"),
+    'первое расхождение в байте 5: ожидался "\\n", пришёл "\\r"',
+  );
+});
+
+Deno.test("the transcript stays short: a run of one byte is counted, a stream of reads folds into one line", () => {
+  const transcript = new Transcript();
+  transcript.event("grader", "connected");
+  transcript.bytes("grader sent", new Uint8Array(65536));
+  for (let i = 0; i < 20; i++) transcript.bytes("grader received", new TextEncoder().encode(`piece ${i}\r\n`));
+  transcript.line("server", "listening on 127.0.0.1:1");
+  const lines = transcript.render();
+  assert.equal(lines.length, 5, lines.join("\n"));
+  assert.match(lines[1], /\[grader sent\] "\\x00" × 65536$/);
+  assert.match(lines[2], /\[grader received\] "piece 0\\r\\n" \(9 B\)$/);
+  assert.match(lines[3], /\[grader received\] … 19 more pieces, 181 B$/);
+  assert.match(lines[4], /\[server\] listening on 127\.0\.0\.1:1$/);
 });

@@ -166,11 +166,12 @@ export function progress(graded: LessonResults[], language: Lang = "en"): string
 
 /**
  * Where two quoted renderings of bytes (`"…"`, as `visible` makes them) part,
- * as a column, so the report can point at it; undefined when either is not
- * quoted data or they agree.
+ * as a column, so the report can point at it; undefined when expected is not
+ * one quoted string, actual does not start with one, or they agree.
  */
 export function firstDifferingColumn(expected: string, actual: string): number | undefined {
-  if (!expected.startsWith('"') || !actual.startsWith('"')) return undefined;
+  // Only bytes against bytes: an expected that is one quoted string, an actual that starts with one.
+  if (!/^"(?:[^"\\]|\\.)*"$/.test(expected) || !actual.startsWith('"')) return undefined;
   let i = 0;
   while (i < expected.length && i < actual.length && expected[i] === actual[i]) i++;
   if (i === expected.length || i === actual.length) return undefined;

@@ -76,6 +76,7 @@ Deno.test("the report points at the first byte where expected and actual part", 
   assert.equal(firstDifferingColumn('"abc"', '"abd"; byte 2 is the first to differ'), 3);
   assert.equal(firstDifferingColumn('"abc"', '"abc"; and then nothing'), undefined);
   assert.equal(firstDifferingColumn("3 lines", '"abc"'), undefined);
+  assert.equal(firstDifferingColumn('"abc" and exit code 0', '""; code 1'), undefined);
 });
 
 Deno.test("the report in Russian: --lang ru turns the grader's own words, the check titles and messages", async () => {

@@ -15,6 +15,20 @@ export interface Entry {
   source: string;
   /** What, already readable. */
   text: string;
+  /** For bytes on the wire: how many. */
+  size?: number;
+}
+
+/** How many characters of one piece of bytes the transcript shows; the rest is counted. */
+const SHOWN = 60;
+
+/** Bytes made readable and short: a run of one byte as `"\x00" × 65536`, else the start and the count. */
+function brief(data: Uint8Array): string {
+  if (data.length > 8 && data.every((byte) => byte === data[0])) {
+    return `${visible(data.subarray(0, 1))} × ${data.length}`;
+  }
+  const shown = visible(data, SHOWN);
+  return shown.endsWith('"') ? `${shown} (${data.length} B)` : shown;
 }
 
 /** Collects entries for one check. */
@@ -30,7 +44,7 @@ export class Transcript {
 
   /** Records bytes on the wire, made visible. */
   bytes(source: string, data: Uint8Array): void {
-    this.entries.push({ at: this.#elapsed(), source, text: `${visible(data, 120)} (${data.length} B)` });
+    this.entries.push({ at: this.#elapsed(), source, text: brief(data), size: data.length });
   }
 
   /** Records an event without bytes: `connected`, `EOF`, `reset`. */
@@ -38,11 +52,31 @@ export class Transcript {
     this.entries.push({ at: this.#elapsed(), source, text });
   }
 
-  /** The last `limit` entries as lines like `  120 ms [server] listening on …`. */
+  /**
+   * The last `limit` entries as lines like `  120 ms [server] listening on …`.
+   * A long stream of bytes from one side (a 1 MiB echo comes in dozens of
+   * reads) shows its first piece, then one line for the rest.
+   */
   render(limit = 40): string[] {
-    const shown = this.entries.slice(-limit);
+    const folded: Entry[] = [];
+    for (let i = 0; i < this.entries.length;) {
+      const first = this.entries[i];
+      let j = i + 1;
+      while (
+        j < this.entries.length && first.size !== undefined && this.entries[j].source === first.source &&
+        this.entries[j].size !== undefined
+      ) j++;
+      folded.push(first);
+      if (j - i > 2) {
+        const rest = this.entries.slice(i + 1, j);
+        const bytes = rest.reduce((sum, e) => sum + e.size!, 0);
+        folded.push({ at: rest.at(-1)!.at, source: first.source, text: `… ${rest.length} more pieces, ${bytes} B` });
+      } else if (j - i === 2) folded.push(this.entries[i + 1]);
+      i = j;
+    }
+    const shown = folded.slice(-limit);
     const lines = shown.map((e) => `${String(e.at).padStart(6)} ms [${e.source}] ${e.text}`);
-    if (this.entries.length > limit) lines.unshift(`(${this.entries.length - limit} earlier entries left out)`);
+    if (folded.length > limit) lines.unshift(`(${folded.length - limit} earlier entries left out)`);
     return lines;
   }
 
