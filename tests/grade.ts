@@ -251,7 +251,7 @@ async function gradeOnce(chosen: Lesson[], all: boolean, print: (line: string) =
         section = check.section ?? "core";
         print(paint("bold", `  ${section}: ${WORDS[lang].hardening}`));
       }
-      const result = await runCheck(lesson, check, lessonDir(lesson, "lessons"));
+      const result = await runCheck(lesson, check, lessonDir(lesson, "lessons"), lang);
       results.push(result);
       const full = result.status === "failed" && (all || shownInFull++ === 0);
       print(render(result, full).join("\n"));

@@ -33,7 +33,10 @@ export async function runClient(options: ClientOptions): Promise<void> {
   const conn: Deno.Conn = await todo(
     import.meta.url,
     1,
-    "connect to options.host:options.port (or to the Unix socket options.unix when it is set)",
+    {
+      en: "connect to options.host:options.port (or to the Unix socket options.unix when it is set)",
+      ru: "подключиться к options.host:options.port (или к Unix-сокету options.unix, если он задан)",
+    },
   );
   const text = await readUntilClosed(conn, options.timeoutMs);
   // The server ends its line with "\n"; log adds its own.
@@ -45,6 +48,11 @@ async function readUntilClosed(conn: Deno.Conn, timeoutMs: number): Promise<stri
   return await todo(
     import.meta.url,
     2,
-    "read from conn until the server closes it (read() gives null), not just once: the line may come in pieces. Close conn when done, and give up after timeoutMs if the server never closes it",
+    {
+      en:
+        "read from conn until the server closes it (read() gives null), not just once: the line may come in pieces. Close conn when done, and give up after timeoutMs if the server never closes it",
+      ru:
+        "читать из conn, пока сервер не закроет соединение (read() вернёт null), а не один раз: строка может прийти по частям. Закончив, закрыть conn, а если сервер так и не закроет соединение, через timeoutMs сдаться с ошибкой",
+    },
   );
 }

@@ -35,13 +35,22 @@ export async function runServer(options: ServerOptions): Promise<void> {
   const listener: Deno.Listener = todo(
     import.meta.url,
     1,
-    "listen on options.host:options.port with options.backlog (or on the Unix socket options.unix when it is set)",
+    {
+      en:
+        "listen on options.host:options.port with options.backlog (or on the Unix socket options.unix when it is set)",
+      ru: "слушать options.host:options.port с options.backlog (или Unix-сокет options.unix, если он задан)",
+    },
   );
 
   options.log(todo(
     import.meta.url,
     2,
-    "replace this todo() with the text 'listening on ADDRESS', the address you really got (formatAddr(listener.addr)): with --port 0 only the system knows the port",
+    {
+      en:
+        "replace this todo() with the text 'listening on ADDRESS', the address you really got (formatAddr(listener.addr)): with --port 0 only the system knows the port",
+      ru:
+        "заменить этот todo() текстом 'listening on ADDRESS' с адресом, который вы на самом деле получили (formatAddr(listener.addr)): при --port 0 порт знает только система",
+    },
   ));
 
   // Given: the accept() loop. Aborting the signal closes the listener, which
@@ -61,7 +70,12 @@ export async function runServer(options: ServerOptions): Promise<void> {
     todo(
       import.meta.url,
       3,
-      "serve this client: serveOne(conn, options.log), without waiting for it to finish, so the next client is accepted at once",
+      {
+        en:
+          "serve this client: serveOne(conn, options.log), without waiting for it to finish, so the next client is accepted at once",
+        ru:
+          "обслужить этого клиента: serveOne(conn, options.log), не дожидаясь, пока он закончит, чтобы следующий клиент был принят сразу",
+      },
     );
   }
   options.log("server stopped");
@@ -73,6 +87,11 @@ async function serveOne(conn: Deno.Conn, log: (line: string) => void): Promise<v
   await todo(
     import.meta.url,
     4,
-    "send the current time in ISO 8601, with a UTC offset or Z, plus one '\\n'; all of it, though write() may take only part; then close. A client that has gone must not crash the server",
+    {
+      en:
+        "send the current time in ISO 8601, with a UTC offset or Z, plus one '\\n'; all of it, though write() may take only part; then close. A client that has gone must not crash the server",
+      ru:
+        "отправить текущее время в ISO 8601 со смещением от UTC или Z и одним '\\n' в конце, целиком, хотя write() может взять только часть; затем закрыть соединение. Клиент, который уже ушёл, не должен обрушить сервер",
+    },
   );
 }

@@ -74,7 +74,12 @@ async function interactive(conn: Deno.Conn, lines: LineReader, options: ClientOp
       todo(
         import.meta.url,
         1,
-        'null: return "the server closed the connection". "exit": return "the server ended the conversation". Any other line: print it as `server: ${line}` and read on',
+        {
+          en:
+            'null: return "the server closed the connection". "exit": return "the server ended the conversation". Any other line: print it as `server: ${line}` and read on',
+          ru:
+            'null: вернуть "the server closed the connection". "exit": вернуть "the server ended the conversation". Любую другую строку напечатать как `server: ${line}` и читать дальше',
+        },
       );
     }
   })();
@@ -87,7 +92,12 @@ async function interactive(conn: Deno.Conn, lines: LineReader, options: ClientOp
       await todo(
         import.meta.url,
         2,
-        'null (console closed): conn.closeWrite() (half-close: nothing more to say, but keep listening) and return. A line over options.maxLine bytes (byteLength): say so, do not send. Else send it (writeLine); after "exit" set userLeft = true and return',
+        {
+          en:
+            'null (console closed): conn.closeWrite() (half-close: nothing more to say, but keep listening) and return. A line over options.maxLine bytes (byteLength): say so, do not send. Else send it (writeLine); after "exit" set userLeft = true and return',
+          ru:
+            'null (консоль закрыта): conn.closeWrite() (half-close (полузакрытие): больше сказать нечего, но продолжать слушать) и выйти (return). Строка длиннее options.maxLine байтов (byteLength): сообщить об этом и не отправлять. Иначе отправить её (writeLine); после "exit" установить userLeft = true и выйти (return)',
+        },
       );
     }
   })();
@@ -146,7 +156,12 @@ async function oneShot(conn: Deno.Conn, lines: LineReader, options: ClientOption
     await todo(
       import.meta.url,
       3,
-      'send message as a line, then wait for the reply with reply(`reply to ${message}`) and print it as `server: ${line}`. null: throw an Error saying the server closed before replying; "exit": print that the server ended the conversation and return. A message "exit" ends the loop (break) without waiting for a reply',
+      {
+        en:
+          'send message as a line, then wait for the reply with reply(`reply to ${message}`) and print it as `server: ${line}`. null: throw an Error saying the server closed before replying; "exit": print that the server ended the conversation and return. A message "exit" ends the loop (break) without waiting for a reply',
+        ru:
+          'отправить message строкой, затем дождаться ответа через reply(`reply to ${message}`) и напечатать его как `server: ${line}`. null: бросить Error о том, что сервер закрыл соединение, не ответив; "exit": напечатать, что сервер закончил разговор, и выйти (return). Сообщение "exit" завершает цикл (break) без ожидания ответа',
+      },
     );
   }
   // Leave politely (unless a message already said exit), and wait for the

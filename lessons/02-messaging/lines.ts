@@ -101,7 +101,12 @@ export class LineReader {
         await todo(
           import.meta.url,
           1,
-          "read more: if the buffer is full (#end is its length), the line is too long: throw LineTooLong. Else read into the free part, #buffer.subarray(#end), and add what came to #end. At the end of the stream (null): return null if no bytes are unread, else throw new CutShort(those bytes as text)",
+          {
+            en:
+              "read more: if the buffer is full (#end is its length), the line is too long: throw LineTooLong. Else read into the free part, #buffer.subarray(#end), and add what came to #end. At the end of the stream (null): return null if no bytes are unread, else throw new CutShort(those bytes as text)",
+            ru:
+              "дочитать данные: если буфер полон (#end равен его длине), строка слишком длинная: бросить LineTooLong. Иначе читать в свободную часть, #buffer.subarray(#end), и прибавить к #end число пришедших байтов. В конце потока (null): вернуть null, если непрочитанных байтов не осталось, иначе бросить new CutShort(эти байты как текст)",
+          },
         );
         continue;
       }
@@ -109,7 +114,12 @@ export class LineReader {
       todo(
         import.meta.url,
         2,
-        'the line is #buffer[#start, newline) minus a "\\r" at its end. Move #start past the "\\n" (the bytes after it are the next line: keep them), throw new LineTooLong(this.#limit) if the line is longer than the limit, else return this.#decode(line)',
+        {
+          en:
+            'the line is #buffer[#start, newline) minus a "\\r" at its end. Move #start past the "\\n" (the bytes after it are the next line: keep them), throw new LineTooLong(this.#limit) if the line is longer than the limit, else return this.#decode(line)',
+          ru:
+            'строка — это #buffer[#start, newline) без "\\r" на конце. Сдвинуть #start за "\\n" (байты после него — следующая строка: сохранить их), бросить new LineTooLong(this.#limit), если строка длиннее предела, иначе вернуть this.#decode(line)',
+        },
       );
     }
   }
@@ -119,7 +129,12 @@ export class LineReader {
     return todo(
       import.meta.url,
       3,
-      'decode strictly: new TextDecoder("utf-8", { fatal: true }) throws on bytes that are not UTF-8 (the default turns them into "\\uFFFD" without a word). Throw new NotUtf8(line.length) then',
+      {
+        en:
+          'decode strictly: new TextDecoder("utf-8", { fatal: true }) throws on bytes that are not UTF-8 (the default turns them into "\\uFFFD" without a word). Throw new NotUtf8(line.length) then',
+        ru:
+          'декодировать строго: new TextDecoder("utf-8", { fatal: true }) бросает исключение на байтах, которые не являются UTF-8 (по умолчанию он молча превращает их в "\\uFFFD"). В этом случае бросить new NotUtf8(line.length)',
+      },
     );
   }
 }
@@ -136,7 +151,12 @@ export async function writeLine(sink: ByteSink, text: string): Promise<void> {
   await todo(
     import.meta.url,
     4,
-    "write all of bytes: sink.write() returns how many it took, maybe fewer than all (BSD send); loop until every byte is written (sendall)",
+    {
+      en:
+        "write all of bytes: sink.write() returns how many it took, maybe fewer than all (BSD send); loop until every byte is written (sendall)",
+      ru:
+        "записать все bytes: sink.write() возвращает, сколько байтов взял, возможно, не все (как send в BSD); повторять в цикле, пока не будет записан каждый байт (sendall)",
+    },
   );
 }
 

@@ -93,7 +93,12 @@ async function converse(
         todo(
           import.meta.url,
           4,
-          'the client closed the connection (read gave null): log it, and return "next client" so the server accepts the next one',
+          {
+            en:
+              'the client closed the connection (read gave null): log it, and return "next client" so the server accepts the next one',
+            ru:
+              'клиент закрыл соединение (read вернул null): записать это в лог и вернуть "next client", чтобы сервер принял следующего',
+          },
         );
       }
       if ("problem" in got) {
@@ -108,13 +113,21 @@ async function converse(
         todo(
           import.meta.url,
           3,
-          'the client said "exit": log it, close the connection with closeGently(conn), return "next client"',
+          {
+            en: 'the client said "exit": log it, close the connection with closeGently(conn), return "next client"',
+            ru:
+              'клиент сказал "exit": записать это в лог, закрыть соединение через closeGently(conn), вернуть "next client"',
+          },
         );
       }
       options.log(todo(
         import.meta.url,
         1,
-        "replace this todo() with the line to print, `${peer}: ${got.line}`: print it now, before the server's turn",
+        {
+          en:
+            "replace this todo() with the line to print, `${peer}: ${got.line}`: print it now, before the server's turn",
+          ru: "заменить этот todo() строкой для печати, `${peer}: ${got.line}`: напечатать её сейчас, до хода сервера",
+        },
       ));
 
       // The server's turn.
@@ -132,7 +145,12 @@ async function converse(
       await todo(
         import.meta.url,
         2,
-        'send the reply as a line (writeLine). But null means the console is closed: return goodbye(conn, incoming, options, "the console is closed", "stop"); and "exit" ends this conversation: return goodbye(…, "you said exit", "next client")',
+        {
+          en:
+            'send the reply as a line (writeLine). But null means the console is closed: return goodbye(conn, incoming, options, "the console is closed", "stop"); and "exit" ends this conversation: return goodbye(…, "you said exit", "next client")',
+          ru:
+            'отправить ответ строкой (writeLine). Но null значит, что консоль закрыта: return goodbye(conn, incoming, options, "the console is closed", "stop"); а "exit" завершает этот разговор: return goodbye(…, "you said exit", "next client")',
+        },
       );
     }
   } catch (error) {
@@ -183,7 +201,12 @@ async function refuse(
   return await todo(
     import.meta.url,
     5,
-    'not valid UTF-8 (NotUtf8): send a line starting "error: " and return "go on". LineTooLong: send an error line, closeGently(conn), return "over". Anything else (CutShort, ConnectionReset): log it, return "over"',
+    {
+      en:
+        'not valid UTF-8 (NotUtf8): send a line starting "error: " and return "go on". LineTooLong: send an error line, closeGently(conn), return "over". Anything else (CutShort, ConnectionReset): log it, return "over"',
+      ru:
+        'не UTF-8 (NotUtf8): отправить строку, начинающуюся с "error: ", и вернуть "go on". LineTooLong: отправить строку с ошибкой, closeGently(conn), вернуть "over". Всё остальное (CutShort, ConnectionReset): записать в лог, вернуть "over"',
+    },
   );
 }
 

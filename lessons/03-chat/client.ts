@@ -47,7 +47,12 @@ export async function runClient(options: ClientOptions): Promise<void> {
       await todo(
         import.meta.url,
         1,
-        "print every line from the server as it comes: incoming() resolves with the next line, or null when the server has closed the connection (then return)",
+        {
+          en:
+            "print every line from the server as it comes: incoming() resolves with the next line, or null when the server has closed the connection (then return)",
+          ru:
+            "печатать каждую строку от сервера, как только она приходит: incoming() разрешается следующей строкой или null, когда сервер закрыл соединение (тогда выйти: return)",
+        },
       );
     })();
 
@@ -57,7 +62,12 @@ export async function runClient(options: ClientOptions): Promise<void> {
       await todo(
         import.meta.url,
         2,
-        'send every line typed: options.console() resolves with the next one, or null when the console is closed (then leave the loop). After sending "exit", set saidExit = true and return',
+        {
+          en:
+            'send every line typed: options.console() resolves with the next one, or null when the console is closed (then leave the loop). After sending "exit", set saidExit = true and return',
+          ru:
+            'отправлять каждую набранную строку: options.console() разрешается следующей строкой или null, когда консоль закрыта (тогда выйти из цикла). Отправив "exit", установить saidExit = true и выйти (return)',
+        },
       );
       // The console closed (Ctrl+D, or the end of piped input): leave, but
       // keep reading until the server has closed its side.

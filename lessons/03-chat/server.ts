@@ -84,7 +84,12 @@ export async function runServer(options: ServerOptions): Promise<void> {
     const job: Promise<void> = serving.size >= options.maxClients ? refuseFull(conn, options) : todo(
       import.meta.url,
       1,
-      "serve this connection: serve(conn, room, options), without awaiting it, so the loop goes straight back to accept() and every client is served at once",
+      {
+        en:
+          "serve this connection: serve(conn, room, options), without awaiting it, so the loop goes straight back to accept() and every client is served at once",
+        ru:
+          "обслужить это соединение: serve(conn, room, options), не дожидаясь его (без await), чтобы цикл сразу вернулся к accept() и все клиенты обслуживались одновременно",
+      },
     );
     serving.add(job);
     job.finally(() => serving.delete(job));
@@ -103,7 +108,12 @@ async function readConsole(room: Room, options: ServerOptions): Promise<string> 
     todo(
       import.meta.url,
       8,
-      'a line typed at the console: "exit" returns "the server is shutting down" (runServer then closes everyone); any other line goes to every client as `server: ${line}\\n` (room.broadcast with no sender)',
+      {
+        en:
+          'a line typed at the console: "exit" returns "the server is shutting down" (runServer then closes everyone); any other line goes to every client as `server: ${line}\\n` (room.broadcast with no sender)',
+        ru:
+          'строка, набранная в консоли: на "exit" вернуть "the server is shutting down" (тогда runServer закроет всех); любую другую строку разослать каждому клиенту как `server: ${line}\\n` (room.broadcast без отправителя)',
+      },
     );
   }
 }
@@ -146,7 +156,10 @@ async function serve(conn: Deno.Conn, room: Room, options: ServerOptions): Promi
         todo(
           import.meta.url,
           7,
-          'the client hung up (read gave null): room.leave(client, "left"), and return',
+          {
+            en: 'the client hung up (read gave null): room.leave(client, "left"), and return',
+            ru: 'клиент повесил трубку (read вернул null): room.leave(client, "left") и выйти (return)',
+          },
         );
       }
       lines = splitter.push(buffer.subarray(0, n));
@@ -228,7 +241,12 @@ function relay(client: Client, lines: Uint8Array[], room: Room): boolean {
       todo(
         import.meta.url,
         6,
-        'the client said exit: first broadcast the lines before it (concat(parts, size)), then room.leave(client, "left", "* goodbye"), and return false',
+        {
+          en:
+            'the client said exit: first broadcast the lines before it (concat(parts, size)), then room.leave(client, "left", "* goodbye"), and return false',
+          ru:
+            'клиент сказал exit: сначала разослать строки перед ним (concat(parts, size)), затем room.leave(client, "left", "* goodbye") и вернуть false',
+        },
       );
     }
     // A batch stays within 64 KiB, so one batch can never overflow a queue on its own.
@@ -326,7 +344,12 @@ class Client {
     todo(
       import.meta.url,
       4,
-      "queue the bytes: if #queued + bytes.length would pass room.options.maxQueue, the client is not reading: room.drop(this, 'send queue exceeded') and return. Else push them on #queue, add to #queued, and start the writer if none runs: this.#writing ??= this.#write()",
+      {
+        en:
+          "queue the bytes: if #queued + bytes.length would pass room.options.maxQueue, the client is not reading: room.drop(this, 'send queue exceeded') and return. Else push them on #queue, add to #queued, and start the writer if none runs: this.#writing ??= this.#write()",
+        ru:
+          "поставить байты в очередь: если #queued + bytes.length превысит room.options.maxQueue, клиент не читает: room.drop(this, 'send queue exceeded') и выйти (return). Иначе добавить их в #queue, прибавить их длину к #queued и запустить писателя, если он ещё не работает: this.#writing ??= this.#write()",
+      },
     );
   }
 
@@ -387,7 +410,12 @@ class Room {
     return todo(
       import.meta.url,
       2,
-      'pick the name: wanted, or wanted2, wanted3… while taken ("server" is always taken). Make new Client(conn, name, peer, this), put it in #clients, send it "* welcome, NAME; here: OTHERS\\n" (the names already in, or "nobody else yet"), tell the others "* NAME joined\\n", log it, return it',
+      {
+        en:
+          'pick the name: wanted, or wanted2, wanted3… while taken ("server" is always taken). Make new Client(conn, name, peer, this), put it in #clients, send it "* welcome, NAME; here: OTHERS\\n" (the names already in, or "nobody else yet"), tell the others "* NAME joined\\n", log it, return it',
+        ru:
+          'выбрать имя: wanted, а пока оно занято — wanted2, wanted3… ("server" занято всегда). Создать new Client(conn, name, peer, this), положить его в #clients, отправить ему "* welcome, NAME; here: OTHERS\\n" (имена тех, кто уже здесь, или "nobody else yet"), сообщить остальным "* NAME joined\\n", записать в лог и вернуть клиента',
+      },
     );
   }
 
@@ -400,7 +428,12 @@ class Room {
     todo(
       import.meta.url,
       3,
-      "queue bytes for every client in #clients except from, with client.send(bytes). Never await here: a slow or broken client must not hold up the others",
+      {
+        en:
+          "queue bytes for every client in #clients except from, with client.send(bytes). Never await here: a slow or broken client must not hold up the others",
+        ru:
+          "поставить bytes в очередь каждому клиенту из #clients, кроме from, через client.send(bytes). Здесь никогда не ждать (await): медленный или сломанный клиент не должен задерживать остальных",
+      },
     );
   }
 
@@ -420,7 +453,12 @@ class Room {
     const closing: Promise<void> = todo(
       import.meta.url,
       5,
-      'take the client out of #clients, then close it with client.close(last) (keep that promise in #closing until it settles, so shutdown can wait for it), tell the others "* NAME HOW\\n" and log it',
+      {
+        en:
+          'take the client out of #clients, then close it with client.close(last) (keep that promise in #closing until it settles, so shutdown can wait for it), tell the others "* NAME HOW\\n" and log it',
+        ru:
+          'убрать клиента из #clients, затем закрыть его через client.close(last) (держать этот промис в #closing, пока он не завершится, чтобы shutdown мог его дождаться), сообщить остальным "* NAME HOW\\n" и записать это в лог',
+      },
     );
   }
 

@@ -85,7 +85,12 @@ async function tcpBulk(options: BulkOptions): Promise<BulkResult> {
     const answer: string = await todo(
       import.meta.url,
       1,
-      "half-close (conn.closeWrite()): the server counts until EOF. Then read its answer until read() gives null (even a short line may come in more than one read; keep at most 64 bytes) and resolve with it as text, trimmed",
+      {
+        en:
+          "half-close (conn.closeWrite()): the server counts until EOF. Then read its answer until read() gives null (even a short line may come in more than one read; keep at most 64 bytes) and resolve with it as text, trimmed",
+        ru:
+          "half-close (полузакрытие, conn.closeWrite()): сервер считает до EOF. Затем читать его ответ, пока read() не вернёт null (даже короткая строка может прийти за несколько чтений; хранить не больше 64 байтов), и разрешиться им как текстом без пробелов по краям (trim)",
+      },
     );
     const received = Number(answer);
     if (!/^\d+$/.test(answer)) throw new Error(`the server answered ${JSON.stringify(answer)}, not a byte count`);
@@ -122,7 +127,12 @@ async function udpBulk(options: BulkOptions): Promise<BulkResult> {
         todo(
           import.meta.url,
           2,
-          "count this echo: its number is in its first 4 bytes (getUint32). Count each number once (seen[seq]), ignore numbers >= count, count it reordered if below the highest seen so far, and note lastArrival = performance.now()",
+          {
+            en:
+              "count this echo: its number is in its first 4 bytes (getUint32). Count each number once (seen[seq]), ignore numbers >= count, count it reordered if below the highest seen so far, and note lastArrival = performance.now()",
+            ru:
+              "посчитать это эхо: его номер — в первых 4 байтах (getUint32). Считать каждый номер один раз (seen[seq]), номера >= count пропускать, считать эхо пришедшим не по порядку, если его номер меньше наибольшего из уже виденных, и запомнить lastArrival = performance.now()",
+          },
         );
       } catch (error) {
         if (closed || error instanceof Deno.errors.BadResource) return;

@@ -104,7 +104,12 @@ export async function runPing(options: PingOptions): Promise<PingSummary> {
     todo(
       import.meta.url,
       1,
-      'match the reply to its probe by the number in its first 4 bytes (a DataView over reply, getUint32(0)), never by arrival order. Unknown number: ignore. Probe already "answered": a duplicate (count, log, return). Probe "lost": late (count, log, return). Else: mark it answered, push the RTT (now - sentAt) on rtts, count it out of order if its number is below the highest seen, log "seq=N bytes=B time=T ms", and settle()',
+      {
+        en:
+          'match the reply to its probe by the number in its first 4 bytes (a DataView over reply, getUint32(0)), never by arrival order. Unknown number: ignore. Probe already "answered": a duplicate (count, log, return). Probe "lost": late (count, log, return). Else: mark it answered, push the RTT (now - sentAt) on rtts, count it out of order if its number is below the highest seen, log "seq=N bytes=B time=T ms", and settle()',
+        ru:
+          'сопоставить ответ с его пробой по номеру в первых 4 байтах (DataView поверх reply, getUint32(0)), а не по порядку прихода. Неизвестный номер: пропустить. Проба уже "answered": дубликат (посчитать, записать в лог, return). Проба "lost": опоздание (посчитать, записать в лог, return). Иначе: пометить её как отвеченную, добавить RTT (now - sentAt) в rtts, посчитать ответ пришедшим не по порядку, если его номер меньше наибольшего из уже виденных, записать в лог "seq=N bytes=B time=T ms" и вызвать settle()',
+      },
     );
   });
 
@@ -120,7 +125,12 @@ export async function runPing(options: PingOptions): Promise<PingSummary> {
     todo(
       import.meta.url,
       2,
-      'each probe\'s own deadline: walk from probes.get(oldest) while oldest <= sentSoFar (oldest++ each step). Skip probes no longer "waiting"; stop at the first whose sentAt + options.timeoutMs is still ahead of performance.now(); mark the others "lost", log "seq=N timeout (no reply within T ms)" and settle(), so a lost datagram never holds the run up',
+      {
+        en:
+          'each probe\'s own deadline: walk from probes.get(oldest) while oldest <= sentSoFar (oldest++ each step). Skip probes no longer "waiting"; stop at the first whose sentAt + options.timeoutMs is still ahead of performance.now(); mark the others "lost", log "seq=N timeout (no reply within T ms)" and settle(), so a lost datagram never holds the run up',
+        ru:
+          'у каждой пробы свой крайний срок: идти от probes.get(oldest), пока oldest <= sentSoFar (oldest++ на каждом шаге). Пропускать пробы, которые уже не "waiting"; остановиться на первой, чей срок sentAt + options.timeoutMs ещё впереди (больше performance.now()); те, что были до неё, пометить "lost", записать в лог "seq=N timeout (no reply within T ms)" и вызвать settle(), чтобы потерянная датаграмма никогда не задерживала прогон',
+      },
     );
   };
   /** Sets the timer for the oldest probe still waiting, unless it is set. */
@@ -157,7 +167,12 @@ export async function runPing(options: PingOptions): Promise<PingSummary> {
   const result: PingSummary = todo(
     import.meta.url,
     3,
-    "the summary: sent, received, lost and lossPercent (a share of the probes SENT), lostSeqs (the numbers of the lost probes, in order), the duplicates/outOfOrder/late counts, rtt: spread(rtts), and connectMs for TCP",
+    {
+      en:
+        "the summary: sent, received, lost and lossPercent (a share of the probes SENT), lostSeqs (the numbers of the lost probes, in order), the duplicates/outOfOrder/late counts, rtt: spread(rtts), and connectMs for TCP",
+      ru:
+        "собрать итог: sent, received, lost и lossPercent (доля от ОТПРАВЛЕННЫХ проб), lostSeqs (номера потерянных проб по порядку), счётчики duplicates/outOfOrder/late, rtt: spread(rtts) и connectMs для TCP",
+    },
   );
   printSummary(target, result, options.log);
   return result;

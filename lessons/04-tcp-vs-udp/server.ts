@@ -165,7 +165,12 @@ async function echoTcp(conn: Deno.Conn, buffer: Uint8Array): Promise<number> {
   return await todo(
     import.meta.url,
     1,
-    "echo: read into buffer until read() gives null (the client half-closed), writing back every byte of each read (writeAll: write() may take only part); resolve with how many bytes that was",
+    {
+      en:
+        "echo: read into buffer until read() gives null (the client half-closed), writing back every byte of each read (writeAll: write() may take only part); resolve with how many bytes that was",
+      ru:
+        "эхо: читать в buffer, пока read() не вернёт null (клиент полузакрыл соединение), отправляя обратно все байты каждого чтения (writeAll: write() может взять только часть); разрешиться числом этих байтов",
+    },
   );
 }
 
@@ -187,7 +192,12 @@ async function serveUdp(socket: Deno.DatagramConn, options: ServerOptions): Prom
     await todo(
       import.meta.url,
       2,
-      "send data back, unchanged, to the address it came from (socket.send(data, from)); a failed send is that peer's problem, not the server's: catch it",
+      {
+        en:
+          "send data back, unchanged, to the address it came from (socket.send(data, from)); a failed send is that peer's problem, not the server's: catch it",
+        ru:
+          "отправить data обратно без изменений на тот адрес, с которого она пришла (socket.send(data, from)); неудачная отправка — проблема этого собеседника, а не сервера: перехватить её ошибку (catch)",
+      },
     );
     const who = formatAddr(from);
     if (!peers.has(who) && peers.size < 100) {

@@ -93,7 +93,12 @@ export async function runFetch(options: FetchOptions): Promise<Response> {
         todo(
           import.meta.url,
           6,
-          "follow the redirect: past options.maxRedirects, or to a URL already in seen, throw a FetchError saying so (redirect loop). Else next = new URL(location, url) (Location may be relative), push its href on seen, turn a POST into a GET after 303 (and 301/302), set url = parseUrl(next.href), and continue the loop",
+          {
+            en:
+              "follow the redirect: past options.maxRedirects, or to a URL already in seen, throw a FetchError saying so (redirect loop). Else next = new URL(location, url) (Location may be relative), push its href on seen, turn a POST into a GET after 303 (and 301/302), set url = parseUrl(next.href), and continue the loop",
+            ru:
+              "последовать перенаправлению: если перенаправлений больше options.maxRedirects или URL уже есть в seen, бросить FetchError, который об этом говорит (цикл перенаправлений). Иначе next = new URL(location, url) (Location может быть относительным), добавить его href в seen, после 303 (а также 301/302) превратить POST в GET, присвоить url = parseUrl(next.href) и продолжить цикл (continue)",
+          },
         );
       }
       const text = decoder.decode(response.body);
@@ -127,7 +132,12 @@ async function resolve(host: string, options: FetchOptions, note: (line: string)
   return await todo(
     import.meta.url,
     1,
-    'ask DNS: Deno.resolveDns(literal, "A", { nameServer: options.dns, signal: AbortSignal.timeout(options.timeoutMs) }), then "AAAA" if no A; return the first address. NotFound means no such name: throw a FetchError that names it. A timeout: a FetchError saying the DNS server did not answer',
+    {
+      en:
+        'ask DNS: Deno.resolveDns(literal, "A", { nameServer: options.dns, signal: AbortSignal.timeout(options.timeoutMs) }), then "AAAA" if no A; return the first address. NotFound means no such name: throw a FetchError that names it. A timeout: a FetchError saying the DNS server did not answer',
+      ru:
+        'спросить DNS: Deno.resolveDns(literal, "A", { nameServer: options.dns, signal: AbortSignal.timeout(options.timeoutMs) }), затем "AAAA", если записей A нет; вернуть первый адрес. NotFound значит, что такого имени нет: бросить FetchError, который его называет. Таймаут: FetchError о том, что DNS-сервер не ответил',
+    },
   );
 }
 
@@ -136,7 +146,12 @@ function requestFor(method: string, url: URL, body?: string): Uint8Array {
   return todo(
     import.meta.url,
     2,
-    "the request's bytes: `METHOD PATH?QUERY HTTP/1.1`, then Host (url.host: name and port), User-Agent, Accept and Connection: keep-alive; with a body also Content-Type and Content-Length; every line ends in \\r\\n, then an empty line, then the body",
+    {
+      en:
+        "the request's bytes: `METHOD PATH?QUERY HTTP/1.1`, then Host (url.host: name and port), User-Agent, Accept and Connection: keep-alive; with a body also Content-Type and Content-Length; every line ends in \\r\\n, then an empty line, then the body",
+      ru:
+        "собрать байты запроса: `METHOD PATH?QUERY HTTP/1.1`, затем Host (url.host: имя и порт), User-Agent, Accept и Connection: keep-alive; если есть тело, ещё Content-Type и Content-Length; каждая строка кончается на \\r\\n, затем пустая строка, затем тело",
+    },
   );
 }
 
@@ -231,7 +246,12 @@ class Connection {
     let body: Uint8Array = await todo(
       import.meta.url,
       3,
-      "frame the body: none after HEAD, 1xx, 204, 304. Transfer-Encoding: refuse it together with Content-Length (a FetchError), else this.#chunked(). Content-Length (counts.get): one number, this.#exactly(length, …). Neither: this.#untilClose(), and then keepAlive = false",
+      {
+        en:
+          "frame the body: none after HEAD, 1xx, 204, 304. Transfer-Encoding: refuse it together with Content-Length (a FetchError), else this.#chunked(). Content-Length (counts.get): one number, this.#exactly(length, …). Neither: this.#untilClose(), and then keepAlive = false",
+        ru:
+          "выбрать кадрирование тела: после HEAD, 1xx, 204, 304 тела нет. Transfer-Encoding: вместе с Content-Length отвергнуть (FetchError), иначе this.#chunked(). Content-Length (counts.get): одно число, this.#exactly(length, …). Ни того ни другого: this.#untilClose(), а затем keepAlive = false",
+      },
     );
     return { version, status, reason: match[3] ?? "", headers, body, keepAlive };
   }
@@ -254,7 +274,12 @@ class Connection {
     return await todo(
       import.meta.url,
       4,
-      "fill the buffer (this.#fill(), false at EOF: then a FetchError) until it holds count bytes, not once; then this.#take(count)",
+      {
+        en:
+          "fill the buffer (this.#fill(), false at EOF: then a FetchError) until it holds count bytes, not once; then this.#take(count)",
+        ru:
+          "заполнять буфер (this.#fill(), при EOF даёт false: тогда FetchError), пока в нём не окажется count байтов, а не один раз; затем this.#take(count)",
+      },
     );
   }
 
@@ -263,7 +288,12 @@ class Connection {
     return await todo(
       import.meta.url,
       5,
-      'chunks: a line with the size in hex (ignore ";extension"), that many bytes (this.#exactly), an empty line; until size 0; then trailer lines until an empty one. Return the chunks joined',
+      {
+        en:
+          'chunks: a line with the size in hex (ignore ";extension"), that many bytes (this.#exactly), an empty line; until size 0; then trailer lines until an empty one. Return the chunks joined',
+        ru:
+          'читать куски: строка с размером в шестнадцатеричной записи (";extension" пропустить), столько байтов (this.#exactly), пустая строка; и так до размера 0; затем строки трейлеров до пустой. Вернуть куски, склеенные вместе',
+      },
     );
   }
 

@@ -32,6 +32,17 @@ const ru: boolean = (() => {
   return false;
 })();
 
+/**
+ * The language of a TODO's goal: the grader runs programs in English (it
+ * reads their words) but sets COURSE_TODO_LANG to its report's language, so
+ * an unfinished step is named in the learner's language there too.
+ */
+const goalsInRussian: boolean = (() => {
+  if (Deno.permissions.querySync({ name: "env", variable: "COURSE_TODO_LANG" }).state !== "granted") return ru;
+  const value = Deno.env.get("COURSE_TODO_LANG");
+  return value ? value === "ru" : ru;
+})();
+
 /** English or Russian, whichever the learner reads. */
 const say = (en: string, russian: string) => ru ? russian : en;
 
@@ -67,12 +78,13 @@ export class TodoError extends Error {
  *
  * @example
  * ```ts
- * const listener: Deno.Listener = todo(import.meta.url, 1, "listen on host:port");
+ * const listener: Deno.Listener = todo(import.meta.url, 1, { en: "listen on host:port", ru: "слушать host:port" });
  * ```
  */
-export function todo(moduleUrl: string, step: number, goal: string): never {
+export function todo(moduleUrl: string, step: number, goal: HelpText): never {
   flushLog();
-  console.error(describeError(new TodoError(courseRelative(moduleUrl), step, goal)));
+  const text = typeof goal === "string" ? goal : goalsInRussian ? goal.ru : goal.en;
+  console.error(describeError(new TodoError(courseRelative(moduleUrl), step, text)));
   Deno.exit(1);
 }
 

@@ -11,7 +11,7 @@ import { CheckFailure, CheckSkipped } from "./failure.ts";
 import { type Launch, LearnerProcess } from "./process.ts";
 import { Transcript } from "./transcript.ts";
 import { seconds } from "./deadline.ts";
-import type { Bilingual, Text } from "./text.ts";
+import type { Bilingual, Lang, Text } from "./text.ts";
 
 export type { Bilingual } from "./text.ts";
 
@@ -104,7 +104,7 @@ export interface Result {
 }
 
 /** Runs `check` of `lesson` against the programs in `dir`. Never throws; never outlives the check's deadline by much. */
-export async function runCheck(lesson: Lesson, check: Check, dir: string): Promise<Result> {
+export async function runCheck(lesson: Lesson, check: Check, dir: string, lang: Lang = "en"): Promise<Result> {
   const transcript = new Transcript();
   const started = performance.now();
   const command = taskCommand(lesson, dir);
@@ -122,7 +122,7 @@ export async function runCheck(lesson: Lesson, check: Check, dir: string): Promi
           ru: `у проверки кончилось время раньше, чем она запустила ${label}`,
         });
       }
-      const program = cleanup.use(new LearnerProcess({ label, command, args, ...options }, transcript));
+      const program = cleanup.use(new LearnerProcess({ label, command, args, ...options, todoLang: lang }, transcript));
       programs.push(program);
       return program;
     },

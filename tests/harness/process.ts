@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Bilingual } from "./text.ts";
+import type { Bilingual, Lang } from "./text.ts";
 import { CheckFailure } from "./failure.ts";
 import { seconds } from "./deadline.ts";
 import type { Transcript } from "./transcript.ts";
@@ -28,6 +28,8 @@ export interface Launch {
   extraFlags?: string[];
   /** Whether the grader will write to the program's stdin. */
   stdin?: "piped" | "null";
+  /** The language of the report: an unfinished step is named in it (`COURSE_TODO_LANG`). Default English. */
+  todoLang?: Lang;
 }
 
 const LISTENING = /^listening on (?:\[([^\]]+)\]|unix:(.+)|([^\s:]+)):?(\d+)?$/;
@@ -61,7 +63,8 @@ export class LearnerProcess implements AsyncDisposable {
       stderr: "piped",
       // The checks read the programs' words (not done yet, already in use): they run in English, whatever the
       // learner's LANG; the report around them is in the learner's language.
-      env: { NO_COLOR: "1", LANG: "C.UTF-8", LC_ALL: "C.UTF-8" },
+      // Only the goal of an unfinished step follows the report's language.
+      env: { NO_COLOR: "1", LANG: "C.UTF-8", LC_ALL: "C.UTF-8", COURSE_TODO_LANG: launch.todoLang ?? "en" },
     }).spawn();
     this.#pipedStdin = launch.stdin === "piped";
     this.#transcript = transcript;
