@@ -150,8 +150,9 @@ export async function runPing(options: PingOptions): Promise<PingSummary> {
       // The wait for the next probe starts before this one goes out, so
       // making its timer is not timed as part of this round trip.
       const next = seq < options.count ? new Promise((resolve) => setTimeout(resolve, options.intervalMs)) : undefined;
-      const bytes = encodeProbe(seq, performance.now(), options.size);
-      probes.set(seq, { sentAt: performance.now(), state: "waiting" });
+      const sentAt = performance.now();
+      const bytes = encodeProbe(seq, sentAt, options.size);
+      probes.set(seq, { sentAt, state: "waiting" });
       await channel.send(bytes);
       sentSoFar = seq;
       watch();
