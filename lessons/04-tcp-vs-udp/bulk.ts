@@ -20,7 +20,7 @@
  */
 import { hostPort, todo } from "@course/program.ts";
 import { literal, localFor, rate } from "./stats.ts";
-import { COUNT_HELLO } from "./server.ts";
+import { COUNT_HELLO, writeAll } from "./server.ts";
 
 /** How `runBulk` is configured; `main.ts` fills it from the command line. */
 export interface BulkOptions {
@@ -102,11 +102,6 @@ async function tcpBulk(options: BulkOptions): Promise<BulkResult> {
   } finally {
     conn.close();
   }
-}
-
-/** Writes every byte of `bytes`: one write() may take only part. */
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
 }
 
 async function udpBulk(options: BulkOptions): Promise<BulkResult> {

@@ -153,8 +153,8 @@ async function count(conn: Deno.Conn, buffer: Uint8Array): Promise<number> {
   return total;
 }
 
-/** Writes every byte of `bytes`: one write() may take only part. */
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+/** Writes every byte of `bytes`: one write() may take only part (the `sendall` of the BSD-style APIs). */
+export async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
   for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
 }
 
