@@ -101,7 +101,8 @@ Deno.test("the report in Russian: --lang ru turns the grader's own words, the ch
 });
 
 Deno.test("hints: one at a time, in order, in the learner's language", async () => {
-  const { hintText, language } = await import("./hint.ts");
+  const { hintText } = await import("./hint.ts");
+  const { language } = await import("./harness/text.ts");
   assert.equal(language("ru", () => undefined), "ru");
   assert.equal(language(undefined, (name) => name === "LANG" ? "ru_RU.UTF-8" : undefined), "ru");
   assert.equal(language(undefined, (name) => name === "LC_ALL" ? "C.UTF-8" : "ru_RU.UTF-8"), "en");

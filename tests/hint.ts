@@ -11,8 +11,6 @@ import { lessons } from "./checks/mod.ts";
 
 import { language } from "./harness/text.ts";
 
-export { language };
-
 /** The text `deno task hint` prints for hint `k` (from 1) of lesson `n`. */
 export function hintText(n: number, k: number, lang: "en" | "ru"): string {
   const lesson = lessons.find((l) => l.number === n);

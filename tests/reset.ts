@@ -61,11 +61,21 @@ function fill(text: string, values: Record<string, string | number>): string {
 /** The original bytes of blob `id`, from git in `root`. */
 async function original(root: string, path: string, id: string, words: Words): Promise<Uint8Array> {
   let output: Deno.CommandOutput;
+  // A local object read takes milliseconds; 30 s means git is stuck, and the blob counts as missing.
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), 30_000);
   try {
-    output = await new Deno.Command("git", { args: ["cat-file", "blob", id], cwd: root, stderr: "null" }).output();
+    output = await new Deno.Command("git", {
+      args: ["cat-file", "blob", id],
+      cwd: root,
+      stderr: "null",
+      signal: stop.signal,
+    }).output();
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) throw new ResetError(words.noGit);
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
   if (!output.success) throw new ResetError(fill(words.noBlob, { path, id }));
   return output.stdout;

@@ -16,14 +16,23 @@ import { blobId, lessonFiles, type Manifest, readManifest, touched } from "./sta
 const lesson = lessons[0];
 const decoder = new TextDecoder();
 
+/** Runs git in `cwd`, killed after 10 s, and fails saying what went wrong. */
 async function git(cwd: string, ...args: string[]): Promise<void> {
-  const out = await new Deno.Command("git", {
-    args: ["-c", "user.email=course@example.org", "-c", "user.name=course", ...args],
-    cwd,
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (!out.success) throw new Error(`git ${args.join(" ")}: ${decoder.decode(out.stderr)}`);
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), 10_000);
+  try {
+    const out = await new Deno.Command("git", {
+      args: ["-c", "user.email=course@example.org", "-c", "user.name=course", ...args],
+      cwd,
+      stdout: "null",
+      stderr: "piped",
+      signal: stop.signal,
+    }).output();
+    if (stop.signal.aborted) throw new Error(`git ${args.join(" ")} did not finish within 10 s`);
+    if (!out.success) throw new Error(`git ${args.join(" ")}: ${decoder.decode(out.stderr)}`);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A git repository in /tmp holding lesson 1 as given, committed, and its manifest. */
