@@ -1,15 +1,16 @@
 /**
  * The proof that the graders grade: every check passes on the reference
- * solutions, every lesson fails on its untouched starters, and every known
- * mistake is caught by the check meant for it, with the message it promises.
- * Same check lists, same runner as `deno task grade`.
+ * solutions, every lesson fails on its untouched starters, every known
+ * mistake is caught by the check meant for it with the message it promises,
+ * and every correct variant in another style or other words passes every
+ * check. Same check lists, same runner as `deno task grade`.
  *
  * @module
  */
 import assert from "node:assert/strict";
 import { lessons } from "./checks/mod.ts";
 import { buildVariant, lessonDir } from "./harness/course.ts";
-import { type Result, runCheck } from "./harness/check.ts";
+import { type Result, type Run, runChecks } from "./harness/check.ts";
 import { readManifest, touched } from "./starters.ts";
 import { textIn } from "./harness/text.ts";
 
@@ -35,13 +36,12 @@ function assertWellWritten(result: Result): void {
 
 for (const lesson of lessons) {
   const name = `lesson ${lesson.number} (${lesson.slug})`;
+  const all = (dir: string): Run[] => lesson.checks.map((check) => ({ lesson, check, dir }));
 
   Deno.test(`${name}: the reference passes every check`, async (t) => {
-    for (const check of lesson.checks) {
-      await t.step(check.id, async () => {
-        const result = await runCheck(lesson, check, lessonDir(lesson, "solutions"));
-        assert.notEqual(result.status, "failed", explain(result));
-      });
+    const results = await runChecks(all(lessonDir(lesson, "solutions")));
+    for (const result of results) {
+      await t.step(result.check.id, () => assert.notEqual(result.status, "failed", explain(result)));
     }
   });
 
@@ -51,11 +51,11 @@ for (const lesson of lessons) {
     // course's own CI requires every lesson as given (reset_test.ts), so there it always runs.
     ignore: (await touched(lesson, manifest)).length > 0,
     async fn(t) {
-      for (const check of lesson.checks) {
-        await t.step(check.id, async () => {
-          const result = await runCheck(lesson, check, lessonDir(lesson, "lessons"));
+      const results = await runChecks(all(lessonDir(lesson, "lessons")));
+      for (const result of results) {
+        await t.step(result.check.id, () => {
           if (result.status === "skipped") return;
-          if (check.covers === "given") return assert.equal(result.status, "passed", explain(result));
+          if (result.check.covers === "given") return assert.equal(result.status, "passed", explain(result));
           assert.equal(result.status, "failed", explain(result));
           assert.match(result.message?.en ?? "", /not done yet: TODO \d+ in lessons\//, explain(result));
           assertWellWritten(result);
@@ -64,17 +64,38 @@ for (const lesson of lessons) {
     },
   });
 
-  for (const variant of lesson.variants) {
-    Deno.test(`${name}: rejects a known mistake: ${variant.mistake}`, async () => {
-      const check = lesson.checks.find((c) => c.id === variant.rejectedBy);
-      assert.ok(check, `variant ${variant.id} names an unknown check ${variant.rejectedBy}`);
-      const result = await runCheck(lesson, check, await buildVariant(lesson, variant));
-      assert.equal(result.status, "failed", explain(result));
-      assert.match(result.message?.en ?? "", variant.message, explain(result));
-      assert.ok(
-        result.message?.ru && result.message.ru !== result.message.en,
-        `no Russian message\n${explain(result)}`,
-      );
+  Deno.test({
+    name: `${name}: every known mistake is rejected by its check, with a message that names it`,
+    ignore: lesson.variants.length === 0,
+    async fn(t) {
+      const runs: Run[] = [];
+      for (const variant of lesson.variants) {
+        const check = lesson.checks.find((c) => c.id === variant.rejectedBy);
+        assert.ok(check, `variant ${variant.id} names an unknown check ${variant.rejectedBy}`);
+        runs.push({ lesson, check, dir: await buildVariant(lesson, variant) });
+      }
+      const results = await runChecks(runs);
+      for (const [i, variant] of lesson.variants.entries()) {
+        await t.step(`${variant.id}: ${variant.mistake}`, () => {
+          const result = results[i];
+          assert.equal(result.status, "failed", explain(result));
+          assert.match(result.message?.en ?? "", variant.message, explain(result));
+          assert.ok(
+            result.message?.ru && result.message.ru !== result.message.en,
+            `no Russian message\n${explain(result)}`,
+          );
+          assertWellWritten(result);
+        });
+      }
+    },
+  });
+
+  for (const accepted of lesson.accepted ?? []) {
+    Deno.test(`${name}: a correct variant passes every check: ${accepted.differs}`, async (t) => {
+      const results = await runChecks(all(await buildVariant(lesson, accepted)));
+      for (const result of results) {
+        await t.step(result.check.id, () => assert.notEqual(result.status, "failed", explain(result)));
+      }
     });
   }
 }

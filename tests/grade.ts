@@ -12,11 +12,13 @@
 import { parseArgs, styleText } from "node:util";
 import { lessons } from "./checks/mod.ts";
 import { lessonDir } from "./harness/course.ts";
-import { type Lesson, type Result, runCheck } from "./harness/check.ts";
+import { JOBS, type Lesson, type Result, runChecks } from "./harness/check.ts";
 import { type LessonResults, toJUnit, toResultsJson } from "./report.ts";
 import { type Lang, language, textIn } from "./harness/text.ts";
 
 const colour = Deno.stdout.isTerminal() && !Deno.noColor;
+/** How many checks run at once (`--jobs`); 1 runs them one by one. */
+let jobs = JOBS;
 /** The report in the learner's language: `--lang`, else LC_ALL or LANG when the task may read them; else English. */
 let lang: Lang = language(Deno.args.find((a) => a.startsWith("--lang="))?.slice(7), (name) => {
   try {
@@ -93,7 +95,7 @@ const paint = (format: Parameters<typeof styleText>[0], text: string) =>
 function usage(message: string): never {
   console.error(`${WORDS[lang].usageError}: ${message}`);
   console.error(
-    `usage: deno task grade [LESSON…] [--all] [--json PATH] [--junit PATH] [--watch] [--lang en|ru]   (lessons: ${
+    `usage: deno task grade [LESSON…] [--all] [--json PATH] [--junit PATH] [--watch] [--lang en|ru] [--jobs N]   (lessons: ${
       lessons.map((l) => l.number).join(", ")
     })`,
   );
@@ -246,19 +248,24 @@ async function gradeOnce(chosen: Lesson[], all: boolean, print: (line: string) =
     }
     print(paint("bold", `${WORDS[lang].lesson} ${lesson.number}: ${lesson.title[lang]} (lessons/${lesson.slug})`));
     let section = "core";
-    for (const check of lesson.checks) {
-      if ((check.section ?? "core") !== section) {
-        section = check.section ?? "core";
-        print(paint("bold", `  ${section}: ${WORDS[lang].hardening}`));
-      }
-      const result = await runCheck(lesson, check, lessonDir(lesson, "lessons"), lang);
-      results.push(result);
-      const full = result.status === "failed" && (all || shownInFull++ === 0);
-      print(render(result, full).join("\n"));
-      if (result.status === "passed") pass.passed++;
-      else if (result.status === "skipped") pass.skipped++;
-      else pass.failed++;
-    }
+    // Checks run a few at a time; the report prints each in the lesson's order as soon as it and those before are done.
+    const dir = lessonDir(lesson, "lessons");
+    await runChecks(lesson.checks.map((check) => ({ lesson, check, dir })), {
+      lang,
+      jobs,
+      onResult(result) {
+        if ((result.check.section ?? "core") !== section) {
+          section = result.check.section ?? "core";
+          print(paint("bold", `  ${section}: ${WORDS[lang].hardening}`));
+        }
+        results.push(result);
+        const full = result.status === "failed" && (all || shownInFull++ === 0);
+        print(render(result, full).join("\n"));
+        if (result.status === "passed") pass.passed++;
+        else if (result.status === "skipped") pass.skipped++;
+        else pass.failed++;
+      },
+    });
     print("");
   }
   return pass;
@@ -318,6 +325,7 @@ if (import.meta.main) {
         junit: { type: "string" },
         watch: { type: "boolean" },
         lang: { type: "string" },
+        jobs: { type: "string" },
       },
       allowPositionals: true,
     });
@@ -327,6 +335,10 @@ if (import.meta.main) {
   if (parsed.values.lang !== undefined) {
     if (!/^(en|ru)$/.test(parsed.values.lang)) usage("--lang takes en or ru");
     lang = parsed.values.lang as Lang;
+  }
+  if (parsed.values.jobs !== undefined) {
+    if (!/^[1-9]\d?$/.test(parsed.values.jobs)) usage("--jobs takes a number from 1 to 99");
+    jobs = Number(parsed.values.jobs);
   }
   const chosen = chosenLessons(parsed.positionals);
   const all = parsed.values.all ?? false;

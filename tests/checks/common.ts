@@ -4,11 +4,104 @@
  *
  * @module
  */
-import type { Check } from "../harness/check.ts";
+import type { Check, Trial } from "../harness/check.ts";
 import { CheckFailure } from "../harness/failure.ts";
 import { visible } from "../harness/bytes.ts";
-import { closedPort } from "../harness/socket.ts";
-import { assertCleanError, runClient } from "../harness/programs.ts";
+import { sleep } from "../harness/deadline.ts";
+import type { Address } from "../harness/process.ts";
+import { closedPort, Peer } from "../harness/socket.ts";
+import { assertCleanError, runClient, startServer } from "../harness/programs.ts";
+
+/** How long a server may take to stop after Ctrl+C (a lingering close waits up to 2 s for a client). */
+const STOP_MS = 5000;
+
+/** What {@linkcode stopsOnCtrlC} does before the Ctrl+C. */
+export interface CtrlCOptions {
+  /** The command that starts the server (default `server`) and its flags (default: a free port on 127.0.0.1). */
+  args?: string[];
+  /**
+   * Puts the server in the middle of its work before the Ctrl+C: by default
+   * one client connects and says nothing. Whatever it opens, it hands to
+   * `trial.defer`.
+   */
+  engage?(trial: Trial, address: Address): Promise<void>;
+  /** What `engage` did, for the messages: "a client is connected and silent". */
+  situation?: { en: string; ru: string };
+}
+
+/**
+ * What every server owes: Ctrl+C stops it cleanly while clients are still
+ * connected. It exits within 5 s with code 0 and nothing on stderr. A
+ * server that does not close a connection, the listener, or a timer it made
+ * keeps running, because each of them keeps Deno's event loop alive: so this
+ * check also proves that the server releases what it holds.
+ */
+export function stopsOnCtrlC(options: CtrlCOptions = {}): Check {
+  const situation = options.situation ?? {
+    en: "a client is connected and silent",
+    ru: "подключён клиент, который молчит",
+  };
+  return {
+    id: "ctrl-c",
+    title: {
+      en: `Ctrl+C stops the server within ${STOP_MS / 1000} s, exit code 0, while ${situation.en}`,
+      ru: `Ctrl+C останавливает сервер за ${STOP_MS / 1000} с с кодом 0, даже когда ${situation.ru}`,
+    },
+    hint: {
+      en:
+        "On the abort signal close the listener and every connection you still hold, clear your timers, and let runServer return: anything left open keeps the program running.",
+      ru:
+        "По сигналу abort закройте слушающий сокет и все соединения, которые ещё держите, остановите свои таймеры и дайте runServer вернуться: всё, что осталось открытым, не даёт программе завершиться.",
+    },
+    async run(trial) {
+      const { server, address } = await startServer(trial, {
+        args: options.args ?? ["--host", "127.0.0.1", "--port", "0"],
+        // A console that stays open, as at a terminal (from lesson 3 on, its end alone stops a server).
+        stdin: "piped",
+      });
+      if (options.engage) {
+        await options.engage(trial, address);
+      } else {
+        const peer = await Peer.connect(address, trial.transcript, "grader (silent)");
+        trial.defer(peer);
+        await sleep(200);
+      }
+      trial.transcript.event("grader", "presses Ctrl+C (SIGINT) at the server");
+      server.signal("SIGINT");
+      const status = await server.exitWithin(STOP_MS);
+      if (!status) {
+        throw new CheckFailure({
+          en: `the server was still running ${
+            STOP_MS / 1000
+          } s after Ctrl+C while ${situation.en}: something it made is still open (a connection, the listener, a timer)`,
+          ru: `сервер всё ещё работал через ${
+            STOP_MS / 1000
+          } с после Ctrl+C, когда ${situation.ru}: что-то из созданного им осталось открытым (соединение, слушающий сокет, таймер)`,
+        }, {
+          expected: { en: "exit with code 0", ru: "завершение с кодом 0" },
+          actual: {
+            en: `still running; last output: ${visible(server.stdout.slice(-2).join("\n") || "(none)")}`,
+            ru: `всё ещё работает; последний вывод: ${visible(server.stdout.slice(-2).join("\n") || "(нет)")}`,
+          },
+        });
+      }
+      const stderr = server.stderr.filter((line) => line.trim() !== "");
+      if (status.code !== 0 || stderr.length > 0) {
+        throw new CheckFailure({
+          en: `Ctrl+C is the normal way to stop a server, yet it ended with code ${status.code}${
+            stderr.length ? " and an error" : ""
+          }`,
+          ru: `Ctrl+C — обычный способ остановить сервер, а он завершился с кодом ${status.code}${
+            stderr.length ? " и ошибкой" : ""
+          }`,
+        }, {
+          expected: { en: "exit code 0, nothing on stderr", ru: "код выхода 0, в stderr ничего" },
+          actual: `code ${status.code}; stderr: ${visible(stderr.join("\n") || "(empty)")}`,
+        });
+      }
+    },
+  };
+}
 
 /**
  * The server, told to use a port that is taken, says so in one line and exits

@@ -12,6 +12,7 @@ import { type Launch, LearnerProcess } from "./process.ts";
 import { Transcript } from "./transcript.ts";
 import { seconds } from "./deadline.ts";
 import type { Bilingual, Lang, Text } from "./text.ts";
+import type { Promised } from "./promises.ts";
 
 export type { Bilingual } from "./text.ts";
 
@@ -45,24 +46,53 @@ export interface Check {
   section?: "core" | "hardening";
   /** The whole check's deadline; past it, everything it started is killed. Default 20 s. */
   timeoutMs?: number;
+  /**
+   * True for a check that loads the machine (hundreds of connections, megabytes
+   * at full speed) or whose verdict depends on the programs getting the CPU at
+   * once: {@linkcode runChecks} runs it alone, never beside other checks.
+   */
+  alone?: boolean;
   /** Talks to the programs; throws CheckFailure (or CheckSkipped) when they are wrong. */
   run(trial: Trial): Promise<void>;
 }
 
-/** A copy of the reference with one deliberate mistake, which a named check must catch. */
-export interface Variant {
-  /** Folder-friendly id: `no-newline`. */
-  id: string;
-  /** The mistake, as a learner would make it. */
-  mistake: string;
+/** Edits to one file of the reference. */
+export interface Patch {
   /** The file of the reference to patch. */
   file: string;
   /** Each pair: text that occurs exactly once in the reference, and what replaces it. */
   patch: [string, string][];
-  /** The check that must fail. */
+}
+
+/** A copy of the reference with one deliberate mistake, which a named check must catch. */
+export interface Variant extends Patch {
+  /** Folder-friendly id: `no-newline`. */
+  id: string;
+  /** The mistake, as a learner would make it. */
+  mistake: string;
+  /** More files the same mistake touches, when it is not in one. */
+  also?: Patch[];
+  /** The id of the promise (a row of the lesson's promise table) the mistake breaks. */
+  breaks?: string;
+  /** The check that must fail: one of the checks the broken promise names. */
   rejectedBy: string;
   /** What its failure message must say, so the learner is told the mistake. */
   message: RegExp;
+}
+
+/**
+ * A copy of the reference written differently but correctly: another style
+ * (a stream reader for a read loop, two writes for one), other words where the
+ * lesson text leaves them free. It must pass every check, so no check can
+ * demand the reference's own way of doing things.
+ */
+export interface Accepted extends Patch {
+  /** Folder-friendly id: `reworded-errors`. */
+  id: string;
+  /** How it differs from the reference, and why that is still right. */
+  differs: string;
+  /** More files it changes. */
+  also?: Patch[];
 }
 
 /** A lesson as the grader knows it. */
@@ -77,6 +107,10 @@ export interface Lesson {
   checks: Check[];
   /** Known-wrong variants the checks must reject. */
   variants: Variant[];
+  /** Correct variants in other styles and words, which must pass every check. */
+  accepted?: Accepted[];
+  /** The lesson's promise table: every promise its text makes, and the checks that prove it. */
+  promises?: Promised[];
   /** Files the course gives whole, the same in lessons/ and solutions/ (main.ts always). */
   given?: string[];
   /** The command that starts the lesson's (TCP) server, for the contract tests. Default `server`. */
@@ -179,4 +213,55 @@ export async function runCheck(lesson: Lesson, check: Check, dir: string, lang: 
     result = { ...result, message: { en: `${unfinished} (so: ${so.en})`, ru: `${unfinishedRu} (поэтому: ${so.ru})` } };
   }
   return { ...result, transcript: transcript.render(), ms: Math.round(performance.now() - started) };
+}
+
+/** One run of a check against a folder: what {@linkcode runChecks} is given. */
+export interface Run {
+  /** The lesson the check belongs to. */
+  lesson: Lesson;
+  /** The check. */
+  check: Check;
+  /** The folder of programs to run it against. */
+  dir: string;
+}
+
+/**
+ * The number of checks run at once by default. Most of a check's time is
+ * waiting (for a deadline, a dribbled byte, a program to start), so a few at a
+ * time take little more CPU than one; checks marked `alone` still run alone.
+ */
+export const JOBS = 4;
+
+/**
+ * Runs every run, `jobs` at a time (a check marked `alone` with nothing else
+ * beside it), and returns the results in the order given. `onResult` sees
+ * each result in that order as soon as it and all before it are done, so a
+ * report can print as it goes.
+ */
+export async function runChecks(
+  runs: Run[],
+  options: { jobs?: number; lang?: Lang; onResult?: (result: Result, index: number) => void } = {},
+): Promise<Result[]> {
+  const jobs = Math.max(1, options.jobs ?? JOBS);
+  const results: Result[] = new Array(runs.length);
+  let shown = 0;
+  const show = () => {
+    for (; shown < runs.length && results[shown] !== undefined; shown++) options.onResult?.(results[shown], shown);
+  };
+  const running = new Set<Promise<void>>();
+  for (const [index, run] of runs.entries()) {
+    const alone = run.check.alone === true;
+    // A check that runs alone waits for the others to finish; the others wait for a free place.
+    while (running.size >= (alone ? 1 : jobs)) await Promise.race(running);
+    const job = runCheck(run.lesson, run.check, run.dir, options.lang).then((result) => {
+      results[index] = result;
+      running.delete(job);
+      show();
+    });
+    running.add(job);
+    // Nothing starts beside a check that must run alone.
+    if (alone) await job;
+  }
+  await Promise.all(running);
+  return results;
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Lesson, Variant } from "./check.ts";
+import type { Accepted, Lesson, Variant } from "./check.ts";
 
 /** The course root (the folder with deno.json), as a path. */
 export const ROOT: string = decodeURIComponent(new URL("../../", import.meta.url).pathname).replace(/\/$/, "");
@@ -79,32 +79,36 @@ export async function runTask(
 }
 
 /**
- * Builds a known-wrong variant: a copy of the lesson's reference with the
- * variant's one mistake patched in, under tests/.build/. Throws when a patch
- * no longer matches the reference exactly once, so a variant cannot rot into
+ * Builds a variant (known-wrong or accepted): a copy of the lesson's reference
+ * with the variant's edits, under tests/.build/. Throws when a text to replace
+ * no longer occurs exactly once in the reference, so a variant cannot rot into
  * a copy of the reference that proves nothing.
  */
-export async function buildVariant(lesson: Lesson, variant: Variant): Promise<string> {
+export async function buildVariant(lesson: Lesson, variant: Variant | Accepted): Promise<string> {
   const from = lessonDir(lesson, "solutions");
-  const dir = `${ROOT}/tests/.build/${lesson.slug}/${variant.id}`;
+  const kind = "mistake" in variant ? "variants" : "accepted";
+  const dir = `${ROOT}/tests/.build/${lesson.slug}/${kind}/${variant.id}`;
   await Deno.mkdir(dir, { recursive: true });
   for await (const entry of Deno.readDir(from)) {
     if (entry.isFile && entry.name.endsWith(".ts")) {
       await Deno.copyFile(`${from}/${entry.name}`, `${dir}/${entry.name}`);
     }
   }
-  let source = await Deno.readTextFile(`${from}/${variant.file}`);
-  for (const [before, after] of variant.patch) {
-    const count = source.split(before).length - 1;
-    if (count !== 1) {
-      throw new Error(
-        `variant ${variant.id}: the text to replace occurs ${count} times in solutions/${lesson.slug}/${variant.file}, not once: ${
-          JSON.stringify(before)
-        }`,
-      );
+  const edits = [{ file: variant.file, patch: variant.patch }, ...(variant.also ?? [])];
+  for (const file of new Set(edits.map((edit) => edit.file))) {
+    let source = await Deno.readTextFile(`${from}/${file}`);
+    for (const [before, after] of edits.filter((edit) => edit.file === file).flatMap((edit) => edit.patch)) {
+      const count = source.split(before).length - 1;
+      if (count !== 1) {
+        throw new Error(
+          `variant ${variant.id}: the text to replace occurs ${count} times in solutions/${lesson.slug}/${file}, not once: ${
+            JSON.stringify(before)
+          }`,
+        );
+      }
+      source = source.replace(before, () => after);
     }
-    source = source.replace(before, after);
+    await Deno.writeTextFile(`${dir}/${file}`, source);
   }
-  await Deno.writeTextFile(`${dir}/${variant.file}`, source);
   return dir;
 }
