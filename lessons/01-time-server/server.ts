@@ -72,9 +72,9 @@ export async function runServer(options: ServerOptions): Promise<void> {
       3,
       {
         en:
-          "serve this client: serveOne(conn, options.log), without waiting for it to finish, so the next client is accepted at once",
+          "serve this client: serveOne(conn, options.log), without waiting for it to finish, so the next client is accepted at once (here serving takes no time at all, so nobody can tell; from lesson 2 on a client can take minutes)",
         ru:
-          "обслужить этого клиента: serveOne(conn, options.log), не дожидаясь, пока он закончит, чтобы следующий клиент был принят сразу",
+          "обслужить этого клиента: serveOne(conn, options.log), не дожидаясь, пока он закончит, чтобы следующий клиент был принят сразу (здесь обслуживание не занимает времени, и разницы не заметить; со второго урока клиент может занять минуты)",
       },
     );
   }
@@ -89,9 +89,9 @@ async function serveOne(conn: Deno.Conn, log: (line: string) => void): Promise<v
     4,
     {
       en:
-        "send the current time in ISO 8601, with a UTC offset or Z, plus one '\\n'; all of it, though write() may take only part; then close. A client that has gone must not crash the server",
+        "send the current time in ISO 8601, with a UTC offset or Z, plus one '\\n'; all of it, though write() may take only part (a line this short never is cut, but the loop is the habit); then close. A client that has gone must not crash the server",
       ru:
-        "отправить текущее время в ISO 8601 со смещением от UTC или Z и одним '\\n' в конце, целиком, хотя write() может взять только часть; затем закрыть соединение. Клиент, который уже ушёл, не должен обрушить сервер",
+        "отправить текущее время в ISO 8601 со смещением от UTC или Z и одним '\\n' в конце, целиком, хотя write() может взять только часть (строку такой длины он не режет, но цикл — это привычка); затем закрыть соединение. Клиент, который уже ушёл, не должен обрушить сервер",
     },
   );
 }

@@ -574,6 +574,7 @@ const core: Check[] = [
 const hardening: Check[] = [
   {
     id: "reset-mid-broadcast",
+    alone: true,
     title: {
       en: "a client that resets its connection mid-broadcast costs nobody else a line",
       ru: "клиент, сбросивший соединение (RST) посреди рассылки, не лишает остальных ни одной строки",
@@ -624,6 +625,7 @@ const hardening: Check[] = [
   },
   {
     id: "slow-reader",
+    alone: true,
     title: {
       en: "a client that stops reading is dropped; the others keep receiving",
       ru: "клиента, который перестал читать, отключают; остальные продолжают получать строки",

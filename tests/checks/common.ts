@@ -31,10 +31,10 @@ export interface CtrlCOptions {
 
 /**
  * What every server owes: Ctrl+C stops it cleanly while clients are still
- * connected. It exits within 5 s with code 0 and nothing on stderr. A
- * server that does not close a connection, the listener, or a timer it made
- * keeps running, because each of them keeps Deno's event loop alive: so this
- * check also proves that the server releases what it holds.
+ * connected. It exits within 5 s with code 0 and nothing on stderr. The
+ * launcher ends the program once `runServer` returns, so what this catches is
+ * a server that never returns: a listener left open (its accept() waits on),
+ * a connection it still waits on, a loop that ignores the abort signal.
  */
 export function stopsOnCtrlC(options: CtrlCOptions = {}): Check {
   const situation = options.situation ?? {
@@ -49,9 +49,9 @@ export function stopsOnCtrlC(options: CtrlCOptions = {}): Check {
     },
     hint: {
       en:
-        "On the abort signal close the listener and every connection you still hold, clear your timers, and let runServer return: anything left open keeps the program running.",
+        "On the abort signal close the listener and every connection you still hold, and let runServer return: an accept() or read() still waiting keeps it from returning.",
       ru:
-        "По сигналу abort закройте слушающий сокет и все соединения, которые ещё держите, остановите свои таймеры и дайте runServer вернуться: всё, что осталось открытым, не даёт программе завершиться.",
+        "По сигналу abort закройте слушающий сокет и все соединения, которые ещё держите, и дайте runServer вернуться: ожидающий accept() или read() не даст ему вернуться.",
     },
     async run(trial) {
       const { server, address } = await startServer(trial, {
@@ -73,10 +73,10 @@ export function stopsOnCtrlC(options: CtrlCOptions = {}): Check {
         throw new CheckFailure({
           en: `the server was still running ${
             STOP_MS / 1000
-          } s after Ctrl+C while ${situation.en}: something it made is still open (a connection, the listener, a timer)`,
+          } s after Ctrl+C while ${situation.en}: runServer did not return (a listener or a connection still open and waited on?)`,
           ru: `сервер всё ещё работал через ${
             STOP_MS / 1000
-          } с после Ctrl+C, когда ${situation.ru}: что-то из созданного им осталось открытым (соединение, слушающий сокет, таймер)`,
+          } с после Ctrl+C, когда ${situation.ru}: runServer не вернулся (слушающий сокет или соединение остались открытыми, и их ждут?)`,
         }, {
           expected: { en: "exit with code 0", ru: "завершение с кодом 0" },
           actual: {
@@ -105,7 +105,9 @@ export function stopsOnCtrlC(options: CtrlCOptions = {}): Check {
 
 /**
  * The server, told to use a port that is taken, says so in one line and exits
- * non-zero. `covers: "given"` when the starter's own listen code is given.
+ * non-zero. The words are the program's own: the contract fixes only one line,
+ * a non-zero code and no stack trace. `covers: "given"` when the starter's own
+ * listen code is given.
  */
 export function portInUse(covers?: "given"): Check {
   return {
@@ -147,26 +149,14 @@ export function portInUse(covers?: "given"): Check {
         );
       }
       assertCleanError(server, status, { en: `when port ${port} is taken`, ru: `когда порт ${port} занят` });
-      const said = server.stderr.join(" ");
-      if (!/in use|AddrInUse|EADDRINUSE/i.test(said)) {
-        throw new CheckFailure({
-          en: "the error does not say the address is in use",
-          ru: "в сообщении об ошибке не сказано, что адрес уже занят",
-        }, {
-          expected: {
-            en: "a line mentioning that the address/port is already in use",
-            ru: "строка о том, что адрес или порт уже занят",
-          },
-          actual: visible(said),
-        });
-      }
     },
   };
 }
 
 /**
  * The client, pointed at a port where nothing listens, says so in one line and
- * exits non-zero. `covers: "given"` when the starter's own connect code is given.
+ * exits non-zero, in words of its own. `covers: "given"` when the starter's own
+ * connect code is given.
  */
 export function clientRefused(covers?: "given"): Check {
   return {
@@ -188,19 +178,6 @@ export function clientRefused(covers?: "given"): Check {
         en: `when nothing listens on port ${port}`,
         ru: `когда порт ${port} никто не слушает`,
       });
-      const said = client.stderr.join(" ");
-      if (!/refused|ECONNREFUSED/i.test(said) && !said.includes(String(port))) {
-        throw new CheckFailure({
-          en: "the error does not say that the connection was refused",
-          ru: "в сообщении об ошибке не сказано, что в соединении отказано",
-        }, {
-          expected: {
-            en: `a line saying the connection to 127.0.0.1:${port} was refused (nothing listens there)`,
-            ru: `строка о том, что в соединении с 127.0.0.1:${port} отказано (там никто не слушает)`,
-          },
-          actual: visible(said),
-        });
-      }
     },
   };
 }

@@ -23,7 +23,7 @@ export interface Trial {
   /** The record shown when the check fails. */
   transcript: Transcript;
   /** Starts one of the programs in `dir`; it is killed when the check ends, however it ends. */
-  start(label: string, args: string[], options?: Pick<Launch, "extraFlags" | "stdin">): LearnerProcess;
+  start(label: string, args: string[], options?: Pick<Launch, "extraFlags" | "stdin" | "env">): LearnerProcess;
   /** Registers anything else to close when the check ends (a socket, a listener, a temp file). */
   defer(resource: AsyncDisposable | Disposable): void;
 }

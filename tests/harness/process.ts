@@ -30,6 +30,8 @@ export interface Launch {
   stdin?: "piped" | "null";
   /** The language of the report: an unfinished step is named in it (`COURSE_TODO_LANG`). Default English. */
   todoLang?: Lang;
+  /** More environment for the program, e.g. `TZ` to run a server in another time zone. */
+  env?: Record<string, string>;
 }
 
 const LISTENING = /^listening on (?:\[([^\]]+)\]|unix:(.+)|([^\s:]+)):?(\d+)?$/;
@@ -64,7 +66,13 @@ export class LearnerProcess implements AsyncDisposable {
       // The checks read the programs' words (not done yet, already in use): they run in English, whatever the
       // learner's LANG; the report around them is in the learner's language.
       // Only the goal of an unfinished step follows the report's language.
-      env: { NO_COLOR: "1", LANG: "C.UTF-8", LC_ALL: "C.UTF-8", COURSE_TODO_LANG: launch.todoLang ?? "en" },
+      env: {
+        NO_COLOR: "1",
+        LANG: "C.UTF-8",
+        LC_ALL: "C.UTF-8",
+        COURSE_TODO_LANG: launch.todoLang ?? "en",
+        ...launch.env,
+      },
     }).spawn();
     this.#pipedStdin = launch.stdin === "piped";
     this.#transcript = transcript;

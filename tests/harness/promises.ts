@@ -33,18 +33,29 @@ export type Source =
   /** A line of `COMMAND --help`: the flag's line, or with no flag the command's summary line. */
   | { help: string; flag?: string };
 
-/** One row of a lesson's promise table. */
-export interface Promised {
-  /** A short id, which known-wrong variants name when they break it: `time-offset`. */
-  id: string;
+/** A promise as it stands in one place: where, and its words there. */
+export interface Quote {
   /** Where the promise is written. */
   in: Source;
   /** The promise, quoted exactly as it stands there (runs of spaces and line breaks may differ). */
   says: Bilingual;
+}
+
+/** One row of a lesson's promise table: one promise, the places that make it, and its proof. */
+export interface Promised extends Quote {
+  /** A short id, which known-wrong variants name when they break it: `time-offset`. */
+  id: string;
+  /** The same promise made again elsewhere (a flag's `--help` line, a TODO goal, the contract), each quoted. */
+  also?: Quote[];
   /** The checks that prove it; empty only when `ungraded` says why. */
   checks: string[];
   /** Why the promise is deliberately not graded (the text must not present it as a requirement). */
   ungraded?: Bilingual;
+}
+
+/** Every place a row quotes: its own, then the others. */
+export function quotesOf(promise: Promised): Quote[] {
+  return [{ in: promise.in, says: promise.says }, ...(promise.also ?? [])];
 }
 
 /** Runs of whitespace as one space, so a quote may cross the text's line breaks. */
@@ -119,15 +130,15 @@ async function sourceText(lesson: Lesson, source: Source, lang: Lang): Promise<s
  * ("Partial reads: read until the end"), "TODO 2 in client.ts",
  * "`client --help`", or the course's program contract.
  */
-export function placeOf(promise: Promised, text: string, lang: Lang): string {
-  const source = promise.in;
+export function placeOf(quote: Quote, text: string, lang: Lang): string {
+  const source = quote.in;
   if (source === "contract") {
-    return lang === "ru" ? "общий контракт программ (README курса)" : "the program contract (the course README)";
+    return lang === "ru" ? "общий контракт программ курса" : "the course's program contract";
   }
   if (typeof source === "object" && "help" in source) {
     return `\`${source.help} --help\`${source.flag ? ` ${source.flag}` : ""}`;
   }
-  const at = locate(text, promise.says[lang]);
+  const at = locate(text, quote.says[lang]);
   if (typeof source === "object") {
     // The nearest todo(…, N, …) before the quote names the step.
     const step = [...text.slice(0, Math.max(at, 0)).matchAll(/todo\(\s*import\.meta\.url,\s*(\d+)/g)].at(-1)?.[1];
@@ -156,20 +167,24 @@ export async function tableProblems(lesson: Lesson): Promise<string[]> {
   const checks = new Set(lesson.checks.map((c) => c.id));
   const texts = new Map<string, string>();
   for (const promise of promises) {
-    for (const lang of ["en", "ru"] as const) {
-      const key = `${JSON.stringify(promise.in)} ${lang}`;
-      if (!texts.has(key)) texts.set(key, await sourceText(lesson, promise.in, lang));
-      if (locate(texts.get(key)!, promise.says[lang]) < 0) {
-        problems.push(
-          `promise ${promise.id}: its ${lang} quote is not in ${describeSource(promise.in, lang)}: ${
-            JSON.stringify(promise.says[lang])
-          }`,
-        );
+    for (const quote of quotesOf(promise)) {
+      for (const lang of ["en", "ru"] as const) {
+        const key = `${JSON.stringify(quote.in)} ${lang}`;
+        if (!texts.has(key)) texts.set(key, await sourceText(lesson, quote.in, lang));
+        if (locate(texts.get(key)!, quote.says[lang]) < 0) {
+          problems.push(
+            `promise ${promise.id}: its ${lang} quote is not in ${describeSource(quote.in, lang)}: ${
+              JSON.stringify(quote.says[lang])
+            }`,
+          );
+        }
       }
-    }
-    if (typeof promise.in !== "object" || !("help" in promise.in)) {
-      const short = (["en", "ru"] as const).filter((lang) => squeeze(promise.says[lang]).length < 16);
-      for (const lang of short) problems.push(`promise ${promise.id}: its ${lang} quote is too short to say anything`);
+      if (typeof quote.in !== "object" || !("help" in quote.in)) {
+        const short = (["en", "ru"] as const).filter((lang) => squeeze(quote.says[lang]).length < 16);
+        for (const lang of short) {
+          problems.push(`promise ${promise.id}: its ${lang} quote is too short to say anything`);
+        }
+      }
     }
     if (promise.checks.length === 0 && !promise.ungraded) {
       problems.push(`promise ${promise.id} names no check and does not say why it is not graded`);
@@ -189,9 +204,8 @@ export async function tableProblems(lesson: Lesson): Promise<string[]> {
   for (const command of commands) {
     const flags = helpFlags(await helpLines(lesson, command, "en"));
     for (const flag of flags) {
-      const covered = promises.some((p) =>
-        typeof p.in === "object" && "help" in p.in && p.in.help === command &&
-        (p.in.flag === undefined || p.in.flag === flag)
+      const covered = promises.flatMap(quotesOf).some(({ in: at }) =>
+        typeof at === "object" && "help" in at && at.help === command && (at.flag === undefined || at.flag === flag)
       );
       if (!covered) problems.push(`\`${command} --help\` offers ${flag}, and no promise covers it`);
     }
@@ -229,15 +243,15 @@ const WORDS = {
   en: {
     heading: (_n: number) => "## What the grader checks",
     intro: (n: number, file: string) =>
-      `\`deno task grade ${n}\` runs these checks in this order. Each proves promises this text makes; the places are named on the right. The promise table, quoted word for word, is \`${file}\`.`,
-    head: "| Check | What it proves | Promised in |",
+      `\`deno task grade ${n}\` runs these checks, in this order. Each proves promises this text makes, and names where it makes them; the promises themselves, quoted word for word, are in \`${file}\`.`,
+    promisedIn: "promised in:",
     ungraded: "Not graded, on purpose:",
   },
   ru: {
     heading: (n: number) => `## Что проверяет \`deno task grade ${n}\``,
     intro: (n: number, file: string) =>
-      `\`deno task grade ${n}\` выполняет эти проверки в этом порядке. Каждая доказывает обещания этого текста; где они даны, сказано справа. Таблица обещаний с дословными цитатами — \`${file}\`.`,
-    head: "| Проверка | Что она доказывает | Где обещано |",
+      `\`deno task grade ${n}\` выполняет эти проверки в этом порядке. Каждая доказывает обещания этого текста и называет, где они даны; сами обещания, дословно, собраны в \`${file}\`.`,
+    promisedIn: "обещано:",
     ungraded: "Не проверяется, и это сделано намеренно:",
   },
 };
@@ -259,25 +273,24 @@ export async function graderSection(lesson: Lesson, lang: Lang): Promise<string>
   const places = new Map<string, string[]>();
   const texts = new Map<string, string>();
   for (const promise of promises) {
-    const key = JSON.stringify(promise.in);
-    if (!texts.has(key)) texts.set(key, await sourceText(lesson, promise.in, lang));
-    const place = placeOf(promise, texts.get(key)!, lang);
-    for (const id of promise.checks) {
-      const list = places.get(id) ?? [];
-      if (!list.includes(place)) list.push(place);
-      places.set(id, list);
+    for (const quote of quotesOf(promise)) {
+      const key = JSON.stringify(quote.in);
+      if (!texts.has(key)) texts.set(key, await sourceText(lesson, quote.in, lang));
+      const place = placeOf(quote, texts.get(key)!, lang);
+      for (const id of promise.checks) {
+        const list = places.get(id) ?? [];
+        if (!list.includes(place)) list.push(place);
+        places.set(id, list);
+      }
     }
   }
-  const cell = (text: string) => text.replaceAll("|", "\\|");
   const lines = [
     words.heading(lesson.number),
     "",
     words.intro(lesson.number, tableFile(lesson)),
     "",
-    words.head,
-    "| --- | --- | --- |",
     ...lesson.checks.map((check) =>
-      `| \`${check.id}\` | ${cell(check.title[lang])} | ${cell((places.get(check.id) ?? []).join("; "))} |`
+      `- \`${check.id}\`: ${check.title[lang]} (${words.promisedIn} ${(places.get(check.id) ?? []).join("; ")})`
     ),
   ];
   const ungraded = promises.filter((p) => p.ungraded);
