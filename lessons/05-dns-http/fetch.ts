@@ -134,9 +134,9 @@ async function resolve(host: string, options: FetchOptions, note: (line: string)
     1,
     {
       en:
-        'ask DNS: Deno.resolveDns(literal, "A", { nameServer: options.dns, signal: AbortSignal.timeout(options.timeoutMs) }), then "AAAA" if no A; return the first address. NotFound means no such name: throw a FetchError that names it. A timeout: a FetchError saying the DNS server did not answer',
+        'ask DNS: Deno.resolveDns(literal, "A", { nameServer: options.dns, signal: AbortSignal.timeout(options.timeoutMs) }), then "AAAA" if no A (NotFound included); return the first address. NotFound for both means no such name: throw a FetchError that names the name. A timeout: a FetchError that names the DNS server (where)',
       ru:
-        'спросить DNS: Deno.resolveDns(literal, "A", { nameServer: options.dns, signal: AbortSignal.timeout(options.timeoutMs) }), затем "AAAA", если записей A нет; вернуть первый адрес. NotFound значит, что такого имени нет: бросить FetchError, который его называет. Таймаут: FetchError о том, что DNS-сервер не ответил',
+        'спросить DNS: Deno.resolveDns(literal, "A", { nameServer: options.dns, signal: AbortSignal.timeout(options.timeoutMs) }), затем "AAAA", если записей A нет (в том числе при NotFound); вернуть первый адрес. NotFound на оба вопроса значит, что такого имени нет: бросить FetchError, где названо это имя. Таймаут: FetchError, где назван DNS-сервер (where)',
     },
   );
 }

@@ -321,6 +321,19 @@ export class GraderHttp implements AsyncDisposable {
     } catch { /* the client went away */ }
   }
 
+  /**
+   * Waits (at most `ms`) until every connection has ended: after the client
+   * exits, the last bytes it sent and its close reach the server a moment later.
+   */
+  async settled(ms = 1000): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.#jobs]),
+      new Promise((resolve) => timer = setTimeout(resolve, ms)),
+    ]);
+    clearTimeout(timer);
+  }
+
   /** `text` with `{port}` replaced by this server's port. */
   fill(text: string): string {
     return text.replaceAll("{port}", String(this.port));

@@ -94,6 +94,7 @@ export const core: Check[] = [
       const { dns, http } = servers(trial, { "/q": ok("fine\n") });
       const run = await runFetch(trial, `http://alpha.test:${http.port}/q?x=1&y=two`, dns, [], { body: "fine\n" });
       expectAsked(http, "/q", run.fetch);
+      await http.settled();
       const request = http.requests[0];
       const problems: Bilingual[] = [];
       if (request.line !== "GET /q?x=1&y=two HTTP/1.1") {
@@ -120,7 +121,10 @@ export const core: Check[] = [
       if (!/(^|,)\s*keep-alive\s*(,|$)/i.test(request.headers.get("connection") ?? "")) {
         problems.push({ en: "no Connection: keep-alive", ru: "нет Connection: keep-alive" });
       }
-      const framing = ["content-length", "transfer-encoding"].filter((name) => request.headers.has(name));
+      const framing = [
+        ...(request.headers.has("transfer-encoding") ? ["transfer-encoding"] : []),
+        ...((request.headers.get("content-length") ?? "0") !== "0" ? ["content-length"] : []),
+      ];
       if (framing.length || request.body.length || http.stray.length) {
         problems.push({
           en: `a body on a GET (${[...framing, ...(http.stray.length ? ["bytes after the head"] : [])].join(", ")})`,
@@ -513,6 +517,7 @@ export const core: Check[] = [
         body: answer,
       });
       expectAsked(http, "/form", run.fetch);
+      await http.settled();
       const request = http.requests[0];
       expectMethod(request, "POST", "/form", data, {
         en: `with --data ${visible(data)} (${byteLength(data)} bytes in UTF-8)`,
@@ -560,23 +565,27 @@ export const core: Check[] = [
     id: "relative-location",
     title: {
       en:
-        "a Location is resolved against the URL asked: ?page=2, a relative path, and //beta.test:PORT/x (another host)",
+        "a Location is resolved against the URL asked: ?page=2, a relative path, //beta.test:PORT/x (another host), ./y/z and ../w; five hops, the default --max-redirects",
       ru:
-        "Location разрешается относительно запрошенного URL: ?page=2, относительный путь и //beta.test:PORT/x (другой хост)",
+        "Location разрешается относительно запрошенного URL: ?page=2, относительный путь, //beta.test:PORT/x (другой хост), ./y/z и ../w; пять переходов, --max-redirects по умолчанию",
     },
     hint: {
-      en: "new URL(location, url) does what a browser does, for every form a Location may take.",
-      ru: "new URL(location, url) делает то же, что браузер, для любой формы Location.",
+      en:
+        "new URL(location, url) does what a browser does, for every form a Location may take; --max-redirects is 5 unless given.",
+      ru:
+        "new URL(location, url) делает то же, что браузер, для любой формы Location; --max-redirects равен 5, если не задан.",
     },
     async run(trial) {
-      const body = "three kinds of relative Location\n";
+      const body = "five kinds of relative Location\n";
       const { dns, http } = servers(trial, {
         "/dir/start": (conn, request, server) =>
           send(
             request.line.includes("?page=2") ? redirect(302, "other") : redirect(302, "?page=2"),
           )(conn, request, server),
         "/dir/other": redirect(302, "//beta.test:{port}/x"),
-        "/x": ok(body),
+        "/x": redirect(302, "./y/z"),
+        "/y/z": redirect(302, "../w"),
+        "/w": ok(body),
       });
       const run = await runFetch(trial, `http://alpha.test:${http.port}/dir/start`, dns, [], { body });
       expectRequests(http, [
@@ -584,9 +593,13 @@ export const core: Check[] = [
         "GET /dir/start?page=2 HTTP/1.1",
         "GET /dir/other HTTP/1.1",
         "GET /x HTTP/1.1",
+        "GET /y/z HTTP/1.1",
+        "GET /w HTTP/1.1",
       ], {
-        en: "fetch did not resolve each Location against the URL it had asked (new URL(location, url))",
-        ru: "fetch не разрешил каждый Location относительно запрошенного URL (new URL(location, url))",
+        en:
+          "fetch did not resolve each Location against the URL it had asked (new URL(location, url)), or stopped before the default limit of 5 redirects",
+        ru:
+          "fetch не разрешил каждый Location относительно запрошенного URL (new URL(location, url)) или остановился раньше предела по умолчанию в 5 перенаправлений",
       });
       const host = http.requests[3].headers.get("host");
       if (host !== `beta.test:${http.port}`) {
@@ -595,7 +608,7 @@ export const core: Check[] = [
           ru: "после //beta.test:PORT/x fetch не отправил Host: beta.test:PORT",
         }, { expected: `beta.test:${http.port}`, actual: host ?? "(none)" });
       }
-      expectBody(run, body, { en: "after three relative redirects", ru: "после трёх относительных перенаправлений" });
+      expectBody(run, body, { en: "after five relative redirects", ru: "после пяти относительных перенаправлений" });
     },
   },
   {

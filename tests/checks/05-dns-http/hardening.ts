@@ -30,6 +30,8 @@ import {
 /** The lesson's bounds. */
 const MAX_HEAD = 65536;
 const MAX_BODY = 16 * 1024 * 1024;
+/** How long a run that moves 16 MiB may take: a second or so on a quiet machine, far more on a busy one. */
+const BIG_MS = 15_000;
 
 /** Fails unless fetch printed nothing on stdout: a refused or failed response has no body to show. */
 function expectNothingPrinted(fetch: { label: string; stdout: string[] }, situation: { en: string; ru: string }) {
@@ -74,9 +76,9 @@ export const hardening: Check[] = [
     section: "hardening",
     title: {
       en:
-        "--timeout is per step: a DNS answer and two responses, each 500 ms late, all fit --timeout 1200 though together they take longer",
+        "--timeout is per step: a DNS answer and two responses, each 800 ms late, all fit --timeout 2000 though together they take longer",
       ru:
-        "--timeout — на каждый шаг: ответ DNS и два ответа сервера, каждый с опозданием 500 мс, укладываются в --timeout 1200, хотя вместе дольше",
+        "--timeout — на каждый шаг: ответ DNS и два ответа сервера, каждый с опозданием 800 мс, укладываются в --timeout 2000, хотя вместе дольше",
     },
     hint: {
       en:
@@ -86,16 +88,16 @@ export const hardening: Check[] = [
     async run(trial) {
       const body = "late, but each step in time\n";
       const { dns, http } = servers(trial, {
-        "/t1": send(redirect(302, "/t2"), { delayMs: 500 }),
-        "/t2": send(ok(body), { delayMs: 500 }),
-      }, { dns: { delayMs: 500 } });
-      const run = await runFetch(trial, `http://alpha.test:${http.port}/t1`, dns, ["--timeout", "1200"], {
+        "/t1": send(redirect(302, "/t2"), { delayMs: 800 }),
+        "/t2": send(ok(body), { delayMs: 800 }),
+      }, { dns: { delayMs: 800 } });
+      const run = await runFetch(trial, `http://alpha.test:${http.port}/t1`, dns, ["--timeout", "2000"], {
         ms: 10_000,
         body,
       });
       expectBody(run, body, {
-        en: "the DNS answer, the 302 and the 200 each came 500 ms late, with --timeout 1200",
-        ru: "ответ DNS, 302 и 200 приходили каждый через 500 мс, при --timeout 1200",
+        en: "the DNS answer, the 302 and the 200 each came 800 ms late, with --timeout 2000",
+        ru: "ответ DNS, 302 и 200 приходили каждый через 800 мс, при --timeout 2000",
       });
     },
   },
@@ -126,6 +128,7 @@ export const hardening: Check[] = [
   {
     id: "body-limit",
     section: "hardening",
+    timeoutMs: 30_000,
     title: {
       en:
         "a body of exactly 16 MiB is taken (a redirect's, read to its end); 16 MiB + 1 byte is refused, whether framed by Content-Length, in chunks or until close",
@@ -168,6 +171,7 @@ export const hardening: Check[] = [
           const run = await runFetch(trial, `http://alpha.test:${http.port}/exact`, dns, [], {
             label: "fetch (16 MiB)",
             body,
+            ms: BIG_MS,
           });
           expectBody(run, body, {
             en: "a 302 whose body is exactly 16 MiB, then a small body",
@@ -177,6 +181,7 @@ export const hardening: Check[] = [
         ...(["length", "chunks", "close"] as const).map((framing) => async () => {
           const run = await runFetch(trial, `http://alpha.test:${http.port}/${framing}`, dns, [], {
             label: `fetch (${framing})`,
+            ms: BIG_MS,
           });
           expectAsked(http, `/${framing}`, run.fetch);
           const how = {
@@ -195,9 +200,10 @@ export const hardening: Check[] = [
     id: "header-case",
     section: "hardening",
     title: {
-      en: "header names in any case: lOcAtIoN, content-LENGTH, TRANSFER-encoding work as in their usual case",
+      en:
+        "header names in any case: lOcAtIoN, content-LENGTH, CONNECTION, TRANSFER-encoding work as in their usual case",
       ru:
-        "имена заголовков в любом регистре: lOcAtIoN, content-LENGTH, TRANSFER-encoding работают так же, как в обычном",
+        "имена заголовков в любом регистре: lOcAtIoN, content-LENGTH, CONNECTION, TRANSFER-encoding работают так же, как в обычном",
     },
     hint: {
       en: "Header names ignore case: lower-case them once when you parse, and look them up in lower case.",
@@ -206,7 +212,10 @@ export const hardening: Check[] = [
     async run(trial) {
       const body = "case did not matter\n";
       const { dns, http } = servers(trial, {
-        "/h1": "HTTP/1.1 302 Found\r\nlOcAtIoN: /h2\r\ncontent-LENGTH: 6\r\n\r\nmoved\n",
+        // The server closes after /h1, as its CONNECTION header says: a client that misses the header is not left waiting.
+        "/h1": send("HTTP/1.1 302 Found\r\nlOcAtIoN: /h2\r\ncontent-LENGTH: 6\r\nCONNECTION: close\r\n\r\nmoved\n", {
+          then: "close",
+        }),
         "/h2": `HTTP/1.1 200 OK\r\nTRANSFER-encoding: chunked\r\nCONTENT-TYPE: text/plain\r\n\r\n${
           chunks("case did ", "not matter\n")
         }`,
@@ -226,8 +235,10 @@ export const hardening: Check[] = [
     id: "no-body-statuses",
     section: "hardening",
     title: {
-      en: "a 204 and a 304 have no body, whatever Content-Length says: nothing is printed, exit codes 0 and 1",
-      ru: "у 204 и 304 нет тела, что бы ни говорил Content-Length: ничего не печатается, коды выхода 0 и 1",
+      en:
+        "a 1xx, a 204 and a 304 have no body, whatever Content-Length says: nothing is printed; exit code 0 after the 204, 1 after the others",
+      ru:
+        "у 1xx, 204 и 304 нет тела, что бы ни говорил Content-Length: ничего не печатается; код выхода 0 после 204, 1 после остальных",
     },
     hint: {
       en: "Decide the framing in the RFC's order: first the responses that never have a body (HEAD, 1xx, 204, 304).",
@@ -235,10 +246,22 @@ export const hardening: Check[] = [
     },
     async run(trial) {
       const { dns, http } = servers(trial, {
+        // Ten bytes that end in CRLF: a client that takes the 100 as interim and reads on finds no status line there.
+        "/100": "HTTP/1.1 100 Continue\r\nContent-Length: 10\r\n\r\nnot body\r\n",
         "/204": "HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\nnot a body",
         "/304": "HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\nnot a body",
       });
       await together([
+        async () => {
+          const run = await runFetch(trial, `http://alpha.test:${http.port}/100`, dns, [], { label: "fetch (100)" });
+          expectAsked(http, "/100", run.fetch);
+          const situation = {
+            en: "a 100 Continue with Content-Length: 10 and 10 stray bytes",
+            ru: "100 Continue с Content-Length: 10 и 10 лишними байтами",
+          };
+          expectNothingPrinted(run.fetch, situation);
+          expectError(run, situation);
+        },
         async () => {
           const run = await runFetch(trial, `http://alpha.test:${http.port}/204`, dns, [], { label: "fetch (204)" });
           expectAsked(http, "/204", run.fetch);
