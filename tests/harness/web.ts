@@ -64,6 +64,19 @@ export class GraderDns implements AsyncDisposable {
     this.#loop = this.#serve();
   }
 
+  /**
+   * Waits (at most `ms`) until `question` (`alpha.test A`) has been asked;
+   * returns whether it was. A datagram already sent may wait a moment in the
+   * socket before this server reads it.
+   */
+  async heard(question: string, ms = 1000): Promise<boolean> {
+    const deadline = performance.now() + ms;
+    while (!this.asked.includes(question) && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return this.asked.includes(question);
+  }
+
   /** `127.0.0.1:PORT`, as `fetch --dns` takes it. */
   get address(): string {
     return `127.0.0.1:${this.port}`;

@@ -71,7 +71,7 @@ export const core: Check[] = [
       const body = "hello from the grader\nи вторая строка\n";
       const { dns, http } = servers(trial, { "/hello": ok(body) });
       const run = await runFetch(trial, `http://alpha.test:${http.port}/hello`, dns, [], { body });
-      expectQuestion(dns, "alpha.test A", run.fetch);
+      await expectQuestion(dns, "alpha.test A", run.fetch);
       expectAsked(http, "/hello", run.fetch);
       expectBody(run, body, { en: "a 200 with Content-Length", ru: "ответ 200 с Content-Length" });
     },
@@ -159,7 +159,7 @@ export const core: Check[] = [
     async run(trial) {
       const { dns, http } = servers(trial, {});
       const run = await runFetch(trial, `http://nowhere.test:${http.port}/`, dns);
-      expectQuestion(dns, "nowhere.test A", run.fetch);
+      await expectQuestion(dns, "nowhere.test A", run.fetch);
       expectError(run, {
         en: "nowhere.test is not in the DNS server's zone",
         ru: "nowhere.test нет в зоне DNS-сервера",
@@ -184,8 +184,8 @@ export const core: Check[] = [
     },
     async run(trial) {
       const { dns, http } = servers(trial, {}, { dns: { silent: true } });
-      const run = await runFetch(trial, `http://alpha.test:${http.port}/`, dns, ["--timeout", "500"], { ms: 5000 });
-      expectQuestion(dns, "alpha.test A", run.fetch);
+      const run = await runFetch(trial, `http://alpha.test:${http.port}/`, dns, ["--timeout", "500"]);
+      await expectQuestion(dns, "alpha.test A", run.fetch);
       expectError(run, {
         en: "the DNS server got the question and never answered",
         ru: "DNS-сервер получил вопрос и так и не ответил",
@@ -233,7 +233,7 @@ export const core: Check[] = [
             label: "fetch (AAAA only)",
             body: "reached over IPv6\n",
           });
-          expectQuestion(dns, "six.test AAAA", run.fetch);
+          await expectQuestion(dns, "six.test AAAA", run.fetch);
           expectBody(run, "reached over IPv6\n", {
             en: "six.test has only an AAAA record, ::1",
             ru: "у six.test есть только запись AAAA, ::1",
@@ -369,7 +369,7 @@ export const core: Check[] = [
         en: "fetch did not follow the redirects from /start to /hop to /final",
         ru: "fetch не прошёл по перенаправлениям /start → /hop → /final",
       });
-      expectQuestion(dns, "beta.test A", run.fetch);
+      await expectQuestion(dns, "beta.test A", run.fetch);
       const hosts = http.requests.map((r) => r.headers.get("host") ?? "(none)");
       const want = [`alpha.test:${http.port}`, `alpha.test:${http.port}`, `beta.test:${http.port}`];
       if (hosts.join() !== want.join()) {

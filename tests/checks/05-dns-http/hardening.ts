@@ -11,7 +11,7 @@
 import type { Check } from "../../harness/check.ts";
 import { CheckFailure } from "../../harness/failure.ts";
 import { visible } from "../../harness/bytes.ts";
-import { endlessLine, GraderHttp, never, ResettingHttp, type Responder, send } from "../../harness/web.ts";
+import { endlessLine, GraderHttp, never, ResettingHttp, type Responder, type Route, send } from "../../harness/web.ts";
 import {
   byteLength,
   chunks,
@@ -22,6 +22,7 @@ import {
   expectRequests,
   ok,
   redirect,
+  RUN_MS,
   runFetch,
   servers,
   together,
@@ -76,9 +77,9 @@ export const hardening: Check[] = [
     section: "hardening",
     title: {
       en:
-        "--timeout is per step: a DNS answer and two responses, each 800 ms late, all fit --timeout 2000 though together they take longer",
+        "--timeout is per step: a DNS answer and five responses, each 450 ms late, all fit --timeout 2200 though together they take longer",
       ru:
-        "--timeout — на каждый шаг: ответ DNS и два ответа сервера, каждый с опозданием 800 мс, укладываются в --timeout 2000, хотя вместе дольше",
+        "--timeout — на каждый шаг: ответ DNS и пять ответов сервера, каждый с опозданием 450 мс, укладываются в --timeout 2200, хотя вместе дольше",
     },
     hint: {
       en:
@@ -86,18 +87,18 @@ export const hardening: Check[] = [
       ru: "Заводите новый крайний срок на каждый шаг (ответ DNS, подключение, каждый ответ), а не один на весь fetch.",
     },
     async run(trial) {
+      // Six steps of 450 ms: 2.7 s in all, past one deadline of 2.2 s, while each step has 1.75 s to spare.
       const body = "late, but each step in time\n";
-      const { dns, http } = servers(trial, {
-        "/t1": send(redirect(302, "/t2"), { delayMs: 800 }),
-        "/t2": send(ok(body), { delayMs: 800 }),
-      }, { dns: { delayMs: 800 } });
-      const run = await runFetch(trial, `http://alpha.test:${http.port}/t1`, dns, ["--timeout", "2000"], {
-        ms: 10_000,
+      const routes: Record<string, Route> = { "/t5": send(ok(body), { delayMs: 450 }) };
+      for (let i = 1; i < 5; i++) routes[`/t${i}`] = send(redirect(302, `/t${i + 1}`), { delayMs: 450 });
+      const { dns, http } = servers(trial, routes, { dns: { delayMs: 450 } });
+      const run = await runFetch(trial, `http://alpha.test:${http.port}/t1`, dns, ["--timeout", "2200"], {
+        ms: 12_000,
         body,
       });
       expectBody(run, body, {
-        en: "the DNS answer, the 302 and the 200 each came 800 ms late, with --timeout 2000",
-        ru: "ответ DNS, 302 и 200 приходили каждый через 800 мс, при --timeout 2000",
+        en: "the DNS answer and each of five responses came 450 ms late, with --timeout 2200",
+        ru: "ответ DNS и каждый из пяти ответов приходили через 450 мс, при --timeout 2200",
       });
     },
   },
@@ -105,8 +106,8 @@ export const hardening: Check[] = [
     id: "response-timeout",
     section: "hardening",
     title: {
-      en: "a server that takes the request and never answers: --timeout 800 ends the wait, one line, exit code 1",
-      ru: "сервер, который принял запрос и не отвечает: --timeout 800 заканчивает ожидание, одна строка, код 1",
+      en: "a server that takes the request and never answers: --timeout 2000 ends the wait, one line, exit code 1",
+      ru: "сервер, который принял запрос и не отвечает: --timeout 2000 заканчивает ожидание, одна строка, код 1",
     },
     hint: {
       en: "Give the response a deadline of --timeout ms; when it passes, close the connection and say so in one line.",
@@ -115,9 +116,7 @@ export const hardening: Check[] = [
     },
     async run(trial) {
       const { dns, http } = servers(trial, { "/silent": never });
-      const run = await runFetch(trial, `http://alpha.test:${http.port}/silent`, dns, ["--timeout", "800"], {
-        ms: 5000,
-      });
+      const run = await runFetch(trial, `http://alpha.test:${http.port}/silent`, dns, ["--timeout", "2000"]);
       expectAsked(http, "/silent", run.fetch);
       expectError(run, {
         en: "the server read the request and kept the connection open without a word",
@@ -550,13 +549,13 @@ export const hardening: Check[] = [
         "--timeout",
         "30000",
       ]);
-      const status = await fetch.exitWithin(5000);
+      const status = await fetch.exitWithin(RUN_MS);
       if (!status) {
         throw new CheckFailure({
-          en: `fetch was still reading a header line with no end after 5 s (${
+          en: `fetch was still reading a header line with no end after ${RUN_MS / 1000} s (${
             Math.round(sent.bytes / 1048576)
           } MiB sent): it keeps the line growing without a bound`,
-          ru: `fetch всё ещё читал бесконечную строку заголовка через 5 с (отправлено ${
+          ru: `fetch всё ещё читал бесконечную строку заголовка через ${RUN_MS / 1000} с (отправлено ${
             Math.round(sent.bytes / 1048576)
           } МиБ): он копит строку без предела`,
         }, {

@@ -43,14 +43,14 @@ function hex(bytes: Uint8Array): string {
 /** Sends `ask` and waits for the answer with its id (skipping others), or fails naming `what`. */
 async function ask(udp: UdpPeer, port: number, ask: Uint8Array, what: string): Promise<Uint8Array> {
   await udp.send(ask, port);
-  const deadline = performance.now() + 3000;
+  const deadline = performance.now() + 5000;
   while (performance.now() < deadline) {
     const got = await udp.receive(deadline - performance.now());
     if (got && got.length >= 2 && got[0] === ask[0] && got[1] === ask[1]) return got;
   }
   throw new CheckFailure({
-    en: `the given dns-server did not answer the question ${what} within 3 s`,
-    ru: `готовый dns-server не ответил на вопрос ${what} за 3 с`,
+    en: `the given dns-server did not answer the question ${what} within 5 s`,
+    ru: `готовый dns-server не ответил на вопрос ${what} за 5 с`,
   }, {
     expected: { en: "an answer with the query's id", ru: "ответ с id запроса" },
     actual: { en: "nothing", ru: "ничего" },
@@ -162,13 +162,13 @@ async function exchange(
     }
     return found;
   };
-  await peer.readUntil(() => parse() !== undefined && (!thenEof || peer.done), 3000);
-  if (thenEof) await peer.waitForEof(3000);
+  await peer.readUntil(() => parse() !== undefined && (!thenEof || peer.done), 5000);
+  if (thenEof) await peer.waitForEof(5000);
   const found = parse();
   if (found && (!thenEof || peer.done)) return found;
   throw new CheckFailure({
-    en: `the given http-server did not answer ${what} as the lesson text says within 3 s`,
-    ru: `готовый http-server не ответил на ${what} так, как сказано в тексте урока, за 3 с`,
+    en: `the given http-server did not answer ${what} as the lesson text says within 5 s`,
+    ru: `готовый http-server не ответил на ${what} так, как сказано в тексте урока, за 5 с`,
   }, {
     expected: {
       en: `${count} whole response${count > 1 ? "s" : ""}${thenEof ? ", then the connection closed" : ""}`,

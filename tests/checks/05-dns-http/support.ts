@@ -249,8 +249,8 @@ export function expectAsked(http: GraderHttp, path: string, fetch: LearnerProces
 }
 
 /** Fails unless `dns` was asked `question` (`alpha.test A`). */
-export function expectQuestion(dns: GraderDns, question: string, fetch: LearnerProcess): void {
-  if (dns.asked.includes(question)) return;
+export async function expectQuestion(dns: GraderDns, question: string, fetch: LearnerProcess): Promise<void> {
+  if (await dns.heard(question)) return;
   const said = [...fetch.stdout, ...fetch.stderr].join("\n");
   throw new CheckFailure({
     en: `${fetch.label} did not ask the DNS server "${question}"`,
