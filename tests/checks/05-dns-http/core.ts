@@ -12,7 +12,7 @@ import { CheckFailure, CheckSkipped } from "../../harness/failure.ts";
 import type { Bilingual } from "../../harness/text.ts";
 import { visible } from "../../harness/bytes.ts";
 import { closedPort, hasIpv6Loopback } from "../../harness/socket.ts";
-import { GraderHttp, type SeenRequest, send } from "../../harness/web.ts";
+import { GraderHttp, never, type Route, type SeenRequest, send } from "../../harness/web.ts";
 import {
   byteLength,
   encoder,
@@ -190,6 +190,56 @@ export const core: Check[] = [
         en: "the DNS server got the question and never answered",
         ru: "DNS-сервер получил вопрос и так и не ответил",
       }, [dns.address]);
+    },
+  },
+  {
+    id: "response-timeout",
+    title: {
+      en: "a server that takes the request and never answers: --timeout 2000 ends the wait, one line, exit code 1",
+      ru: "сервер, который принял запрос и не отвечает: --timeout 2000 заканчивает ожидание, одна строка, код 1",
+    },
+    hint: {
+      en: "Give the response a deadline of --timeout ms; when it passes, close the connection and say so in one line.",
+      ru:
+        "Дайте ответу крайний срок в --timeout мс; когда он истёк, закройте соединение и скажите об этом одной строкой.",
+    },
+    async run(trial) {
+      const { dns, http } = servers(trial, { "/silent": never });
+      const run = await runFetch(trial, `http://alpha.test:${http.port}/silent`, dns, ["--timeout", "2000"]);
+      expectAsked(http, "/silent", run.fetch);
+      expectError(run, {
+        en: "the server read the request and kept the connection open without a word",
+        ru: "сервер прочитал запрос и держал соединение открытым, не сказав ни слова",
+      });
+    },
+  },
+  {
+    id: "timeout-per-step",
+    title: {
+      en:
+        "--timeout is per step: a DNS answer and five responses, each 450 ms late, all fit --timeout 2200 though together they take longer",
+      ru:
+        "--timeout — на каждый шаг: ответ DNS и пять ответов сервера, каждый с опозданием 450 мс, укладываются в --timeout 2200, хотя вместе дольше",
+    },
+    hint: {
+      en:
+        "Start a fresh deadline for each step (the DNS answer, the connection, each response), rather than one for the whole fetch.",
+      ru: "Заводите новый крайний срок на каждый шаг (ответ DNS, подключение, каждый ответ), а не один на весь fetch.",
+    },
+    async run(trial) {
+      // Six steps of 450 ms: 2.7 s in all, past one deadline of 2.2 s, while each step has 1.75 s to spare.
+      const body = "late, but each step in time\n";
+      const routes: Record<string, Route> = { "/t5": send(ok(body), { delayMs: 450 }) };
+      for (let i = 1; i < 5; i++) routes[`/t${i}`] = send(redirect(302, `/t${i + 1}`), { delayMs: 450 });
+      const { dns, http } = servers(trial, routes, { dns: { delayMs: 450 } });
+      const run = await runFetch(trial, `http://alpha.test:${http.port}/t1`, dns, ["--timeout", "2200"], {
+        ms: 12_000,
+        body,
+      });
+      expectBody(run, body, {
+        en: "the DNS answer and each of five responses came 450 ms late, with --timeout 2200",
+        ru: "ответ DNS и каждый из пяти ответов приходили через 450 мс, при --timeout 2200",
+      });
     },
   },
   {
