@@ -246,9 +246,9 @@ export const core: Check[] = [
     id: "a-then-aaaa",
     title: {
       en:
-        "A is asked first and its first address used; a name with no A record is asked again for AAAA and reached over IPv6",
+        "a name with A and AAAA records is reached at the first A address; a name with no A record is asked again for AAAA and reached over IPv6",
       ru:
-        "сначала спрашивается A и берётся первый адрес; имя без записи A спрашивается снова, про AAAA, и достигается по IPv6",
+        "имя с записями A и AAAA достигается по первому адресу A; имя без записи A спрашивается снова, про AAAA, и достигается по IPv6",
     },
     hint: {
       en:
@@ -302,10 +302,10 @@ export const core: Check[] = [
             body: "reached over IPv4\n",
           });
           const asked = dns.asked.filter((q) => q.startsWith("both.test"));
-          if (asked[0] !== "both.test A" || (decoy?.connections ?? 0) > 0) {
+          if (!asked.includes("both.test A") || (decoy?.connections ?? 0) > 0) {
             throw new CheckFailure({
-              en: "for a name with both A and AAAA records, fetch must ask A first and use its address",
-              ru: "для имени с записями и A, и AAAA fetch должен сначала спросить A и взять его адрес",
+              en: "for a name with both A and AAAA records, fetch must ask A and use its first address",
+              ru: "для имени с записями и A, и AAAA fetch должен спросить A и взять его первый адрес",
             }, {
               expected: {
                 en: "both.test A first, then a connection to 127.0.0.1",

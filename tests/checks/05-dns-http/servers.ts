@@ -220,13 +220,13 @@ const checks: Check[] = [
         answerTo(a, 0, [Uint8Array.of(127, 0, 0, 1)], 1),
         { en: "site.loc A (recursion desired)", ru: "site.loc A (с флагом RD)" },
       );
-      const six = query(0x1717, "SITE.loc", 28, false);
+      const six = query(0x1717, "site.loc", 28, false);
       const loopback = new Uint8Array(16);
       loopback[15] = 1;
       sameBytes(
-        await ask(udp, port, six, "SITE.loc AAAA"),
+        await ask(udp, port, six, "site.loc AAAA"),
         answerTo(six, 0, [loopback], 28),
-        { en: "SITE.loc AAAA (no recursion desired)", ru: "SITE.loc AAAA (без флага RD)" },
+        { en: "site.loc AAAA (no recursion desired)", ru: "site.loc AAAA (без флага RD)" },
       );
       // A datagram that is no DNS message: the server must go on answering others.
       await udp.send(Uint8Array.of(0xde, 0xad, 0xbe), port);

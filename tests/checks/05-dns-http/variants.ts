@@ -71,7 +71,7 @@ export const variants: Variant[] = [
     file: F,
     patch: [['  for (const type of ["A", "AAAA"] as const) {', '  for (const type of ["AAAA", "A"] as const) {']],
     rejectedBy: "a-then-aaaa",
-    message: /must ask A first and use its address/,
+    message: /must ask A and use its first address/,
   },
   {
     id: "gives-up-after-a",
