@@ -615,9 +615,9 @@ export const core: Check[] = [
     id: "relative-location",
     title: {
       en:
-        "a Location is resolved against the URL asked: ?page=2, a relative path, //beta.test:PORT/x (another host), ./y/z and ../w; five hops, the default --max-redirects",
+        "a Location is resolved against the URL asked: ?page=2, a relative path, //beta.test:PORT/x (another host), ./y/z and ../w, by 302, 303, 307, 308 and 301 in turn, each time a GET; five hops, the default --max-redirects",
       ru:
-        "Location разрешается относительно запрошенного URL: ?page=2, относительный путь, //beta.test:PORT/x (другой хост), ./y/z и ../w; пять переходов, --max-redirects по умолчанию",
+        "Location разрешается относительно запрошенного URL: ?page=2, относительный путь, //beta.test:PORT/x (другой хост), ./y/z и ../w, через 302, 303, 307, 308 и 301 по очереди, каждый раз GET; пять переходов, --max-redirects по умолчанию",
     },
     hint: {
       en:
@@ -628,13 +628,14 @@ export const core: Check[] = [
     async run(trial) {
       const body = "five kinds of relative Location\n";
       const { dns, http } = servers(trial, {
+        // Every redirect code in turn; without --data each next request is a GET.
         "/dir/start": (conn, request, server) =>
           send(
-            request.line.includes("?page=2") ? redirect(302, "other") : redirect(302, "?page=2"),
+            request.line.includes("?page=2") ? redirect(303, "other") : redirect(302, "?page=2"),
           )(conn, request, server),
-        "/dir/other": redirect(302, "//beta.test:{port}/x"),
-        "/x": redirect(302, "./y/z"),
-        "/y/z": redirect(302, "../w"),
+        "/dir/other": redirect(307, "//beta.test:{port}/x"),
+        "/x": redirect(308, "./y/z"),
+        "/y/z": redirect(301, "../w"),
         "/w": ok(body),
       });
       const run = await runFetch(trial, `http://alpha.test:${http.port}/dir/start`, dns, [], { body });
@@ -651,6 +652,13 @@ export const core: Check[] = [
         ru:
           "fetch не разрешил каждый Location относительно запрошенного URL (new URL(location, url)) или остановился раньше предела по умолчанию в 5 перенаправлений",
       });
+      const carried = http.requests.find((r) => r.body.length > 0);
+      if (carried) {
+        throw new CheckFailure({
+          en: `without --data every request is a GET with no body, yet ${carried.line} carried one`,
+          ru: `без --data каждый запрос — GET без тела, а ${carried.line} его нёс`,
+        }, { expected: { en: "no body", ru: "без тела" }, actual: visible(carried.body) });
+      }
       const host = http.requests[3].headers.get("host");
       if (host !== `beta.test:${http.port}`) {
         throw new CheckFailure({
