@@ -10,7 +10,7 @@
  */
 import type { Check, Trial } from "../../harness/check.ts";
 import { CheckFailure } from "../../harness/failure.ts";
-import type { Bilingual } from "../../harness/text.ts";
+import type { Bilingual, Text } from "../../harness/text.ts";
 import { visible } from "../../harness/bytes.ts";
 import { sleep } from "../../harness/deadline.ts";
 import { Peer } from "../../harness/socket.ts";
@@ -178,8 +178,8 @@ async function exchange(
   });
 }
 
-/** Fails with `what` unless `ok`. */
-function expect(ok: boolean, what: Bilingual, got: Parsed | string): void {
+/** Fails with `what` unless `ok`, saying what the text promises (`expected`) and what came. */
+function expect(ok: boolean, what: Bilingual, got: Parsed | string, expected: Text): void {
   if (ok) return;
   const actual = typeof got === "string"
     ? got
@@ -187,7 +187,7 @@ function expect(ok: boolean, what: Bilingual, got: Parsed | string): void {
   throw new CheckFailure({
     en: `the given http-server: ${what.en}`,
     ru: `готовый http-server: ${what.ru}`,
-  }, { actual });
+  }, { expected, actual });
 }
 
 /** Starts a given server with a free port on 127.0.0.1. */
@@ -287,11 +287,13 @@ const checks: Check[] = [
               ru: "GET / — не 302 на /posts с content-length: 0",
             },
             found,
+            "HTTP/1.1 302 Found; location: /posts; content-length: 0",
           );
           expect(
             missing.status.startsWith("HTTP/1.1 404 "),
             { en: "GET /nothing is not a 404", ru: "GET /nothing — не 404" },
             missing,
+            "HTTP/1.1 404 Not Found",
           );
         })(),
         (async () => {
@@ -305,6 +307,7 @@ const checks: Check[] = [
               ru: "POST /posts — не 201 Created с эхом поста",
             },
             made,
+            `HTTP/1.1 201 Created; body ${visible(`<p>${words}</p>\n`)}`,
           );
           await exchange(posts, post, 1, "the same POST /posts again");
           const [page] = await exchange(posts, "GET /posts HTTP/1.1\r\nhost: site.loc\r\n\r\n", 1, "GET /posts");
@@ -316,12 +319,14 @@ const checks: Check[] = [
               ru: "GET /posts — не HTML-страница, где пост есть дважды (его отправили дважды)",
             },
             page,
+            `HTTP/1.1 200 OK; content-type: text/html; charset=utf-8; <title>Posts</title> and <li>${words}</li> twice`,
           );
           const [chunked] = await exchange(posts, "GET /chunked HTTP/1.1\r\nHost: site.loc\r\n\r\n", 1, "GET /chunked");
           expect(
             chunked.chunks === 3 && chunked.body === "<p>sent in three chunks</p>\n",
             { en: "/chunked does not come in three chunks", ru: "/chunked приходит не тремя кусками" },
             chunked,
+            { en: "3 chunks making <p>sent in three chunks</p>", ru: "3 куска, вместе <p>sent in three chunks</p>" },
           );
           const [whole] = await exchange(
             posts,
@@ -338,6 +343,10 @@ const checks: Check[] = [
               ru: "/until-close приходит не без длины с концом по закрытию",
             },
             whole,
+            {
+              en: "no content-length, no transfer-encoding; the body, then the close",
+              ru: "ни content-length, ни transfer-encoding; тело, затем закрытие",
+            },
           );
         })(),
         (async () => {
@@ -349,6 +358,7 @@ const checks: Check[] = [
               ru: "на запрос в HTTP/1.0 не приходит connection: close",
             },
             answer,
+            { en: "connection: close, then the close", ru: "connection: close, затем закрытие" },
           );
         })(),
         (async () => {
@@ -360,6 +370,7 @@ const checks: Check[] = [
               ru: "на запрос без Host не приходит 400 Bad Request и 'HTTP/1.1 requests must say Host'",
             },
             answer,
+            "HTTP/1.1 400 Bad Request; body: HTTP/1.1 requests must say Host",
           );
         })(),
       ]);
@@ -367,6 +378,12 @@ const checks: Check[] = [
         throw new CheckFailure({
           en: "the given http-server closed a silent client's connection while serving others",
           ru: "готовый http-server закрыл соединение молчащего клиента, пока обслуживал других",
+        }, {
+          expected: {
+            en: "the silent client's connection still open",
+            ru: "соединение молчащего клиента всё ещё открыто",
+          },
+          actual: { en: "closed", ru: "закрыто" },
         });
       }
     },
