@@ -264,12 +264,16 @@ const checks: Check[] = [
         trial.defer(peer);
         return peer;
       };
-      const [pipelined, posts, old, hostless] = await Promise.all([
+      const [pipelined, posts, old, hostless, garbage] = await Promise.all([
         open("grader (two at once)"),
         open("grader (posts)"),
         open("grader (HTTP/1.0)"),
         open("grader (no Host)"),
+        open("grader (no HTTP at all)"),
       ]);
+      // First a client that sends no HTTP at all; whatever the server makes of it, the others are served after it.
+      await garbage.write(encoder.encode("hello? anyone?\r\n\r\n"));
+      await garbage.readUntil((data) => data.length > 0, 5000);
       await Promise.all([
         (async () => {
           const [found, missing] = await exchange(
