@@ -133,7 +133,7 @@ const code = await runProgram({
           data: v.data,
           verbose: v.verbose ?? false,
           timeoutMs: parsePositive("timeout", v.timeout),
-          log: console.log,
+          log,
         });
       },
     },

@@ -42,9 +42,9 @@ export interface Response {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-/** The longest status line or header line taken. */
+/** The longest status line or header line taken, in bytes, its CRLF not counted. */
 const MAX_LINE = 8 * 1024;
-/** All of the status line and headers together. */
+/** The whole head in bytes: the status line, the header lines and the empty line, CRLFs included. */
 const MAX_HEAD = 64 * 1024;
 /** The largest body taken. */
 const MAX_BODY = 16 * 1024 * 1024;
@@ -170,7 +170,12 @@ function requestFor(method: string, url: URL, body?: string): Uint8Array {
 /** One TCP connection to a server, with buffered reading for the response parser. */
 class Connection {
   #conn: Deno.Conn;
-  #buffer = new Uint8Array(0);
+  /** Where read bytes are kept; it doubles when it must, so reading N bytes costs time in proportion to N. */
+  #store = new Uint8Array(64 * 1024);
+  /** The bytes read and not yet taken: a view into #store, which the next read extends. */
+  #buffer = this.#store.subarray(0, 0);
+  /** How many bytes #take has handed out so far (the head's size is counted with it). */
+  #taken = 0;
   #closed = false;
 
   private constructor(conn: Deno.Conn) {
@@ -229,16 +234,18 @@ class Connection {
   }
 
   async #readResponse(method: string, note: (line: string) => void): Promise<Response> {
+    const start = this.#taken;
     const statusLine = await this.#line("the status line");
     const match = statusLine.match(/^(HTTP\/1\.[01]) (\d{3})(?: (.*))?$/);
     if (!match) throw new FetchError(`not an HTTP/1.x status line: ${JSON.stringify(statusLine.slice(0, 80))}`);
     note(`< ${statusLine}`);
     const headers = new Map<string, string>();
     const counts = new Map<string, string[]>();
-    for (let size = statusLine.length;;) {
+    while (true) {
       const line = await this.#line("a header line");
-      size += line.length + 2;
-      if (size > MAX_HEAD) throw new FetchError(`the response headers are longer than ${MAX_HEAD} bytes`);
+      if (this.#taken - start > MAX_HEAD) {
+        throw new FetchError(`the response headers are longer than ${MAX_HEAD} bytes`);
+      }
       if (line === "") break;
       note(`< ${line}`);
       const colon = line.indexOf(":");
@@ -282,16 +289,17 @@ class Connection {
     return { version, status, reason: match[3] ?? "", headers, body, keepAlive };
   }
 
-  /** One line ending in CRLF (a bare LF is accepted too), without it. */
+  /** One line ending in CRLF (a bare LF is accepted too), without it; at most MAX_LINE bytes before the CRLF. */
   async #line(what: string): Promise<string> {
     while (true) {
       const at = this.#buffer.indexOf(0x0a);
       if (at >= 0) {
-        if (at > MAX_LINE) throw new FetchError(`${what} is longer than ${MAX_LINE} bytes`);
-        const line = this.#take(at + 1);
-        return decoder.decode(line.subarray(0, line.at(-2) === 0x0d ? -2 : -1));
+        const end = at > 0 && this.#buffer[at - 1] === 0x0d ? at - 1 : at;
+        if (end > MAX_LINE) throw new FetchError(`${what} is longer than ${MAX_LINE} bytes`);
+        return decoder.decode(this.#take(at + 1).subarray(0, end));
       }
-      if (this.#buffer.length > MAX_LINE) throw new FetchError(`${what} is longer than ${MAX_LINE} bytes`);
+      // No LF yet: the line's CR may be the last byte held, so past MAX_LINE + 1 bytes it is too long either way.
+      if (this.#buffer.length > MAX_LINE + 1) throw new FetchError(`${what} is longer than ${MAX_LINE} bytes`);
       if (!await this.#fill()) throw new FetchError(`the connection closed in the middle of ${what}`);
     }
   }
@@ -338,21 +346,30 @@ class Connection {
     return this.#take(this.#buffer.length);
   }
 
-  /** Reads more into the buffer; false at EOF. */
+  /** Reads more into the buffer (at least 64 KiB of room after it); false at EOF. */
   async #fill(): Promise<boolean> {
-    const chunk = new Uint8Array(64 * 1024);
-    const n = await this.#conn.read(chunk);
+    const room = 64 * 1024;
+    const held = this.#buffer.length;
+    if (this.#store.length - (this.#buffer.byteOffset + held) < room) {
+      // Move the unread bytes to the front, into a store twice as big when they would fill more than half of it.
+      const store = held + room > this.#store.length / 2 ? new Uint8Array(2 * (held + room)) : this.#store;
+      if (store === this.#store) store.copyWithin(0, this.#buffer.byteOffset, this.#buffer.byteOffset + held);
+      else store.set(this.#buffer);
+      this.#store = store;
+      this.#buffer = store.subarray(0, held);
+    }
+    const end = this.#buffer.byteOffset + held;
+    const n = await this.#conn.read(this.#store.subarray(end));
     if (n === null) return false;
-    const joined = new Uint8Array(this.#buffer.length + n);
-    joined.set(this.#buffer);
-    joined.set(chunk.subarray(0, n), this.#buffer.length);
-    this.#buffer = joined;
+    this.#buffer = this.#store.subarray(this.#buffer.byteOffset, end + n);
     return true;
   }
 
+  /** The first `count` bytes of the buffer, copied out; the buffer keeps the rest. */
   #take(count: number): Uint8Array {
     const taken = this.#buffer.slice(0, count);
-    this.#buffer = this.#buffer.slice(count);
+    this.#buffer = this.#buffer.subarray(count);
+    this.#taken += count;
     return taken;
   }
 }

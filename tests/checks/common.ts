@@ -17,7 +17,11 @@ const STOP_MS = 5000;
 
 /** What {@linkcode stopsOnCtrlC} does before the Ctrl+C. */
 export interface CtrlCOptions {
-  /** The command that starts the server (default `server`) and its flags (default: a free port on 127.0.0.1). */
+  /** The check's id (default `ctrl-c`), for a lesson with more than one server. */
+  id?: string;
+  /** The command that starts the server (default `server`). */
+  command?: string;
+  /** The server's flags (default: a free port on 127.0.0.1). */
   args?: string[];
   /**
    * Puts the server in the middle of its work before the Ctrl+C: by default
@@ -41,11 +45,12 @@ export function stopsOnCtrlC(options: CtrlCOptions = {}): Check {
     en: "a client is connected and silent",
     ru: "подключён клиент, который молчит",
   };
+  const named = options.command === undefined ? "" : ` (${options.command})`;
   return {
-    id: "ctrl-c",
+    id: options.id ?? "ctrl-c",
     title: {
-      en: `Ctrl+C stops the server within ${STOP_MS / 1000} s, exit code 0, while ${situation.en}`,
-      ru: `Ctrl+C останавливает сервер за ${STOP_MS / 1000} с с кодом 0, даже когда ${situation.ru}`,
+      en: `Ctrl+C stops the server${named} within ${STOP_MS / 1000} s, exit code 0, while ${situation.en}`,
+      ru: `Ctrl+C останавливает сервер${named} за ${STOP_MS / 1000} с с кодом 0, даже когда ${situation.ru}`,
     },
     hint: {
       en:
@@ -55,6 +60,7 @@ export function stopsOnCtrlC(options: CtrlCOptions = {}): Check {
     },
     async run(trial) {
       const { server, address } = await startServer(trial, {
+        command: options.command,
         args: options.args ?? ["--host", "127.0.0.1", "--port", "0"],
         // A console that stays open, as at a terminal (from lesson 3 on, its end alone stops a server).
         stdin: "piped",

@@ -9,7 +9,7 @@ import { lesson as timeServer } from "./01-time-server.ts";
 import { lesson as messaging } from "./02-messaging.ts";
 import { lesson as chat } from "./03-chat.ts";
 import { lesson as tcpVsUdp } from "./04-tcp-vs-udp.ts";
-import { lesson as dnsHttp } from "./05-dns-http.ts";
+import { lesson as dnsHttp } from "./05-dns-http/mod.ts";
 
 /** The lessons with graders, in order. */
 export const lessons: Lesson[] = [timeServer, messaging, chat, tcpVsUdp, dnsHttp];

@@ -16,15 +16,17 @@ import { describe } from "./socket.ts";
 export interface ServerLaunch extends Pick<Launch, "extraFlags" | "stdin" | "env"> {
   /** The server's flags; by default a free port on 127.0.0.1. */
   args?: string[];
+  /** The command that starts it (default `server`); also its label in transcripts. */
+  command?: string;
 }
 
-/** Starts the learner's `server` and waits for the address it announces. */
+/** Starts the learner's `server` (or `launch.command`) and waits for the address it announces. */
 export async function startServer(
   trial: Trial,
   launch: ServerLaunch = {},
 ): Promise<{ server: LearnerProcess; address: Address }> {
-  const { args = ["--host", "127.0.0.1", "--port", "0"], ...options } = launch;
-  const server = trial.start("server", ["server", ...args], options);
+  const { args = ["--host", "127.0.0.1", "--port", "0"], command = "server", ...options } = launch;
+  const server = trial.start(command, [command, ...args], options);
   const address = await server.listening();
   if (address.transport === "tcp" && address.port === 0) {
     throw new CheckFailure({ en: "the server announced port 0", ru: "сервер сообщил порт 0" }, {

@@ -1,0 +1,418 @@
+/**
+ * Lesson 5's checks of the given servers: `dns-server` and `http-server` are
+ * the course's code, not the learner's, and the starters pass these checks.
+ * They hold the given programs to what the lesson text says of them (the
+ * bytes of a DNS answer, the routes, persistence) and to what every server
+ * owes: it announces its address, keeps serving others while one client
+ * misbehaves, and stops on Ctrl+C.
+ *
+ * @module
+ */
+import type { Check, Trial } from "../../harness/check.ts";
+import { CheckFailure } from "../../harness/failure.ts";
+import type { Bilingual, Text } from "../../harness/text.ts";
+import { visible } from "../../harness/bytes.ts";
+import { sleep } from "../../harness/deadline.ts";
+import { Peer } from "../../harness/socket.ts";
+import { startServer, tcpAddress } from "../../harness/programs.ts";
+import { UdpPeer } from "../../harness/udp.ts";
+import { stopsOnCtrlC } from "../common.ts";
+import { encoder } from "./support.ts";
+
+const decoder = new TextDecoder();
+
+/** A DNS query for `name` and `type` (1 A, 28 AAAA) with `id`, recursion desired or not. */
+function query(id: number, name: string, type: number, rd: boolean): Uint8Array {
+  const labels = name.split(".").flatMap((label) => [label.length, ...encoder.encode(label)]);
+  const bytes = new Uint8Array(12 + labels.length + 1 + 4);
+  const view = new DataView(bytes.buffer);
+  view.setUint16(0, id);
+  view.setUint16(2, rd ? 0x0100 : 0);
+  view.setUint16(4, 1);
+  bytes.set(labels, 12);
+  view.setUint16(12 + labels.length + 1, type);
+  view.setUint16(12 + labels.length + 3, 1);
+  return bytes;
+}
+
+/** Bytes as hex pairs, for a message. */
+function hex(bytes: Uint8Array): string {
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join(" ");
+}
+
+/** Sends `ask` and waits for the answer with its id (skipping others), or fails naming `what`. */
+async function ask(udp: UdpPeer, port: number, ask: Uint8Array, what: string): Promise<Uint8Array> {
+  await udp.send(ask, port);
+  const deadline = performance.now() + 5000;
+  while (performance.now() < deadline) {
+    const got = await udp.receive(deadline - performance.now());
+    if (got && got.length >= 2 && got[0] === ask[0] && got[1] === ask[1]) return got;
+  }
+  throw new CheckFailure({
+    en: `the given dns-server did not answer the question ${what} within 5 s`,
+    ru: `готовый dns-server не ответил на вопрос ${what} за 5 с`,
+  }, {
+    expected: { en: "an answer with the query's id", ru: "ответ с id запроса" },
+    actual: { en: "nothing", ru: "ничего" },
+  });
+}
+
+/** Fails unless `got` is exactly `want`, byte for byte. */
+function sameBytes(got: Uint8Array, want: Uint8Array, what: Bilingual): void {
+  if (got.length === want.length && got.every((b, i) => b === want[i])) return;
+  throw new CheckFailure({
+    en: `the given dns-server's answer to ${what.en} is not the one the lesson text describes`,
+    ru: `ответ готового dns-server на ${what.ru} не такой, как описано в тексте урока`,
+  }, { expected: `${want.length} bytes: ${hex(want)}`, actual: `${got.length} bytes: ${hex(got)}` });
+}
+
+/** The answer the lesson text describes for a query: its id, QR and AA, RD copied, RCODE, the question, answers. */
+function answerTo(q: Uint8Array, rcode: number, records: Uint8Array[], type: number): Uint8Array {
+  const size = q.length + records.reduce((n, r) => n + 12 + r.length, 0);
+  const bytes = new Uint8Array(size);
+  bytes.set(q);
+  const view = new DataView(bytes.buffer);
+  view.setUint16(2, 0x8400 | (new DataView(q.buffer).getUint16(2) & 0x0100) | rcode);
+  view.setUint16(6, records.length);
+  let at = q.length;
+  for (const record of records) {
+    view.setUint16(at, 0xc00c);
+    view.setUint16(at + 2, type);
+    view.setUint16(at + 4, 1);
+    view.setUint32(at + 6, 60);
+    view.setUint16(at + 10, record.length);
+    bytes.set(record, at + 12);
+    at += 12 + record.length;
+  }
+  return bytes;
+}
+
+/** One response read off the wire by the grader. */
+interface Parsed {
+  status: string;
+  headers: Map<string, string>;
+  body: string;
+  /** How many chunks it came in, when chunked. */
+  chunks?: number;
+  /** Where it ends in the bytes. */
+  end: number;
+}
+
+/** Parses the response at `at` in `data`; undefined while incomplete. `closed`: the stream has ended. */
+function parseResponse(data: Uint8Array, at: number, closed: boolean): Parsed | undefined {
+  const text = decoder.decode(data.subarray(at));
+  const headEnd = text.indexOf("\r\n\r\n");
+  if (headEnd < 0) return undefined;
+  const [status, ...lines] = text.slice(0, headEnd).split("\r\n");
+  const headers = new Map<string, string>();
+  for (const line of lines) {
+    const colon = line.indexOf(":");
+    headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+  }
+  let rest = data.subarray(at + encoder.encode(text.slice(0, headEnd + 4)).length);
+  const start = data.length - rest.length;
+  if (headers.get("transfer-encoding")?.toLowerCase() === "chunked") {
+    const parts: Uint8Array[] = [];
+    let used = 0;
+    for (;;) {
+      const line = decoder.decode(rest.subarray(used)).match(/^([0-9a-fA-F]+)[^\r]*\r\n/);
+      if (!line) return undefined;
+      const size = parseInt(line[1], 16);
+      used += encoder.encode(line[0]).length;
+      if (size === 0) {
+        if (rest.length < used + 2) return undefined;
+        used += 2;
+        break;
+      }
+      if (rest.length < used + size + 2) return undefined;
+      parts.push(rest.subarray(used, used + size));
+      used += size + 2;
+    }
+    const body = decoder.decode(Uint8Array.from(parts.flatMap((p) => [...p])));
+    return { status, headers, body, chunks: parts.length, end: start + used };
+  }
+  if (headers.has("content-length")) {
+    const length = Number(headers.get("content-length"));
+    if (rest.length < length) return undefined;
+    rest = rest.subarray(0, length);
+    return { status, headers, body: decoder.decode(rest), end: start + length };
+  }
+  if (!closed) return undefined;
+  return { status, headers, body: decoder.decode(rest), end: data.length };
+}
+
+/** Sends `request` on `peer` and reads `count` responses (and, with `thenEof`, the close), or fails saying what came. */
+async function exchange(
+  peer: Peer,
+  request: string,
+  count: number,
+  what: string,
+  thenEof = false,
+): Promise<Parsed[]> {
+  const from = peer.received.length;
+  await peer.write(encoder.encode(request));
+  const parse = (): Parsed[] | undefined => {
+    const found: Parsed[] = [];
+    let at = from;
+    while (found.length < count) {
+      const next = parseResponse(peer.received, at, peer.done);
+      if (!next) return undefined;
+      found.push(next);
+      at = next.end;
+    }
+    return found;
+  };
+  await peer.readUntil(() => parse() !== undefined && (!thenEof || peer.done), 5000);
+  if (thenEof) await peer.waitForEof(5000);
+  const found = parse();
+  if (found && (!thenEof || peer.done)) return found;
+  throw new CheckFailure({
+    en: `the given http-server did not answer ${what} as the lesson text says within 5 s`,
+    ru: `готовый http-server не ответил на ${what} так, как сказано в тексте урока, за 5 с`,
+  }, {
+    expected: {
+      en: `${count} whole response${count > 1 ? "s" : ""}${thenEof ? ", then the connection closed" : ""}`,
+      ru: `целых ответов: ${count}${thenEof ? ", затем закрытие соединения" : ""}`,
+    },
+    actual: `${visible(peer.received.subarray(from), 300)}${peer.done ? " (closed)" : ""}`,
+  });
+}
+
+/** Fails with `what` unless `ok`, saying what the text promises (`expected`) and what came. */
+function expect(ok: boolean, what: Bilingual, got: Parsed | string, expected: Text): void {
+  if (ok) return;
+  const actual = typeof got === "string"
+    ? got
+    : `${got.status}; ${[...got.headers].map(([k, v]) => `${k}: ${v}`).join("; ")}; body ${visible(got.body, 120)}`;
+  throw new CheckFailure({
+    en: `the given http-server: ${what.en}`,
+    ru: `готовый http-server: ${what.ru}`,
+  }, { expected, actual });
+}
+
+/** Starts a given server with a free port on 127.0.0.1. */
+async function given(trial: Trial, command: string): Promise<number> {
+  const { address } = await startServer(trial, { command, args: ["--host", "127.0.0.1", "--port", "0"] });
+  return tcpAddress(address).port;
+}
+
+const checks: Check[] = [
+  {
+    id: "dns-server",
+    covers: "given",
+    title: {
+      en:
+        "the given dns-server announces its address and answers as the text shows: site.loc A in 42 bytes (id, QR, AA, RD copied, TTL 60, 127.0.0.1), AAAA ::1, NXDOMAIN in 26 bytes, through a datagram it cannot parse",
+      ru:
+        "готовый dns-server сообщает свой адрес и отвечает, как показано в тексте: site.loc A в 42 байтах (id, QR, AA, копия RD, TTL 60, 127.0.0.1), AAAA ::1, NXDOMAIN в 26 байтах, несмотря на датаграмму, которую он не может разобрать",
+    },
+    hint: {
+      en: "dns.ts is given: take it back as it was (deno task reset 5) if this fails.",
+      ru: "dns.ts дан готовым: если проверка не проходит, верните его (deno task reset 5).",
+    },
+    async run(trial) {
+      const port = await given(trial, "dns-server");
+      const udp = new UdpPeer(trial.transcript, "grader dns client");
+      trial.defer(udp);
+      const a = query(0x2a2a, "site.loc", 1, true);
+      sameBytes(
+        await ask(udp, port, a, "site.loc A"),
+        answerTo(a, 0, [Uint8Array.of(127, 0, 0, 1)], 1),
+        { en: "site.loc A (recursion desired)", ru: "site.loc A (с флагом RD)" },
+      );
+      const six = query(0x1717, "site.loc", 28, false);
+      const loopback = new Uint8Array(16);
+      loopback[15] = 1;
+      sameBytes(
+        await ask(udp, port, six, "site.loc AAAA"),
+        answerTo(six, 0, [loopback], 28),
+        { en: "site.loc AAAA (no recursion desired)", ru: "site.loc AAAA (без флага RD)" },
+      );
+      // A datagram that is no DNS message: the server must go on answering others.
+      await udp.send(Uint8Array.of(0xde, 0xad, 0xbe), port);
+      const nope = query(0x0303, "nope.loc", 1, true);
+      const answer = await ask(udp, port, nope, "nope.loc A");
+      const view = new DataView(answer.buffer, answer.byteOffset, answer.byteLength);
+      if (answer.length !== 26 || (view.getUint16(2) & 0x800f) !== 0x8003 || view.getUint16(6) !== 0) {
+        throw new CheckFailure({
+          en: "the given dns-server's answer to nope.loc A is not the 26-byte NXDOMAIN the lesson text describes",
+          ru: "ответ готового dns-server на nope.loc A — не NXDOMAIN в 26 байтов, описанный в тексте урока",
+        }, { expected: `26 bytes, QR=1, RCODE 3, 0 answers`, actual: `${answer.length} bytes: ${hex(answer)}` });
+      }
+    },
+  },
+  {
+    id: "http-server",
+    covers: "given",
+    title: {
+      en:
+        "the given http-server announces its address and serves as the text says: 302 to /posts, the page, POST adds a post, /chunked in three chunks, /until-close, 404, two requests on one connection, HTTP/1.0 and no Host, while another client sits silent",
+      ru:
+        "готовый http-server сообщает свой адрес и отвечает, как сказано в тексте: 302 на /posts, страница, POST добавляет пост, /chunked тремя кусками, /until-close, 404, два запроса по одному соединению, HTTP/1.0 и запрос без Host, пока другой клиент молчит",
+    },
+    hint: {
+      en: "http.ts is given: take it back as it was (deno task reset 5) if this fails.",
+      ru: "http.ts дан готовым: если проверка не проходит, верните его (deno task reset 5).",
+    },
+    async run(trial) {
+      const port = await given(trial, "http-server");
+      const address = { transport: "tcp" as const, host: "127.0.0.1", port };
+      const silent = await Peer.connect(address, trial.transcript, "grader (silent)");
+      trial.defer(silent);
+      const open = async (label: string) => {
+        const peer = await Peer.connect(address, trial.transcript, label);
+        trial.defer(peer);
+        return peer;
+      };
+      const [pipelined, posts, old, hostless, garbage] = await Promise.all([
+        open("grader (two at once)"),
+        open("grader (posts)"),
+        open("grader (HTTP/1.0)"),
+        open("grader (no Host)"),
+        open("grader (no HTTP at all)"),
+      ]);
+      // First a client that sends no HTTP at all; whatever the server makes of it, the others are served after it.
+      await garbage.write(encoder.encode("hello? anyone?\r\n\r\n"));
+      await garbage.readUntil((data) => data.length > 0, 5000);
+      await Promise.all([
+        (async () => {
+          const [found, missing] = await exchange(
+            pipelined,
+            "GET / HTTP/1.1\r\nHost: site.loc\r\n\r\nGET /nothing HTTP/1.1\r\nHost: site.loc\r\nConnection: close\r\n\r\n",
+            2,
+            "GET / and GET /nothing (Connection: close) written at once",
+            true,
+          );
+          expect(
+            found.status === "HTTP/1.1 302 Found" && found.headers.get("location") === "/posts" &&
+              found.headers.get("content-length") === "0",
+            {
+              en: "GET / is not a 302 to /posts with content-length: 0",
+              ru: "GET / — не 302 на /posts с content-length: 0",
+            },
+            found,
+            "HTTP/1.1 302 Found; location: /posts; content-length: 0",
+          );
+          expect(
+            missing.status.startsWith("HTTP/1.1 404 "),
+            { en: "GET /nothing is not a 404", ru: "GET /nothing — не 404" },
+            missing,
+            "HTTP/1.1 404 Not Found",
+          );
+        })(),
+        (async () => {
+          const words = `grader post ${crypto.randomUUID().slice(0, 8)}`;
+          const post = `POST /posts HTTP/1.1\r\nHOST: site.loc\r\nContent-Length: ${words.length}\r\n\r\n${words}`;
+          const [made] = await exchange(posts, post, 1, "POST /posts");
+          expect(
+            made.status === "HTTP/1.1 201 Created" && made.body === `<p>${words}</p>\n`,
+            {
+              en: "POST /posts is not a 201 Created echoing the post",
+              ru: "POST /posts — не 201 Created с эхом поста",
+            },
+            made,
+            `HTTP/1.1 201 Created; body ${visible(`<p>${words}</p>\n`)}`,
+          );
+          await exchange(posts, post, 1, "the same POST /posts again");
+          const [page] = await exchange(posts, "GET /posts HTTP/1.1\r\nhost: site.loc\r\n\r\n", 1, "GET /posts");
+          expect(
+            page.status === "HTTP/1.1 200 OK" && page.headers.get("content-type") === "text/html; charset=utf-8" &&
+              page.body.includes("<title>Posts</title>") && page.body.split(`<li>${words}</li>`).length === 3,
+            {
+              en: "GET /posts is not the HTML page with the post twice (it was sent twice)",
+              ru: "GET /posts — не HTML-страница, где пост есть дважды (его отправили дважды)",
+            },
+            page,
+            `HTTP/1.1 200 OK; content-type: text/html; charset=utf-8; <title>Posts</title> and <li>${words}</li> twice`,
+          );
+          const [chunked] = await exchange(posts, "GET /chunked HTTP/1.1\r\nHost: site.loc\r\n\r\n", 1, "GET /chunked");
+          expect(
+            chunked.chunks === 3 && chunked.body === "<p>sent in three chunks</p>\n",
+            { en: "/chunked does not come in three chunks", ru: "/chunked приходит не тремя кусками" },
+            chunked,
+            { en: "3 chunks making <p>sent in three chunks</p>", ru: "3 куска, вместе <p>sent in three chunks</p>" },
+          );
+          const [whole] = await exchange(
+            posts,
+            "GET /until-close HTTP/1.1\r\nHost: site.loc\r\n\r\n",
+            1,
+            "GET /until-close",
+            true,
+          );
+          expect(
+            !whole.headers.has("content-length") && !whole.headers.has("transfer-encoding") &&
+              whole.body === "<p>this body ends when the connection does</p>\n",
+            {
+              en: "/until-close does not come without a length, ended by the close",
+              ru: "/until-close приходит не без длины с концом по закрытию",
+            },
+            whole,
+            {
+              en: "no content-length, no transfer-encoding; the body, then the close",
+              ru: "ни content-length, ни transfer-encoding; тело, затем закрытие",
+            },
+          );
+        })(),
+        (async () => {
+          const [answer] = await exchange(old, "GET /posts HTTP/1.0\r\n\r\n", 1, "GET /posts HTTP/1.0", true);
+          expect(
+            answer.headers.get("connection") === "close",
+            {
+              en: "a request in HTTP/1.0 does not get connection: close back",
+              ru: "на запрос в HTTP/1.0 не приходит connection: close",
+            },
+            answer,
+            { en: "connection: close, then the close", ru: "connection: close, затем закрытие" },
+          );
+        })(),
+        (async () => {
+          const [answer] = await exchange(hostless, "GET /posts HTTP/1.1\r\n\r\n", 1, "GET /posts without Host", true);
+          expect(
+            answer.status.startsWith("HTTP/1.1 400 ") && answer.body.includes("HTTP/1.1 requests must say Host"),
+            {
+              en: "a request without Host does not get 400 Bad Request and 'HTTP/1.1 requests must say Host'",
+              ru: "на запрос без Host не приходит 400 Bad Request и 'HTTP/1.1 requests must say Host'",
+            },
+            answer,
+            "HTTP/1.1 400 Bad Request; body: HTTP/1.1 requests must say Host",
+          );
+        })(),
+      ]);
+      if (silent.done) {
+        throw new CheckFailure({
+          en: "the given http-server closed a silent client's connection while serving others",
+          ru: "готовый http-server закрыл соединение молчащего клиента, пока обслуживал других",
+        }, {
+          expected: {
+            en: "the silent client's connection still open",
+            ru: "соединение молчащего клиента всё ещё открыто",
+          },
+          actual: { en: "closed", ru: "закрыто" },
+        });
+      }
+    },
+  },
+  stopsOnCtrlC({
+    command: "http-server",
+    situation: { en: "a client is half-way through its request", ru: "клиент на середине своего запроса" },
+    async engage(trial, address) {
+      const peer = await Peer.connect(address, trial.transcript, "grader (half a request)");
+      trial.defer(peer);
+      await peer.write(encoder.encode("GET /posts HTTP/1.1\r\nHo"));
+      await sleep(200);
+    },
+  }),
+  stopsOnCtrlC({
+    id: "dns-ctrl-c",
+    command: "dns-server",
+    situation: { en: "it has just answered a question", ru: "он только что ответил на вопрос" },
+    async engage(trial, address) {
+      const udp = new UdpPeer(trial.transcript, "grader dns client");
+      trial.defer(udp);
+      await ask(udp, tcpAddress(address).port, query(0x5151, "site.loc", 1, true), "site.loc A");
+    },
+  }),
+];
+
+/** The given servers' checks: the starters pass them as they are. */
+export const givenServers: Check[] = checks.map((check) => ({ ...check, covers: "given" as const }));

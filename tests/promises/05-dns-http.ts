@@ -1,0 +1,654 @@
+/**
+ * Lesson 5's promise table: every promise of the lesson text (README.md,
+ * README.ru.md), of the TODO goals in fetch.ts, of each command's `--help` and
+ * of the program contract that a check can observe, quoted where it is made,
+ * with the checks that prove it. The given servers' promises are proved by
+ * checks of given code (the starters pass them).
+ *
+ * @module
+ */
+import type { Promised } from "../harness/promises.ts";
+
+export const promises: Promised[] = [
+  // What you build and how to run it.
+  {
+    id: "dns-then-connect",
+    in: "text",
+    says: {
+      en: "Your `fetch` asks a DNS server of your choosing for the address, connects, writes the request byte by byte",
+      ru:
+        "Ваш `fetch` спрашивает адрес у DNS-сервера, который вы выберете, подключается, записывает запрос байт за байтом",
+    },
+    checks: ["asks-dns"],
+  },
+  {
+    id: "reuses-open-connection",
+    in: "text",
+    says: {
+      en: "sends the next request on the same connection when the server keeps it open",
+      ru: "отправляет следующий запрос по тому же соединению, если сервер держит его открытым",
+    },
+    checks: ["keep-alive"],
+  },
+  {
+    id: "given-routes",
+    in: "text",
+    says: {
+      en:
+        "The HTTP server answers `GET /` with a 302 to `/posts`, `GET /posts` with a page, `POST /posts` by adding a post, `/chunked` in three chunks, `/until-close` with no length at all, and anything else with 404.",
+      ru:
+        "HTTP-сервер отвечает на `GET /` кодом 302 с перенаправлением на `/posts`, на `GET /posts` — страницей, на `POST /posts` — добавляет пост, `/chunked` отдаёт тремя кусками, `/until-close` — вообще без длины, а на всё остальное отвечает 404.",
+    },
+    checks: ["http-server"],
+  },
+  {
+    id: "given-serve-others",
+    in: "text",
+    says: {
+      en:
+        "Both servers keep serving others while one client misbehaves (stays silent, or sends what they cannot parse)",
+      ru:
+        "Оба сервера продолжают обслуживать других, пока один клиент ведёт себя плохо (молчит или присылает то, что они не могут разобрать)",
+    },
+    checks: ["http-server", "dns-server"],
+  },
+  {
+    id: "given-ctrl-c",
+    in: "text",
+    says: { en: "Ctrl+C stops either cleanly", ru: "Ctrl+C останавливает любой из них чисто" },
+    checks: ["ctrl-c", "dns-ctrl-c"],
+  },
+  {
+    id: "zone-file",
+    in: "text",
+    says: {
+      en: "A zone file has one record a line, `NAME A|AAAA ADDRESS`; `#` starts a comment",
+      ru: "В файле зоны по одной записи на строку, `NAME A|AAAA ADDRESS`; `#` начинает комментарий",
+    },
+    checks: [],
+    ungraded: {
+      en:
+        "reading a zone file needs a permission the lesson's task does not grant; Deno asks for it at a terminal, and the grader, with no terminal, cannot answer (dns.ts is given, and its default zone is checked)",
+      ru:
+        "чтению файла зоны нужно разрешение, которого задача урока не даёт; в терминале Deno его спрашивает, а проверяющая программа без терминала ответить не может (dns.ts дан готовым, его зона по умолчанию проверяется)",
+    },
+  },
+  {
+    id: "system-resolver",
+    in: "text",
+    says: {
+      en: "Without `--dns`, `fetch` asks the system's resolver, which has never heard of `site.loc`",
+      ru: "Без `--dns` `fetch` спрашивает системный резолвер, который о `site.loc` никогда не слышал",
+    },
+    checks: [],
+    ungraded: {
+      en:
+        "the grader keeps to loopback and cannot point the machine's resolver at its own DNS server (nor may fetch reach the system resolver's address under the lesson's permissions)",
+      ru:
+        "проверяющая программа не выходит за loopback и не может направить системный резолвер машины на свой DNS-сервер (да и адрес системного резолвера fetch с разрешениями урока недоступен)",
+    },
+  },
+  {
+    id: "max-redirects-default",
+    in: "text",
+    says: { en: "`--max-redirects` is 5 by default", ru: "По умолчанию `--max-redirects` равен 5" },
+    checks: ["relative-location"],
+  },
+  {
+    id: "timeout-each-step",
+    in: "text",
+    says: {
+      en: "`--timeout` (5000 ms) applies to each step on its own: the DNS answer, the connection, the response.",
+      ru: "`--timeout` равен 5000 мс и действует на каждый шаг по отдельности: ответ DNS, подключение, ответ сервера.",
+    },
+    checks: ["timeout-per-step", "dns-timeout", "response-timeout"],
+  },
+  {
+    id: "error-wording",
+    in: "text",
+    says: {
+      en:
+        "The grader reads that there is one line on stderr and exit code 1, and, where this text says so, the name or the address the line must mention.",
+      ru:
+        "Проверяющая программа смотрит на то, что в stderr одна строка, а код выхода 1, и, где этот текст так говорит, на имя или адрес, которые строка должна назвать.",
+    },
+    checks: ["conflicting-framing", "short-body", "response-timeout", "line-limit", "huge-header", "redirect-loop"],
+  },
+  // A name first: DNS.
+  {
+    id: "ip-literal",
+    in: "text",
+    says: {
+      en: "`resolve` passes an IP literal (`127.0.0.1`, `[::1]`) through",
+      ru: "`resolve` пропускает IP-литерал (`127.0.0.1`, `[::1]`) как есть",
+    },
+    checks: ["ip-literal"],
+  },
+  {
+    id: "a-then-aaaa",
+    in: "text",
+    says: {
+      en: "tries A then AAAA",
+      ru: "пробует A, затем AAAA",
+    },
+    checks: ["a-then-aaaa"],
+  },
+  {
+    id: "nxdomain-names-name",
+    in: "text",
+    says: {
+      en: "turns `NotFound` and a timeout into one clear error each: the first names the name",
+      ru: "превращает `NotFound` и таймаут каждый в свою понятную ошибку: в первой названо имя",
+    },
+    checks: ["nxdomain"],
+  },
+  {
+    id: "timeout-names-server",
+    in: "text",
+    says: {
+      en: "the second the DNS server that did not answer, as `ADDRESS:PORT`",
+      ru: "во второй — DNS-сервер, который не ответил, в виде `ADDRESS:PORT`",
+    },
+    checks: ["dns-timeout"],
+  },
+  {
+    id: "aaaa-after-notfound",
+    in: "text",
+    says: {
+      en: "A name that has only an AAAA record gets `NotFound` for A too, so ask AAAA before you give up.",
+      ru:
+        "Имя, у которого есть только запись AAAA, на вопрос A тоже получает `NotFound`, поэтому спросите AAAA, прежде чем сдаваться.",
+    },
+    checks: ["a-then-aaaa"],
+  },
+  {
+    id: "given-dns-answer",
+    in: "text",
+    says: {
+      en: "The answer to `site.loc A` is 42 bytes",
+      ru: "Ответ на `site.loc A` занимает 42 байта",
+    },
+    checks: ["dns-server"],
+  },
+  {
+    id: "given-nxdomain",
+    in: "text",
+    says: {
+      en:
+        'For a name it does not know, the server sends back the header and the question with RCODE 3, NXDOMAIN ("no such domain"): 26 bytes.',
+      ru:
+        "На имя, которого сервер не знает, он возвращает заголовок и вопрос с RCODE 3, NXDOMAIN («нет такого домена»): 26 байтов.",
+    },
+    checks: ["dns-server"],
+  },
+  // An HTTP message, byte by byte.
+  {
+    id: "request-shape",
+    in: "text",
+    says: {
+      en:
+        "A request is a request line (method, target, version), header lines of the form `Name: value`, an empty line, and the body, if there is one. Every line ends in CR LF, the two bytes `\\r\\n`",
+      ru:
+        "Запрос состоит из строки запроса (метод, цель запроса, версия), строк заголовков вида `Name: value`, пустой строки и тела, если оно есть. Каждая строка кончается на CR LF — два байта `\\r\\n`",
+    },
+    checks: ["request-format"],
+  },
+  {
+    id: "header-case",
+    in: "text",
+    says: {
+      en: "Header names ignore case: our server sends `content-length`, curl sends `User-Agent`.",
+      ru: "Регистр в именах заголовков не важен: наш сервер отправляет `content-length`, а curl — `User-Agent`.",
+    },
+    checks: ["header-case"],
+  },
+  {
+    id: "given-host-required",
+    in: "text",
+    says: {
+      en: "our server answers a request without it with `400 Bad Request` and `HTTP/1.1 requests must say Host`",
+      ru: "на запрос без него наш сервер отвечает `400 Bad Request` и `HTTP/1.1 requests must say Host`",
+    },
+    checks: ["http-server"],
+  },
+  {
+    id: "host-with-port",
+    in: "text",
+    says: {
+      en: "Send `url.host`, not `url.hostname`: the first keeps the port",
+      ru: "Отправляйте `url.host`, а не `url.hostname`: первый сохраняет порт",
+    },
+    checks: ["request-format", "redirects", "ip-literal"],
+  },
+  {
+    id: "get-no-body",
+    in: "text",
+    says: { en: "GET asks for a resource. It carries no body", ru: "GET запрашивает ресурс. Тела у него нет" },
+    checks: ["request-format"],
+  },
+  {
+    id: "post-data",
+    in: "text",
+    says: {
+      en: "`fetch --data hello` adds `Content-Type` and `Content-Length: 5`",
+      ru: "`fetch --data hello` добавляет `Content-Type` и `Content-Length: 5`",
+    },
+    checks: ["post"],
+  },
+  {
+    id: "given-two-posts",
+    in: "text",
+    says: {
+      en: "the server stores a post and answers `201 Created`. Send it twice and there are two posts.",
+      ru: "сервер сохраняет пост и отвечает `201 Created`. Отправьте его дважды — и постов станет два.",
+    },
+    checks: ["http-server"],
+  },
+  // Status codes and redirects.
+  {
+    id: "status-exit",
+    in: "text",
+    says: {
+      en: "Your `fetch` prints the final body whatever its code, then exits 1 with one line unless the code was 2xx.",
+      ru:
+        "Ваш `fetch` печатает тело последнего ответа, каким бы ни был код, а затем, если код не из класса 2xx, завершается с кодом 1 и одной строкой об ошибке.",
+    },
+    checks: ["status-codes", "post", "no-body-statuses"],
+  },
+  {
+    id: "body-only",
+    in: "text",
+    says: {
+      en: "Without `-v` it prints the body and nothing else.",
+      ru: "Без `-v` он печатает тело и больше ничего.",
+    },
+    checks: ["asks-dns"],
+  },
+  {
+    id: "redirect-301-302",
+    in: "text",
+    says: {
+      en: "same method, but a POST becomes a GET without the body, as clients have long done",
+      ru: "тот же метод, но POST становится GET без тела, как издавна делают клиенты",
+    },
+    checks: ["redirect-to-get"],
+  },
+  {
+    id: "redirect-303",
+    in: "text",
+    says: { en: "always a GET, without the body", ru: "всегда GET, без тела" },
+    checks: ["redirect-to-get"],
+  },
+  {
+    id: "redirect-307-308",
+    in: "text",
+    says: { en: "same method, same body", ru: "тот же метод, то же тело" },
+    checks: ["redirect-keeps-post"],
+  },
+  {
+    id: "relative-location",
+    in: "text",
+    says: {
+      en: "Resolve it against the URL you asked, as a browser does, with `new URL(location, base)`.",
+      ru:
+        "Вычисляйте полный адрес относительно URL, который вы запрашивали, как это делает браузер: `new URL(location, base)`.",
+    },
+    checks: ["relative-location", "redirects"],
+  },
+  {
+    id: "new-host",
+    in: "text",
+    says: {
+      en: "A new host means a new DNS question and, if the address or port differs, a new connection",
+      ru: "Новый хост — это новый вопрос к DNS, а если отличается адрес или порт, то и новое соединение",
+    },
+    checks: ["redirects", "same-address-reuse"],
+  },
+  {
+    id: "same-address-reuse",
+    in: "text",
+    says: {
+      en: "at the same address and port the open connection serves the new name too",
+      ru: "при том же адресе и порте открытое соединение служит и новому имени",
+    },
+    checks: ["same-address-reuse"],
+  },
+  {
+    id: "redirect-loop",
+    in: "text",
+    says: {
+      en: "at a URL it has already visited, without asking for it again",
+      ru: "на URL, где он уже побывал, не запрашивая его снова",
+    },
+    checks: ["redirect-loop"],
+  },
+  {
+    id: "max-redirects",
+    in: "text",
+    says: {
+      en: "and after `--max-redirects` hops. With `--max-redirects 0`, the 302 from `/` is already one too many",
+      ru:
+        "и после `--max-redirects` переходов. С `--max-redirects 0` уже 302 от `/` — на один переход больше, чем можно",
+    },
+    checks: ["max-redirects"],
+  },
+  // Where does the body end?
+  {
+    id: "no-body-head",
+    in: "text",
+    says: { en: "No body at all: the answer to a HEAD", ru: "Тела нет вовсе: у ответа на HEAD" },
+    checks: [],
+    ungraded: {
+      en: "fetch sends only GET and POST (with --data), so no answer to a HEAD ever reaches it",
+      ru: "fetch отправляет только GET и POST (с --data), так что ответ на HEAD до него не доходит",
+    },
+  },
+  {
+    id: "no-body-statuses",
+    in: "text",
+    says: {
+      en: "any 1xx, 204 No Content and 304 Not Modified, whatever the headers say",
+      ru: "у любого 1xx, у 204 No Content и 304 Not Modified, что бы ни говорили заголовки",
+    },
+    checks: ["no-body-statuses"],
+  },
+  {
+    id: "until-close",
+    in: "text",
+    says: {
+      en: "Neither: the body runs until the server closes the connection.",
+      ru: "Ни того ни другого: тело продолжается, пока сервер не закроет соединение.",
+    },
+    checks: ["until-close"],
+  },
+  {
+    id: "content-length-exact",
+    in: "text",
+    says: {
+      en:
+        "Read until you hold N bytes (TODO 4), and treat an early end of the stream as an error. The grader sends a body 7 bytes at a time to check exactly this.",
+      ru:
+        "Читайте, пока у вас не наберётся N байтов (TODO 4), а преждевременный конец потока считайте ошибкой. Проверяющая программа отправляет тело по 7 байтов за раз, чтобы проверить именно это.",
+    },
+    checks: ["dribbled-body", "short-body"],
+  },
+  {
+    id: "chunked",
+    in: "text",
+    says: {
+      en:
+        "Each chunk is its size in hexadecimal, CRLF, the bytes, CRLF; a chunk of size 0 ends the body, and optional trailer headers and an empty line follow it.",
+      ru:
+        "Каждый кусок — это его размер в шестнадцатеричной записи, CRLF, сами байты, CRLF; кусок размера 0 завершает тело, а за ним идут необязательные заголовки-трейлеры (trailer) и пустая строка.",
+    },
+    checks: ["chunked", "keep-alive"],
+  },
+  {
+    id: "chunk-extensions",
+    in: "text",
+    says: {
+      en: "A size may carry `;name=value` extensions after it, which you skip.",
+      ru: "После размера могут стоять расширения `;name=value`, их вы пропускаете.",
+    },
+    checks: ["chunked", "keep-alive"],
+  },
+  {
+    id: "until-close-used-up",
+    in: "text",
+    says: {
+      en: "It costs twice: the connection cannot be used again",
+      ru: "Платить за это приходится дважды: соединение больше нельзя использовать",
+    },
+    checks: ["until-close-reconnects"],
+  },
+  {
+    id: "both-framings-refused",
+    in: "text",
+    says: {
+      en: "Two framings mean two readings: refuse.",
+      ru: "Два способа кадрирования — два прочтения, поэтому отказ.",
+    },
+    checks: ["conflicting-framing"],
+  },
+  {
+    id: "line-bound",
+    in: "text",
+    says: {
+      en: "So a line may be at most 8 KiB (8,192 bytes, its CRLF not counted)",
+      ru: "Поэтому строка может занимать не больше 8 КиБ (8 192 байта, не считая её CRLF)",
+    },
+    checks: ["line-limit", "huge-header"],
+  },
+  {
+    id: "head-bound",
+    in: "text",
+    says: {
+      en: "the whole head 64 KiB (65,536 bytes from the status line to the empty line, CRLFs included)",
+      ru: "вся заголовочная часть — 64 КиБ (65 536 байтов от строки состояния до пустой строки, вместе с CRLF)",
+    },
+    checks: ["head-limit"],
+  },
+  {
+    id: "body-bound",
+    in: "text",
+    says: {
+      en: "a body 16 MiB (16,777,216 bytes, however it is framed); past a bound, `fetch` stops with an error.",
+      ru:
+        "а тело — 16 МиБ (16 777 216 байтов, как бы оно ни было кадрировано); при выходе за предел `fetch` останавливается с ошибкой.",
+    },
+    checks: ["body-limit"],
+  },
+  // One connection, many requests.
+  {
+    id: "http10-closes",
+    in: "text",
+    says: {
+      en: "HTTP/1.0 closes the connection after each response",
+      ru: "HTTP/1.0 закрывает соединение после каждого ответа",
+    },
+    checks: ["connection-close"],
+  },
+  {
+    id: "connection-close",
+    in: "text",
+    says: {
+      en: "HTTP/1.1 keeps the connection open unless one side says `Connection: close`.",
+      ru: "HTTP/1.1 держит соединение открытым, если только одна из сторон не скажет `Connection: close`.",
+    },
+    checks: ["keep-alive", "connection-close"],
+  },
+  {
+    id: "sends-keep-alive",
+    in: "text",
+    says: {
+      en: "in 1.1 that is the default, and `fetch` sends it anyway",
+      ru: "в 1.1 это поведение по умолчанию, но `fetch` всё равно отправляет этот заголовок",
+    },
+    checks: ["request-format"],
+  },
+  {
+    id: "given-pipelined",
+    in: "text",
+    says: {
+      en:
+        "write two requests at once, `GET /` and then `GET /nothing` with `Connection: close`, and both answers come back on one connection, a 302 and a 404",
+      ru:
+        "запишите сразу два запроса, `GET /` и затем `GET /nothing` с `Connection: close`, и оба ответа, 302 и 404, вернутся по одному соединению",
+    },
+    checks: ["http-server"],
+  },
+  {
+    id: "given-http10",
+    in: "text",
+    says: {
+      en: "A request in `HTTP/1.0` gets `connection: close` back at once.",
+      ru: "На запрос с `HTTP/1.0` сразу приходит `connection: close`.",
+    },
+    checks: ["http-server"],
+  },
+  {
+    id: "reuse-needs-framing",
+    in: "text",
+    says: {
+      en:
+        "a client can read the next response from the same stream only if it knows where the last body ended. That is why an until-close body forces a new connection for the next request.",
+      ru:
+        "клиент может прочитать следующий ответ из того же потока, только если знает, где кончилось предыдущее тело. Поэтому после тела, которое читается до закрытия, для следующего запроса нужно новое соединение.",
+    },
+    checks: ["keep-alive", "until-close-reconnects"],
+  },
+  // What the program prints (the demo and the real peers).
+  {
+    id: "verbose-lines",
+    in: "text",
+    says: {
+      en: "A `*` line is a note, `>` is what `fetch` wrote and `<` is what it read",
+      ru: "Строка со `*` — это примечание, `>` — то, что `fetch` записал, а `<` — то, что он прочитал",
+    },
+    checks: ["verbose"],
+  },
+  {
+    id: "exit-code-1",
+    in: "text",
+    says: { en: "The last four exit with code 1.", ru: "Последние четыре команды завершаются с кодом 1." },
+    checks: ["status-codes", "nxdomain", "refused", "dns-timeout"],
+  },
+  {
+    id: "dns-silence",
+    in: "text",
+    says: {
+      en: "a DNS server that is not there is UDP saying nothing, so only the deadline ends the wait",
+      ru:
+        "отсутствующий DNS-сервер — это UDP, который не говорит ничего, так что ожидание заканчивает только крайний срок",
+    },
+    checks: ["dns-timeout"],
+  },
+  {
+    id: "body-before-error",
+    in: "text",
+    says: {
+      en: "The 404's body comes before the error",
+      ru: "Тело ответа 404 печатается перед ошибкой",
+    },
+    checks: ["status-codes"],
+  },
+  // The TODO goals, where they promise more than the text.
+  {
+    id: "first-address",
+    in: { todo: "fetch.ts" },
+    says: {
+      en: 'then "AAAA" if no A (NotFound included); return the first address',
+      ru: 'затем "AAAA", если записей A нет (в том числе при NotFound); вернуть первый адрес',
+    },
+    checks: ["a-then-aaaa"],
+  },
+  {
+    id: "request-headers",
+    in: { todo: "fetch.ts" },
+    says: {
+      en: "then Host (url.host: name and port), User-Agent, Accept and Connection: keep-alive",
+      ru: "затем Host (url.host: имя и порт), User-Agent, Accept и Connection: keep-alive",
+    },
+    checks: ["request-format"],
+  },
+  // Each command's --help.
+  {
+    id: "help-url",
+    in: { help: "fetch", flag: "--url" },
+    says: { en: "the URL, e.g. http://site.loc:8080/", ru: "URL, например http://site.loc:8080/" },
+    checks: ["asks-dns", "request-format"],
+  },
+  {
+    id: "help-dns",
+    in: { help: "fetch", flag: "--dns" },
+    says: { en: "the DNS server to ask, ADDRESS:PORT", ru: "какой DNS-сервер спрашивать, ADDRESS:PORT" },
+    checks: ["asks-dns"],
+  },
+  {
+    id: "help-max-redirects",
+    in: { help: "fetch", flag: "--max-redirects" },
+    says: {
+      en: "redirects to follow (default: 5)",
+      ru: "сколько перенаправлений выполнять, не больше (по умолчанию: 5)",
+    },
+    checks: ["max-redirects", "relative-location"],
+  },
+  {
+    id: "help-data",
+    in: { help: "fetch", flag: "--data" },
+    says: { en: "send this as the body of a POST", ru: "отправить это как тело POST-запроса" },
+    checks: ["post", "redirect-keeps-post"],
+  },
+  {
+    id: "help-verbose",
+    in: { help: "fetch", flag: "--verbose" },
+    says: {
+      en: "show the exchange: > request, < response, * notes",
+      ru: "показать обмен: > запрос, < ответ, * заметки",
+    },
+    checks: ["verbose"],
+  },
+  {
+    id: "help-timeout",
+    in: { help: "fetch", flag: "--timeout" },
+    says: { en: "ms for each step (DNS, connect, response)", ru: "мс на каждый шаг (DNS, подключение, ответ)" },
+    checks: ["dns-timeout", "response-timeout", "timeout-per-step"],
+  },
+  {
+    id: "help-dns-server",
+    in: { help: "dns-server" },
+    says: {
+      en: "answer A and AAAA questions over UDP from a small zone (default: site.loc)",
+      ru: "отвечать на вопросы A и AAAA по UDP из маленькой зоны (по умолчанию: site.loc)",
+    },
+    checks: ["dns-server", "dns-ctrl-c"],
+  },
+  {
+    id: "help-dns-server-zone",
+    in: { help: "dns-server", flag: "--zone" },
+    says: {
+      en: "a zone file: NAME A|AAAA ADDRESS, one a line",
+      ru: "файл зоны: NAME A|AAAA ADDRESS, по одной записи на строку",
+    },
+    checks: [],
+    ungraded: {
+      en: "the lesson's task grants no read permission, so the grader cannot let dns-server read a zone file",
+      ru:
+        "задача урока не даёт разрешения на чтение, поэтому проверяющая программа не может дать dns-server прочитать файл зоны",
+    },
+  },
+  {
+    id: "help-http-server",
+    in: { help: "http-server" },
+    says: {
+      en: "serve /, /posts, /chunked, /until-close over HTTP/1.1, written on Deno.listen",
+      ru: "отдавать /, /posts, /chunked, /until-close по HTTP/1.1; сервер написан на Deno.listen",
+    },
+    checks: ["http-server", "ctrl-c"],
+  },
+  // The program contract.
+  {
+    id: "listening-first",
+    in: "contract",
+    says: {
+      en: "A server's first line on stdout is `listening on HOST:PORT` with the real port",
+      ru: "Первая строка сервера в stdout — `listening on HOST:PORT` с настоящим портом",
+    },
+    checks: ["dns-server", "http-server"],
+  },
+  {
+    id: "one-line-errors",
+    in: "contract",
+    says: {
+      en: "are one line on stderr and a non-zero exit code, never a stack trace",
+      ru: "это одна строка в stderr и ненулевой код возврата, никогда не трассировка стека",
+    },
+    checks: ["refused", "nxdomain", "conflicting-framing", "status-codes"],
+  },
+  {
+    id: "ctrl-c-contract",
+    in: "contract",
+    says: { en: "Ctrl+C stops a server cleanly.", ru: "Ctrl+C аккуратно останавливает сервер." },
+    checks: ["ctrl-c", "dns-ctrl-c"],
+  },
+];
