@@ -281,7 +281,7 @@ export const variants: Variant[] = [
       '      if (lengths) {\n        console.error("hint: the server sent two framings");\n        throw new FetchError("the response has both',
     ]],
     rejectedBy: "conflicting-framing",
-    message: /with 2 lines on stderr/,
+    message: /2 lines on stderr/,
   },
   {
     id: "stack-trace",
