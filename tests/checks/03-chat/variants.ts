@@ -1,0 +1,2 @@
+import type { Variant } from "../../harness/check.ts";
+export const variants: Variant[] = [];

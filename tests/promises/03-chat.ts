@@ -1,0 +1,2 @@
+import type { Promised } from "../harness/promises.ts";
+export const promises: Promised[] = [];
