@@ -12,7 +12,7 @@ import { visible } from "../../harness/bytes.ts";
 import { sleep } from "../../harness/deadline.ts";
 import type { Address, LearnerProcess } from "../../harness/process.ts";
 import { assertAlive } from "../../harness/programs.ts";
-import { everyoneGets, expectToldAndClosed } from "./core.ts";
+import { everyoneGets } from "./core.ts";
 import { DELIVERY_MS, joined, joinThenReset, Member, numbered, startChat } from "./member.ts";
 
 /** A console line of about 4 KB: its number, then filler. */
@@ -94,6 +94,7 @@ async function watchBucket(
   watcher: Member,
   count: number,
   { rate, burst, since, ms }: { rate: number; burst: number; since: number; ms: number },
+  during?: (seen: number) => Promise<void>,
 ): Promise<number[]> {
   const prefix = `${flooder.name}: `;
   const arrivals: number[] = [];
@@ -110,9 +111,14 @@ async function watchBucket(
         en: `${flooder.name}'s lines stopped: ${got} of ${count} arrived within ${
           Math.round(ms / 1000)
         } s, though the bucket refills at --rate ${rate} a second`,
-        ru: `строки ${flooder.name} перестали приходить: за ${Math.round(ms / 1000)} с дошло ${got} из ${count}, хотя ведро пополняется со скоростью --rate ${rate} в секунду`,
+        ru: `строки ${flooder.name} перестали приходить: за ${
+          Math.round(ms / 1000)
+        } с дошло ${got} из ${count}, хотя ведро пополняется со скоростью --rate ${rate} в секунду`,
       }, {
-        expected: { en: `all ${count}, ${rate} a second after the first ${burst}`, ru: `все ${count}, по ${rate} в секунду после первых ${burst}` },
+        expected: {
+          en: `all ${count}, ${rate} a second after the first ${burst}`,
+          ru: `все ${count}, по ${rate} в секунду после первых ${burst}`,
+        },
         actual: { en: `${got} lines`, ru: `строк: ${got}` },
       });
     }
@@ -121,9 +127,10 @@ async function watchBucket(
     for (; seen < got; seen++) arrivals.push(Math.round(elapsed));
     if (got > allowed) {
       throw new CheckFailure({
-        en: `more of ${flooder.name}'s lines went through than --burst ${burst} and --rate ${rate} allow: ${got} within ${
-          Math.round(elapsed)
-        } ms of connecting`,
+        en:
+          `more of ${flooder.name}'s lines went through than --burst ${burst} and --rate ${rate} allow: ${got} within ${
+            Math.round(elapsed)
+          } ms of connecting`,
         ru: `прошло больше строк ${flooder.name}, чем позволяют --burst ${burst} и --rate ${rate}: ${got} за ${
           Math.round(elapsed)
         } мс после подключения`,
@@ -135,6 +142,7 @@ async function watchBucket(
         actual: { en: `${got} lines`, ru: `строк: ${got}` },
       });
     }
+    await during?.(seen);
   }
   return arrivals;
 }
@@ -159,8 +167,13 @@ export const hardening: Check[] = [
       const ann = await Member.join(trial, address, "ann");
       await joinThenReset(trial, address, "rex", "half a li");
       const about = (line: string) => line.startsWith("* rex ") && line !== "* rex joined";
-      const notice = await ann.expectLine(about, { en: "a notice that rex is gone", ru: "уведомления о том, что rex пропал" });
+      await ann.until(() => ann.fresh().some(about), DELIVERY_MS);
+      await server.exitWithin(ann.done ? 500 : 0);
       assertAlive(server, { en: "a client reset its connection", ru: "клиент сбросил соединение" });
+      const notice = await ann.expectLine(about, {
+        en: "a notice that rex is gone",
+        ru: "уведомления о том, что rex пропал",
+      });
       if (!notice.startsWith("* rex lost the connection")) {
         throw new CheckFailure({
           en: "rex reset its connection, and the others were told something else than that it lost the connection",
@@ -208,7 +221,7 @@ export const hardening: Check[] = [
       ann.take();
       // Lines until rex's buffers are full: the server either waits on rex (the others stall) or drops it.
       const gone = () => ann.lines.some((line) => line.startsWith("* rex "));
-      const first = await pushLines(server, [ann], "r", gone, { max: 8192, stallMs: 300 });
+      const first = await pushLines(server, [ann], "r", gone, { max: 6144, stallMs: 300 });
       rex.reset();
       // One more round after the reset.
       const second = await pushLines(server, [ann], "r", () => true, {
@@ -251,15 +264,17 @@ export const hardening: Check[] = [
         }, { expected: '"* welcome, ben; here: sleepy"', actual: visible(ben.lines[0]) });
       }
       ben.take();
-      // Rounds of 256 KiB until sleepy is dropped (its kernel buffers take megabytes first), at most 32 MiB.
+      // Rounds of 256 KiB until sleepy is dropped (its kernel buffers take megabytes first), at most 24 MiB.
       const dropped = () => ben.lines.some((line) => line.startsWith("* sleepy "));
-      const max = 8192;
+      const max = 6144;
       const first = await pushLines(server, [ben], "z", dropped, { max, stallMs: 3000 });
       const got = ben.lines.filter((line) => line.startsWith("server: ")).length;
       if (first.stalled) {
         throw new CheckFailure({
-          en: `ben stopped receiving after ${got} of ${first.lines.length} lines while sleepy read nothing: one stalled reader holds up everyone`,
-          ru: `ben перестал получать строки после ${got} из ${first.lines.length}, пока sleepy ничего не читал: один застрявший читатель задерживает всех`,
+          en:
+            `ben stopped receiving after ${got} of ${first.lines.length} lines while sleepy read nothing: one stalled reader holds up everyone`,
+          ru:
+            `ben перестал получать строки после ${got} из ${first.lines.length}, пока sleepy ничего не читал: один застрявший читатель задерживает всех`,
         }, {
           expected: { en: "every line, without a pause of 3 s", ru: "каждая строка, без пауз по 3 с" },
           actual: { en: `${got} lines, then nothing for 3 s`, ru: `строк: ${got}, затем 3 с ничего` },
@@ -306,7 +321,10 @@ export const hardening: Check[] = [
           en: "sleepy was announced as dropped, yet its connection stayed open",
           ru: "о том, что sleepy отключили, сообщили, а его соединение осталось открытым",
         }, {
-          expected: { en: "EOF (or a reset) once sleepy reads again", ru: "EOF (или сброс), когда sleepy снова читает" },
+          expected: {
+            en: "EOF (or a reset) once sleepy reads again",
+            ru: "EOF (или сброс), когда sleepy снова читает",
+          },
           actual: { en: "still open", ru: "всё ещё открыто" },
         });
       }
@@ -347,7 +365,10 @@ export const hardening: Check[] = [
               Math.round(elapsed)
             } мс после подключения`,
           }, {
-            expected: { en: `at most ${allowed} (100 at once, then 20 a second)`, ru: `не больше ${allowed} (100 сразу, затем 20 в секунду)` },
+            expected: {
+              en: `at most ${allowed} (100 at once, then 20 a second)`,
+              ru: `не больше ${allowed} (100 сразу, затем 20 в секунду)`,
+            },
             actual: { en: `${got} lines`, ru: `строк: ${got}` },
           });
         }
@@ -360,7 +381,10 @@ export const hardening: Check[] = [
         ru: "строку от cat, отправленную, пока flood заваливал чат",
       }, 1500);
       bound();
-      const told = await flood.until(() => flood.lines.slice(1).some((line) => /^\* (slow down|dropped): /.test(line)), DELIVERY_MS);
+      const told = await flood.until(
+        () => flood.lines.slice(1).some((line) => /^\* (slow down|dropped): /.test(line)),
+        DELIVERY_MS,
+      );
       bound();
       if (!told) {
         throw new CheckFailure({
@@ -371,7 +395,10 @@ export const hardening: Check[] = [
             en: 'a notice to flood: "* slow down: …" (or "* dropped: …")',
             ru: 'уведомление для flood: "* slow down: …" (или "* dropped: …")',
           },
-          actual: { en: visible(flood.lines.slice(1, 3).join("\n") || "(nothing)"), ru: visible(flood.lines.slice(1, 3).join("\n") || "(ничего)") },
+          actual: {
+            en: visible(flood.lines.slice(1, 3).join("\n") || "(nothing)"),
+            ru: visible(flood.lines.slice(1, 3).join("\n") || "(ничего)"),
+          },
         });
       }
       // Up to 16 MiB more, 1 MiB a write: a server that stops reading flood lets its writes stall
@@ -385,8 +412,8 @@ export const hardening: Check[] = [
       bound();
       if (taken === 16 && !flood.done) {
         throw new CheckFailure({
-          en: "the server kept reading flood while holding its lines back: it took in 16 MiB more without a pause",
-          ru: "сервер продолжал читать flood, придерживая его строки: он без остановки принял ещё 16 МиБ",
+          en: "the server kept reading flood while over the rate: it took in 16 MiB more without a pause",
+          ru: "сервер продолжал читать flood сверх допустимой частоты: он без остановки принял ещё 16 МиБ",
         }, {
           expected: {
             en: "no reading from flood until a token is due, so its writes stall",
@@ -402,9 +429,9 @@ export const hardening: Check[] = [
     id: "token-bucket",
     title: {
       en:
-        "with --burst 5 --rate 4, exactly 5 lines go at once and then one every quarter second; --rate 0 turns the limit off",
+        "with --burst 5 --rate 2, exactly 5 lines go at once, then one every half second, and another client's lines are not held up; --rate 0 turns the limit off",
       ru:
-        "с --burst 5 --rate 4 сразу проходят ровно 5 строк, а затем по одной каждую четверть секунды; --rate 0 снимает ограничение",
+        "с --burst 5 --rate 2 сразу проходят ровно 5 строк, затем по одной каждые полсекунды, а строки другого клиента это не задерживает; --rate 0 снимает ограничение",
     },
     hint: {
       en:
@@ -414,17 +441,35 @@ export const hardening: Check[] = [
     },
     async run(trial) {
       const [limited, unlimited] = await Promise.all([
-        startChat(trial, ["--burst", "5", "--rate", "4"]),
+        startChat(trial, ["--burst", "5", "--rate", "2"]),
         startChat(trial, ["--burst", "1", "--rate", "0"]),
       ]);
       const since = performance.now();
       const ann = await Member.join(trial, limited.address, "ann");
       const ben = await Member.join(trial, limited.address, "ben");
-      await ann.expectLine((line) => line === "* ben joined", '"* ben joined"');
+      const cat = await Member.join(trial, limited.address, "cat");
+      await ben.expectLine((line) => line === "* cat joined", '"* cat joined"');
       const free = await Member.join(trial, unlimited.address, "free");
       const dot = await Member.join(trial, unlimited.address, "dot");
       await free.expectLine((line) => line === "* dot joined", '"* dot joined"');
-      const arrivals = await watchBucket(ann, ben, 7, { rate: 4, burst: 5, since, ms: 6000 });
+      // Once ann's bucket is empty, cat sends three lines: its own bucket is full, so they pass ann's sixth.
+      let catSpoke = false;
+      const arrivals = await watchBucket(ann, ben, 7, { rate: 2, burst: 5, since, ms: 6000 }, async (seen) => {
+        if (seen < 5 || catSpoke) return;
+        catSpoke = true;
+        await cat.say("cat 1\ncat 2\ncat 3\n");
+        await ben.expectLine((line) => line === "cat: cat 3", '"cat: cat 3"');
+        const before = ben.lines.slice(0, ben.lines.indexOf("cat: cat 3")).filter((l) => l.startsWith("ann: ")).length;
+        if (before > 5) {
+          throw new CheckFailure({
+            en: "cat's three lines waited behind ann's flood: the clients share one bucket",
+            ru: "три строки cat ждали, пока пройдёт флуд ann: у клиентов одно общее ведро",
+          }, {
+            expected: { en: "cat's lines before ann's sixth", ru: "строки cat раньше шестой строки ann" },
+            actual: { en: `after ${before} of ann's lines`, ru: `после ${before} строк ann` },
+          });
+        }
+      });
       trial.transcript.event("grader", `ann's 7 lines reached ben at ${arrivals.join(", ")} ms`);
       // --rate 0: 300 lines at once, all of them.
       await free.say(joined(numbered("free", 300)));
@@ -494,7 +539,10 @@ export const hardening: Check[] = [
               },
             });
           }
-          await ann.expectLine((line) => line.startsWith(`* ${member.name} dropped: `), `"* ${member.name} dropped: …"`);
+          await ann.expectLine(
+            (line) => line.startsWith(`* ${member.name} dropped: `),
+            `"* ${member.name} dropped: …"`,
+          );
         }
         await ann.expectNone((line) => line.startsWith("big: ") && line !== `big: ${text}`, {
           en: `part of the line over ${limit} bytes${flag}, relayed`,
@@ -606,4 +654,3 @@ export const hardening: Check[] = [
     },
   },
 ];
-

@@ -289,7 +289,9 @@ export class Member implements AsyncDisposable {
       }, {
         actual: {
           en: `received since: ${visible(since || "(nothing)", 300)}${this.done ? "; then the connection ended" : ""}`,
-          ru: `с тех пор пришло: ${visible(since || "(ничего)", 300)}${this.done ? "; затем соединение закончилось" : ""}`,
+          ru: `с тех пор пришло: ${visible(since || "(ничего)", 300)}${
+            this.done ? "; затем соединение закончилось" : ""
+          }`,
         },
       });
     }
