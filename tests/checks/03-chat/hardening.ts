@@ -17,13 +17,18 @@ import { DELIVERY_MS, joined, joinThenReset, Member, numbered, startChat } from 
 
 /** A console line of about 4 KB: its number, then filler. */
 const bigLine = (i: number, fill: string) => `${String(i).padStart(5, "0")} ${fill.repeat(4000)}`;
-/** Lines typed at the console per round: about 256 KiB. */
-const ROUND = 64;
+/**
+ * Lines typed at the console per round: about 128 KiB, half the default
+ * queue. A round is typed only once every reader has the one before, so a
+ * client that reads is never more than a round behind, and its queue can
+ * never overflow however its server writes.
+ */
+const ROUND = 32;
 
 /**
  * Types big lines at the server's console, a round of {@linkcode ROUND} at a
- * time, each round only once every reader has the one before (or none of
- * them has received a byte for `stallMs`). Stops after the round in which
+ * time, each round only once every reader has the one before (or one of
+ * them has received nothing for `stallMs`). Stops after the round in which
  * `enough()` became true, or after `max` lines. Returns the lines typed
  * (without `server: `), and whether the readers stalled.
  */
@@ -35,28 +40,20 @@ async function pushLines(
   { max, stallMs, from = 0 }: { max: number; stallMs: number; from?: number },
 ): Promise<{ lines: string[]; stalled: boolean }> {
   const lines: string[] = [];
-  /** Waits until every reader has `line`; false if one of them received nothing for `stallMs` meanwhile. */
-  const arrived = async (line: string) => {
-    for (const reader of readers) {
-      while (!reader.lines.includes(line)) {
-        const before = reader.received;
-        await reader.until(() => reader.received > before, stallMs);
-        if (reader.received === before) return false;
-      }
-    }
-    return true;
-  };
-  // One round in flight while the one before is checked.
-  let previous: string | undefined;
   while (lines.length < max) {
     const round = Array.from({ length: ROUND }, (_, i) => bigLine(from + lines.length + i, fill));
     lines.push(...round);
     await server.type(joined(round), 10_000);
-    if (previous && !await arrived(previous)) return { lines, stalled: true };
-    previous = `server: ${round.at(-1)}`;
+    const last = `server: ${round.at(-1)}`;
+    for (const reader of readers) {
+      while (!reader.lines.includes(last)) {
+        const before = reader.received;
+        await reader.until(() => reader.received > before, stallMs);
+        if (reader.received === before) return { lines, stalled: true };
+      }
+    }
     if (enough()) break;
   }
-  if (previous && !await arrived(previous)) return { lines, stalled: true };
   return { lines, stalled: false };
 }
 
@@ -269,7 +266,7 @@ export const hardening: Check[] = [
         }, { expected: '"* welcome, ben; here: sleepy"', actual: visible(ben.lines[0]) });
       }
       ben.take();
-      // Rounds of 256 KiB until sleepy is dropped (its kernel buffers take megabytes first), at most 24 MiB.
+      // Rounds of 128 KiB until sleepy is dropped (its kernel buffers take megabytes first), at most 24 MiB.
       const dropped = () => ben.lines.some((line) => line.startsWith("* sleepy "));
       const max = 6144;
       const first = await pushLines(server, [ben], "z", dropped, { max, stallMs: 3000 });
@@ -434,9 +431,9 @@ export const hardening: Check[] = [
     id: "token-bucket",
     title: {
       en:
-        "with --burst 5 --rate 1, exactly 5 lines go at once and the sixth a second later, while another client's lines are not held up; --rate 0 turns the limit off",
+        "with --burst 5 --rate 2, exactly 5 lines go at once and the sixth half a second later, while another client's lines are not held up; --rate 0 turns the limit off",
       ru:
-        "с --burst 5 --rate 1 сразу проходят ровно 5 строк, а шестая — через секунду, и строки другого клиента это не задерживает; --rate 0 снимает ограничение",
+        "с --burst 5 --rate 2 сразу проходят ровно 5 строк, а шестая — через полсекунды, и строки другого клиента это не задерживает; --rate 0 снимает ограничение",
     },
     hint: {
       en:
@@ -446,7 +443,7 @@ export const hardening: Check[] = [
     },
     async run(trial) {
       const [limited, unlimited] = await Promise.all([
-        startChat(trial, ["--burst", "5", "--rate", "1"]),
+        startChat(trial, ["--burst", "5", "--rate", "2"]),
         startChat(trial, ["--burst", "1", "--rate", "0"]),
       ]);
       const since = performance.now();
@@ -457,23 +454,23 @@ export const hardening: Check[] = [
       const free = await Member.join(trial, unlimited.address, "free");
       const dot = await Member.join(trial, unlimited.address, "dot");
       await free.expectLine((line) => line === "* dot joined", '"* dot joined"');
-      // Once ann's bucket is empty, cat sends three lines: its own bucket is full, so they pass at once.
-      // Through one shared bucket they would need three tokens, three seconds at --rate 1.
+      // Once ann's bucket is empty, cat sends four lines: its own bucket is full, so they pass at once.
+      // Through one shared bucket they would need four tokens, two seconds at --rate 2.
       let catSpoke = false;
-      const arrivals = await watchBucket(ann, ben, 6, { rate: 1, burst: 5, since, ms: 6000 }, async (seen, judge) => {
+      const arrivals = await watchBucket(ann, ben, 6, { rate: 2, burst: 5, since, ms: 6000 }, async (seen, judge) => {
         if (seen < 5 || catSpoke) return;
         catSpoke = true;
-        await cat.say("cat 1\ncat 2\ncat 3\n");
-        const passed = await ben.until(() => ben.lines.includes("cat: cat 3"), 1500);
+        await cat.say("cat 1\ncat 2\ncat 3\ncat 4\n");
+        const passed = await ben.until(() => ben.lines.includes("cat: cat 4"), 1000);
         judge();
         if (!passed) {
           const got = ben.lines.filter((l) => l.startsWith("cat: ")).length;
           throw new CheckFailure({
-            en: "cat's three lines waited behind ann's flood: the clients share one bucket",
-            ru: "три строки cat ждали, пока пройдёт флуд ann: у клиентов одно общее ведро",
+            en: "cat's four lines waited behind ann's flood: the clients share one bucket",
+            ru: "четыре строки cat ждали, пока пройдёт флуд ann: у клиентов одно общее ведро",
           }, {
-            expected: { en: "cat's three lines at once", ru: "три строки cat сразу" },
-            actual: { en: `${got} of them within 1.5 s`, ru: `за 1,5 с дошло ${got}` },
+            expected: { en: "cat's four lines at once", ru: "четыре строки cat сразу" },
+            actual: { en: `${got} of them within 1 s`, ru: `за 1 с дошло ${got}` },
           });
         }
       });

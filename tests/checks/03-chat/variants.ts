@@ -233,7 +233,7 @@ export const variants: Variant[] = [
     file: "server.ts",
     patch: [["Math.min(wanted, Math.floor(this.#tokens))", "Math.min(wanted, Math.ceil(this.#tokens))"]],
     rejectedBy: "token-bucket",
-    message: /more of ann's lines went through than --burst 5 and --rate 1 allow/,
+    message: /more of ann's lines went through than --burst 5 and --rate 2 allow/,
   },
   {
     id: "bucket-per-read",
@@ -290,7 +290,7 @@ export const variants: Variant[] = [
       ["Math.min(this.burst, this.#tokens", "Math.min(this.burst + 1, this.#tokens"],
     ],
     rejectedBy: "token-bucket",
-    message: /more of ann's lines went through than --burst 5 and --rate 1 allow: 6 within/,
+    message: /more of ann's lines went through than --burst 5 and --rate 2 allow: 6 within/,
   },
   // Order.
   {
