@@ -565,10 +565,11 @@ export const core: Check[] = [
     },
     async run(trial) {
       const { server, address } = await startChat(trial);
-      const ann = await Member.join(trial, address, "ann");
-      const ben = await Member.join(trial, address, "ben");
+      // dan connects first: once ann and ben are welcomed, the server has accepted dan too.
       const dan = await Member.connect(trial, address, "dan (no name yet)");
       await dan.say("da");
+      const ann = await Member.join(trial, address, "ann");
+      const ben = await Member.join(trial, address, "ben");
       await ben.say("half a li");
       await ann.expectLine((line) => line === "* ben joined", '"* ben joined"');
       await server.type("exit\n");
@@ -611,8 +612,9 @@ export const core: Check[] = [
     },
     async run(trial) {
       const { server, address } = await startChat(trial);
-      const ann = await Member.join(trial, address, "ann");
+      // dan connects first: once ann is welcomed, the server has accepted dan too.
       const dan = await Member.connect(trial, address, "dan (no name yet)");
+      const ann = await Member.join(trial, address, "ann");
       await server.closeConsole();
       const when = { en: "the server's console was closed", ru: "консоль сервера закрыли" };
       await Promise.all([expectToldAndClosed(ann, "* the console is closed", when), expectHalfClosed(dan, when)]);
@@ -704,10 +706,11 @@ export const ctrlC: Check = stopsOnCtrlC({
     ru: "в чате два клиента (один посреди строки), а третий прислал половину имени",
   },
   async engage(trial: Trial, address) {
-    const ann = await Member.join(trial, address, "ann");
-    const ben = await Member.join(trial, address, "ben");
+    // dan connects first: once ann and ben are welcomed, the server has accepted dan too.
     const dan = await Member.connect(trial, address, "dan (half a name)");
     await dan.say("da");
+    const ann = await Member.join(trial, address, "ann");
+    const ben = await Member.join(trial, address, "ben");
     await ben.say("half a li");
     await ann.expectLine((line) => line === "* ben joined", '"* ben joined"');
     stopping.set(trial, [ann, ben, dan]);
