@@ -206,9 +206,9 @@ export const core: Check[] = [
     id: "names",
     title: {
       en:
-        "a name of 1 to 24 letters of any alphabet (48 bytes in Cyrillic), digits, _ or - is taken; an empty, 25-letter or other one is refused with the text's error line and a close",
+        "a name of 1 to 24 letters of any alphabet (48 bytes in Cyrillic), digits, _ or - is taken, even sent a byte at a time; an empty, 25-letter or other one is refused with the text's error line and a close",
       ru:
-        "имя из 1–24 букв любого алфавита (48 байт кириллицей), цифр, _ или - принимается; пустое, из 25 букв или другое отклоняется строкой ошибки из текста и закрытием",
+        "имя из 1–24 букв любого алфавита (48 байт кириллицей), цифр, _ или - принимается, даже присланное по байту; пустое, из 25 букв или другое отклоняется строкой ошибки из текста и закрытием",
     },
     hint: {
       en:
@@ -223,6 +223,7 @@ export const core: Check[] = [
         [CYRILLIC_24, { en: "24 Cyrillic letters, 48 bytes", ru: "24 буквы кириллицы, 48 байт" }],
         ["x_1-2", { en: "a letter, digits, _ and -", ru: "буква, цифры, _ и -" }],
         ["abcdefghijklmnopqrstuvwx", { en: "24 letters", ru: "24 буквы" }],
+        ["Ёлка", { en: "sent a byte at a time", ru: "присланное по байту" }],
       ];
       const bad: [string, Bilingual][] = [
         ["", { en: "an empty line", ru: "пустая строка" }],
@@ -232,8 +233,10 @@ export const core: Check[] = [
         ["ann:", { en: "a colon", ru: "двоеточие" }],
       ];
       const welcomed = good.map(async ([name, what]) => {
-        const member = await Member.connect(trial, address, name || "(empty)");
-        await member.say(`${name}\n`);
+        const member = await Member.connect(trial, address, name);
+        // The whole line is the name, however it comes.
+        if (name === "Ёлка") await member.dribble(`${name}\n`);
+        else await member.say(`${name}\n`);
         await member.until(() => member.lines.length > 0 || member.done, DELIVERY_MS);
         const first = member.lines[0];
         if (first?.match(/^\* welcome, ([^;\s]+);/)?.[1] !== name) {
