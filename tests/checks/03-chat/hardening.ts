@@ -412,20 +412,21 @@ export const hardening: Check[] = [
           },
         });
       }
-      // Up to 16 MiB more, 1 MiB a write: a server that stops reading flood lets its writes stall
-      // (the rest waits in flood's own kernel); one that keeps reading takes it all.
-      const mib = new TextEncoder().encode("spam spam spam\n".repeat(1024 * 1024 / 16));
+      // Up to 16 MiB more, 64 KiB a write: a server that stops reading flood lets its writes stall (the rest waits in
+      // flood's own kernel, a few MiB); one that keeps reading takes it all, however slowly, never pausing 500 ms.
+      const chunk = new TextEncoder().encode("spam spam spam.\n".repeat(4096));
       let taken = 0;
-      for (; taken < 16 && !flood.done; taken++) {
-        const writing = flood.say(mib, 60_000).then(() => "sent", () => "failed");
+      for (; taken < 256 && !flood.done; taken++) {
+        const writing = flood.say(chunk, 60_000).then(() => "sent", () => "failed");
         let timer: ReturnType<typeof setTimeout> | undefined;
-        const stalled = new Promise<string>((resolve) => timer = setTimeout(() => resolve("stalled"), 300));
+        const stalled = new Promise<string>((resolve) => timer = setTimeout(() => resolve("stalled"), 500));
         const outcome = await Promise.race([writing, stalled]);
         clearTimeout(timer);
         if (outcome !== "sent") break;
       }
+      trial.transcript.event("grader", `flood's writes took ${taken * 64} KiB more before they stalled`);
       bound();
-      if (taken === 16 && !flood.done) {
+      if (taken === 256 && !flood.done) {
         throw new CheckFailure({
           en: "the server kept reading flood while over the rate: it took in 16 MiB more without a pause",
           ru: "сервер продолжал читать flood сверх допустимой частоты: он без остановки принял ещё 16 МиБ",
