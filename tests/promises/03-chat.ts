@@ -119,6 +119,21 @@ export const promises: Promised[] = [
     },
     checks: ["server-exit", "console-end", "ctrl-c"],
   },
+  {
+    id: "client-left-line",
+    in: "text",
+    says: { en: "[carol] you left the chat", ru: "[carol] you left the chat" },
+    checks: ["client-types-exit"],
+  },
+  {
+    id: "log-closing",
+    in: "text",
+    says: {
+      en: "[server] the server is stopping: closing 0 connection(s)",
+      ru: "[server] the server is stopping: closing 0 connection(s)",
+    },
+    checks: ["server-exit"],
+  },
   // The room.
   {
     id: "recipient-fails",
@@ -198,6 +213,15 @@ export const promises: Promised[] = [
         "When the bucket is empty the server stops reading. It relays as many lines of the current read as there are tokens, holds the rest, waits until a token is due, and reads nothing more from that client meanwhile.",
       ru:
         "Когда ведро пусто, сервер перестаёт читать. Он пересылает столько строк текущего чтения, сколько есть токенов, придерживает остальные, ждёт, пока не появится следующий токен, и всё это время ничего не читает у этого клиента.",
+    },
+    checks: ["flood"],
+  },
+  {
+    id: "log-throttle-once",
+    in: "text",
+    says: {
+      en: "The server logged `flood sends more than 20 lines/s; reading it more slowly` once.",
+      ru: "Сервер один раз записал в лог `flood sends more than 20 lines/s; reading it more slowly`.",
     },
     checks: ["flood"],
   },
@@ -292,6 +316,15 @@ export const promises: Promised[] = [
         "Закрыть консоль — это тоже способ остановить сервер: если запустить его с вводом из `/dev/null`, он сразу остановится",
     },
     checks: ["console-end"],
+  },
+  {
+    id: "log-arrivals",
+    in: "text",
+    says: {
+      en: "The server logged each arrival and departure, such as `ann2 joined from 127.0.0.1:54596 (asked for ann)`",
+      ru: "Сервер записывал в лог каждый приход и уход, например `ann2 joined from 127.0.0.1:54596 (asked for ann)`",
+    },
+    checks: ["welcome-and-join", "leave-notice"],
   },
   {
     id: "client-loops",

@@ -216,9 +216,9 @@ export const clientChecks: Check[] = [
   {
     id: "client-types-exit",
     title: {
-      en: "exit typed at the client is sent, and the client ends with 0 once the server closes",
+      en: "exit typed at the client is sent; once the server closes, the client says it left and ends with 0",
       ru:
-        "набранный в клиенте exit отправляется серверу, и клиент завершается с кодом 0, когда сервер закрывает соединение",
+        "набранный в клиенте exit отправляется серверу; когда сервер закрывает соединение, клиент сообщает, что вышел, и завершается с кодом 0",
     },
     hint: {
       en: 'Send "exit" like any line; then wait (briefly) for the server to close, and end with code 0.',
@@ -230,11 +230,22 @@ export const clientChecks: Check[] = [
       await client.type("exit\n");
       await expectSent(peer, "zed\nexit\n", { en: '"exit"', ru: '"exit"' });
       await peer.write(encoder.encode("* goodbye\n"));
+      await expectPrinted(client, "* goodbye", { en: "the server's goodbye", ru: "прощание сервера" });
+      const before = client.stdout.length;
       await peer[Symbol.asyncDispose]();
       await expectClientLeaves(client, {
         en: "it said exit and the server closed the connection",
         ru: "он отправил exit, а сервер закрыл соединение",
       });
+      if (client.stdout.length <= before) {
+        throw new CheckFailure({
+          en: "the client left after exit without a word",
+          ru: "после exit клиент завершился, ничего не сказав",
+        }, {
+          expected: { en: 'a line such as "you left the chat"', ru: 'строка вроде "you left the chat"' },
+          actual: { en: "nothing more on stdout", ru: "больше ничего на stdout" },
+        });
+      }
     },
   },
   {

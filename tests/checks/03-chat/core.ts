@@ -155,9 +155,9 @@ export const core: Check[] = [
     id: "welcome-and-join",
     title: {
       en:
-        "a client is welcomed by the name it got, with exactly those already there; the others, and only they, are told it joined",
+        "a client is welcomed by the name it got, with exactly those already there; the others, and only they, are told it joined; the server logs the arrival and the address",
       ru:
-        "клиента приветствуют по полученному имени и называют ровно тех, кто уже здесь; остальным, и только им, сообщают, что он вошёл",
+        "клиента приветствуют по полученному имени и называют ровно тех, кто уже здесь; остальным, и только им, сообщают, что он вошёл; сервер пишет в лог приход и адрес",
     },
     hint: {
       en:
@@ -166,7 +166,7 @@ export const core: Check[] = [
         "Первая строка от клиента — его имя. Ответьте `* welcome, ИМЯ; here: …` с именами тех, кто уже здесь, затем сообщите остальным `* ИМЯ joined`. Соединение, которое ещё не прислало имя, пока не в комнате.",
     },
     async run(trial) {
-      const { address } = await startChat(trial);
+      const { server, address } = await startChat(trial);
       // dan connects first and says nothing yet: it is not in the room.
       const dan = await Member.connect(trial, address, "dan");
       const ann = await Member.join(trial, address, "ann");
@@ -200,6 +200,7 @@ export const core: Check[] = [
       await dan.say("dan\n");
       const welcome = await dan.welcomed("dan");
       expectHere(dan, welcome, ["ann", "ben", "cat"], everyone);
+      for (const member of [ann, ben, cat, dan]) await expectLogged(server, member, "arrival");
     },
   },
   {
@@ -446,9 +447,9 @@ export const core: Check[] = [
     id: "leave-notice",
     title: {
       en:
-        "a client that hangs up, even mid-line, is announced as '* NAME left' to the others; its unfinished line is not relayed and its name is free again",
+        "a client that hangs up, even mid-line, is announced as '* NAME left' to the others and logged; its unfinished line is not relayed and its name is free again",
       ru:
-        "о клиенте, который повесил трубку, даже посреди строки, остальным сообщают '* ИМЯ left'; его незаконченная строка не пересылается, а имя снова свободно",
+        "о клиенте, который повесил трубку, даже посреди строки, остальным сообщают '* ИМЯ left' и пишут в лог; его незаконченная строка не пересылается, а имя снова свободно",
     },
     hint: {
       en:
@@ -461,8 +462,11 @@ export const core: Check[] = [
       const ann = await Member.join(trial, address, "ann");
       const ben = await Member.join(trial, address, "ben");
       const cat = await Member.join(trial, address, "cat");
+      await expectLogged(server, ben, "arrival");
+      const before = server.stdout.length;
       await ben.hangUp();
       await ann.expectLine((line) => line === "* ben left", '"* ben left"');
+      await expectLogged(server, ben, "departure", before);
       await cat.expectLine((line) => line === "* ben left", '"* ben left"');
       // cat sends half a line and hangs up.
       await cat.say("half a li");
@@ -556,9 +560,9 @@ export const core: Check[] = [
     id: "server-exit",
     title: {
       en:
-        "'exit' at the server's console sends every client '* the server is shutting down', closes every connection (one without a name yet too) and exits 0",
+        "'exit' at the server's console sends every client '* the server is shutting down', closes every connection (one without a name yet too), logs how many, and exits 0",
       ru:
-        "'exit' в консоли сервера шлёт каждому клиенту '* the server is shutting down', закрывает все соединения (и те, что ещё без имени) и завершает сервер с кодом 0",
+        "'exit' в консоли сервера шлёт каждому клиенту '* the server is shutting down', закрывает все соединения (и те, что ещё без имени), пишет в лог их число и завершает сервер с кодом 0",
     },
     hint: {
       en:
@@ -575,6 +579,7 @@ export const core: Check[] = [
       const ben = await Member.join(trial, address, "ben");
       await ben.say("half a li");
       await ann.expectLine((line) => line === "* ben joined", '"* ben joined"');
+      const typedAt = server.stdout.length;
       await server.type("exit\n");
       const when = { en: "exit was typed at the server's console", ru: "в консоли сервера набрали exit" };
       const waits = await Promise.allSettled([
@@ -591,6 +596,17 @@ export const core: Check[] = [
       const failed = waits.find((w): w is PromiseRejectedResult => w.status === "rejected");
       if (failed) throw failed.reason;
       await expectStops(server, { en: "exit at its console", ru: "в его консоли набрали exit" });
+      // Three connections were open: ann, ben and dan, which had sent half a name.
+      const said = server.stdout.slice(typedAt);
+      if (!said.some((line) => /\b3\b/.test(line))) {
+        throw new CheckFailure({
+          en: "the server did not log how many connections it closed (3: two clients and one without a name yet)",
+          ru: "сервер не записал в лог, сколько соединений он закрыл (3: два клиента и одно ещё без имени)",
+        }, {
+          expected: "the server is shutting down: closing 3 connection(s)",
+          actual: visible(said.join("\n") || "(nothing)"),
+        });
+      }
       if (!server.stdout.at(-1)?.endsWith("server stopped")) {
         throw new CheckFailure({
           en: "the server's last line was not 'server stopped'",
@@ -679,6 +695,36 @@ export const core: Check[] = [
   },
   portInUse("given"),
 ];
+
+/**
+ * Waits for the server to log `member`'s arrival (a line with its name and
+ * its address) or departure (a line with its name, after line `from`).
+ */
+async function expectLogged(server: LearnerProcess, member: Member, what: "arrival" | "departure", from = 0) {
+  const name = member.name;
+  const test = what === "arrival"
+    ? (line: string) => line.includes(name) && line.includes(member.localAddress)
+    : (line: string) => line.includes(name);
+  try {
+    await server.waitFor(() => server.stdout.slice(from).find(test), DELIVERY_MS, {
+      en: `a line about ${name}'s ${what}`,
+      ru: what === "arrival" ? `строку о приходе ${name}` : `строку об уходе ${name}`,
+    });
+  } catch (error) {
+    if (!(error instanceof CheckFailure)) throw error;
+    throw new CheckFailure({
+      en: `the server logged no ${what} of ${name}${
+        what === "arrival" ? ` (its name and ${member.localAddress})` : ""
+      }`,
+      ru: `сервер не записал в лог ${what === "arrival" ? "приход" : "уход"} ${name}${
+        what === "arrival" ? ` (его имя и ${member.localAddress})` : ""
+      }`,
+    }, {
+      expected: what === "arrival" ? `${name} joined from ${member.localAddress}` : `${name} left`,
+      actual: visible(server.stdout.slice(from).slice(-3).join("\n") || "(nothing)"),
+    });
+  }
+}
 
 /** Waits for the learner's client to print `line`. */
 export async function expectPrinted(client: LearnerProcess, line: string, situation: Bilingual): Promise<void> {

@@ -346,9 +346,9 @@ export const hardening: Check[] = [
     id: "flood",
     title: {
       en:
-        "a client that floods gets no more through than --burst then --rate allow, is told, and is read no further meanwhile; the others talk as usual",
+        "a client that floods gets no more through than --burst then --rate allow, is told and logged once, and is read no further meanwhile; the others talk as usual",
       ru:
-        "флудящий клиент проводит не больше строк, чем позволяют --burst, затем --rate, получает уведомление, и пока его больше не читают; остальные разговаривают как обычно",
+        "флудящий клиент проводит не больше строк, чем позволяют --burst, затем --rate, один раз получает уведомление и попадает в лог, и пока его больше не читают; остальные разговаривают как обычно",
     },
     hint: {
       en:
@@ -436,6 +436,27 @@ export const hardening: Check[] = [
             ru: "никакого чтения от flood, пока не появится токен, так что его запись застревает",
           },
           actual: { en: "all 16 MiB taken in", ru: "все 16 МиБ приняты" },
+        });
+      }
+      // Told once, and logged once: not once a line or once a wait.
+      const notices = flood.lines.filter((line) => line.startsWith("* slow down: ")).length;
+      // After the line of its arrival (the one with its address), if the server logs that.
+      const arrived = server.stdout.findIndex((line) => line.includes(flood.localAddress));
+      const logged = server.stdout.slice(arrived + 1).filter((line) => line.includes("flood")).length;
+      if (notices > 1 || logged > 1) {
+        throw new CheckFailure({
+          en: `flood's flooding was ${notices > 1 ? "told to flood" : "logged"} ${
+            Math.max(notices, logged)
+          } times; once is enough`,
+          ru: `о флуде flood ${notices > 1 ? "сообщили ему" : "записали в лог"} ${
+            Math.max(notices, logged)
+          } раз; хватит одного`,
+        }, {
+          expected: { en: "one notice, one log line", ru: "одно уведомление, одна строка лога" },
+          actual: {
+            en: `${notices} notices, ${logged} log lines`,
+            ru: `уведомлений: ${notices}, строк лога: ${logged}`,
+          },
         });
       }
       assertAlive(server, { en: "a client flooded the chat", ru: "клиент завалил чат строками" });

@@ -114,6 +114,12 @@ export class Member implements AsyncDisposable {
     return member;
   }
 
+  /** This end of the connection as the server sees it: `127.0.0.1:40123`. */
+  get localAddress(): string {
+    const addr = this.#conn.localAddr as Deno.NetAddr;
+    return addr.hostname.includes(":") ? `[${addr.hostname}]:${addr.port}` : `${addr.hostname}:${addr.port}`;
+  }
+
   /** Starts reading (a member made with `read` false reads from now on). */
   resume(): void {
     this.#reading ??= this.#readLoop();

@@ -130,6 +130,42 @@ export const variants: Variant[] = [
     rejectedBy: "unique-names",
     message: /asked for "server" was named "server"/,
   },
+  {
+    id: "arrival-unlogged",
+    mistake: "the server logs nothing when a client joins",
+    breaks: "log-arrivals",
+    file: "server.ts",
+    patch: [[
+      '    this.options.log(`${name} joined from ${peer}${name !== wanted ? ` (asked for ${wanted})` : ""}`);\n',
+      "",
+    ]],
+    rejectedBy: "welcome-and-join",
+    message: /the server logged no arrival of ann/,
+  },
+  {
+    id: "closing-count-named-only",
+    mistake: "the shutdown log counts only the clients in the room, not the connections still without a name",
+    breaks: "log-closing",
+    file: "server.ts",
+    patch: [[
+      "closing ${this.#clients.size + this.arriving.size} connection(s)",
+      "closing ${this.#clients.size} connection(s)",
+    ]],
+    rejectedBy: "server-exit",
+    message: /did not log how many connections it closed/,
+  },
+  {
+    id: "silent-after-exit",
+    mistake: "after exit the client ends without saying that it left",
+    breaks: "client-left-line",
+    file: "client.ts",
+    patch: [[
+      'options.log(saidExit ? "you left the chat" : `the server at ${server} closed the connection`);',
+      "if (!saidExit) options.log(`the server at ${server} closed the connection`);",
+    ]],
+    rejectedBy: "client-types-exit",
+    message: /the client left after exit without a word/,
+  },
   // Relaying.
   {
     id: "echoes-to-sender",
@@ -255,6 +291,15 @@ export const variants: Variant[] = [
     patch: [[THROTTLE_WAIT, "          lines = [];\n          continue;"]],
     rejectedBy: "flood",
     message: /kept reading flood while over the rate/,
+  },
+  {
+    id: "throttle-said-every-wait",
+    mistake: "the throttle is logged and told to the flooder every time its bucket runs dry, not once",
+    breaks: "log-throttle-once",
+    file: "server.ts",
+    patch: [["            client.throttled = true;\n", ""]],
+    rejectedBy: "flood",
+    message: /flood's flooding was (told to flood|logged) \d+ times; once is enough/,
   },
   {
     id: "one-bucket-for-all",
