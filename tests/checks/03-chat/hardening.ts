@@ -6,6 +6,7 @@
  *
  * @module
  */
+import net from "node:net";
 import type { Check, Trial } from "../../harness/check.ts";
 import { CheckFailure } from "../../harness/failure.ts";
 import { visible } from "../../harness/bytes.ts";
@@ -68,7 +69,6 @@ function expectIn(member: Member, name: string) {
 
 /** A client that joins as `name` and then reads nothing, and can reset its connection (TCP RST) when told. */
 async function stalledResetter(trial: Trial, address: Address, name: string) {
-  const { default: net } = await import("node:net");
   if (address.transport !== "tcp") throw new Error("chat members connect over TCP");
   const socket = net.connect({ host: address.host, port: address.port });
   socket.on("error", () => {});
