@@ -161,8 +161,10 @@ async function join(
   room: Room,
   options: ServerOptions,
 ): Promise<{ client: Client; rest: Uint8Array[] } | undefined> {
-  // A client that never names itself must not hold a place forever.
+  // A client that never names itself must not hold a place forever, nor keep a stopping server running:
+  // until it has a name, the room keeps it among the arrivals, which shutdown closes too.
   const timer = setTimeout(() => conn.close(), NAME_TIMEOUT_MS);
+  room.arriving.add(conn);
   let lines: Uint8Array[] = [];
   try {
     while (lines.length === 0) {
@@ -178,11 +180,14 @@ async function join(
       // A name, then a line too long in the same read; or no name at all, just too many bytes.
       return await refuse(conn, error.before > 0 ? `* error: ${error.message}` : "* error: that is not a name");
     }
-    options.log(`${peer} sent no name within ${NAME_TIMEOUT_MS / 1000} s; closed`);
+    if (!room.stopping) options.log(`${peer} sent no name within ${NAME_TIMEOUT_MS / 1000} s; closed`);
     return undefined;
   } finally {
     clearTimeout(timer);
+    room.arriving.delete(conn);
   }
+  // The server began to stop while the name was on its way: shutdown closes this connection.
+  if (room.stopping) return undefined;
   const wanted = utf8(lines[0]) ?? "";
   if (!NAME.test(wanted)) {
     options.log(`${peer} asked for the name ${JSON.stringify(wanted)}; refused`);
@@ -358,6 +363,10 @@ class Client {
 class Room {
   readonly #clients = new Map<string, Client>();
   readonly #closing = new Set<Promise<void>>();
+  /** Connections that have not sent their name yet. */
+  readonly arriving = new Set<Deno.Conn>();
+  /** True once shutdown has begun: nobody joins any more. */
+  stopping = false;
   constructor(readonly options: ServerOptions) {}
 
   /** How many clients are in. */
@@ -410,9 +419,12 @@ class Room {
     this.options.log(`${client.name} ${how}`);
   }
 
-  /** Tells everyone why the server stops, closes every connection, waits for it. */
+  /** Tells everyone why the server stops, closes every connection (named or not yet), waits for it. */
   async shutdown(why: string): Promise<void> {
-    this.options.log(`${why}: closing ${this.#clients.size} connection(s)`);
+    this.stopping = true;
+    this.options.log(`${why}: closing ${this.#clients.size + this.arriving.size} connection(s)`);
+    // A connection still waiting for its name would keep the program running until its 10 s are up.
+    for (const conn of this.arriving) this.#closing.add(refuse(conn, `* ${why}`));
     for (const client of [...this.#clients.values()]) {
       this.#clients.delete(client.name);
       const closing = client.close(`* ${why}`);

@@ -31,6 +31,11 @@ export interface CtrlCOptions {
   engage?(trial: Trial, address: Address): Promise<void>;
   /** What `engage` did, for the messages: "a client is connected and silent". */
   situation?: { en: string; ru: string };
+  /**
+   * Runs once the server has stopped cleanly: judges what the clients that
+   * `engage` left saw of the stop (a last notice, the close).
+   */
+  after?(trial: Trial): Promise<void>;
 }
 
 /**
@@ -105,6 +110,7 @@ export function stopsOnCtrlC(options: CtrlCOptions = {}): Check {
           actual: `code ${status.code}; stderr: ${visible(stderr.join("\n") || "(empty)")}`,
         });
       }
+      await options.after?.(trial);
     },
   };
 }
