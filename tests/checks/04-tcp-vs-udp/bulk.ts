@@ -13,7 +13,7 @@ import { sleep } from "../../harness/deadline.ts";
 import type { LearnerProcess } from "../../harness/process.ts";
 import { Peer } from "../../harness/socket.ts";
 import { type Script, ScriptedEcho } from "../../harness/udp.ts";
-import { bytesRu, encoder, exitsCleanly, lastLines, SLACK_MS, startEcho } from "./shared.ts";
+import { allOf, bytesRu, encoder, exitsCleanly, lastLines, SLACK_MS, startEcho } from "./shared.ts";
 
 /** The line that asks the lesson's server to count instead of echo (see server.ts). */
 export const COUNT_HELLO = encoder.encode("COUNT\n");
@@ -148,19 +148,24 @@ function expectBulk(echo: ScriptedEcho, count: number): { received: number; reor
   return { received: seen.size, reordered, last };
 }
 
+/** A JSON value for a message: `missing` where there is none. */
+function show(value: unknown): string {
+  return value === undefined ? "missing" : JSON.stringify(value);
+}
+
 /** Everything `compare --json` says about one pinger run that must hang together. */
 function pingProblems(name: string, p: Record<string, unknown> | undefined, sent: number, tcp: boolean): string[] {
   if (!p) return [`${name}: missing`];
   const problems: string[] = [];
   const n = (key: string) => typeof p[key] === "number" ? p[key] as number : NaN;
   for (const key of ["sent", "received", "lost", "lossPercent", "duplicates", "outOfOrder", "late"]) {
-    if (!Number.isFinite(n(key))) problems.push(`${name}.${key} is ${JSON.stringify(p[key])}, not a number`);
+    if (!Number.isFinite(n(key))) problems.push(`${name}.${key} is ${show(p[key])}, not a number`);
   }
-  if (p.protocol !== (tcp ? "tcp" : "udp")) problems.push(`${name}.protocol is ${JSON.stringify(p.protocol)}`);
-  if (n("sent") !== sent) problems.push(`${name}.sent is ${p.sent}, not ${sent}`);
+  if (p.protocol !== (tcp ? "tcp" : "udp")) problems.push(`${name}.protocol is ${show(p.protocol)}`);
+  if (n("sent") !== sent) problems.push(`${name}.sent is ${show(p.sent)}, not ${sent}`);
   if (n("received") + n("lost") !== n("sent")) problems.push(`${name}: received + lost is not sent`);
   if (!Array.isArray(p.lostSeqs) || p.lostSeqs.length !== n("lost")) {
-    problems.push(`${name}.lostSeqs does not list the ${p.lost} lost probes`);
+    problems.push(`${name}.lostSeqs does not list the ${show(p.lost)} lost probes`);
   }
   if (Math.abs(n("lossPercent") - n("lost") / n("sent") * 100) > 1e-9) {
     problems.push(`${name}.lossPercent is not lost / sent × 100`);
@@ -171,10 +176,10 @@ function pingProblems(name: string, p: Record<string, unknown> | undefined, sent
     const r = rtt ?? {};
     const ok = [r.min, r.avg, r.p50, r.p99, r.max].every((v) => typeof v === "number" && v > 0) &&
       r.min <= r.p50 && r.p50 <= r.p99 && r.p99 <= r.max && r.min <= r.avg && r.avg <= r.max;
-    if (!ok) problems.push(`${name}.rtt is not a spread of round trips: ${JSON.stringify(rtt)}`);
+    if (!ok) problems.push(`${name}.rtt is not a spread of round trips: ${show(rtt)}`);
   } else if (rtt) problems.push(`${name}.rtt is given though nothing was received`);
   if (tcp) {
-    if (!(n("connectMs") > 0)) problems.push(`${name}.connectMs (the TCP handshake) is ${JSON.stringify(p.connectMs)}`);
+    if (!(n("connectMs") > 0)) problems.push(`${name}.connectMs (the TCP handshake) is ${show(p.connectMs)}`);
     if (n("lost") !== 0 || n("duplicates") !== 0 || n("outOfOrder") !== 0) {
       problems.push(`${name}: TCP lost, doubled or reordered a probe`);
     }
@@ -432,7 +437,7 @@ export const bulkChecks: Check[] = [
       ];
       const tcp = c.bulk?.tcp;
       if (tcp?.sent !== 32 * 1024 * 1024 || tcp?.received !== tcp?.sent) {
-        problems.push(`bulk.tcp: ${tcp?.received} of ${tcp?.sent} bytes counted, not all of 33554432`);
+        problems.push(`bulk.tcp: ${show(tcp?.received)} of ${show(tcp?.sent)} bytes counted, not all of 33554432`);
       }
       if (!(tcp?.seconds > 0) || Math.abs(tcp.bytesPerSecond - tcp.received / tcp.seconds) > 1) {
         problems.push("bulk.tcp: bytesPerSecond is not received / seconds");
@@ -440,7 +445,9 @@ export const bulkChecks: Check[] = [
       const udp = c.bulk?.udp;
       const d = udp?.datagrams;
       if (!d || d.sent !== 20_000 || d.received + d.lost !== d.sent) {
-        problems.push(`bulk.udp: ${d?.received} echoed + ${d?.lost} lost is not ${d?.sent} sent, or not 20000`);
+        problems.push(
+          `bulk.udp: ${show(d?.received)} echoed + ${show(d?.lost)} lost is not ${show(d?.sent)} sent, or not 20000`,
+        );
       } else {
         if (Math.abs(d.lossPercent - d.lost / d.sent * 100) > 1e-9) {
           problems.push("bulk.udp: lossPercent is not lost / sent");
@@ -485,7 +492,7 @@ export const bulkHardening: Check[] = [
         { name: "short count", answer: `${bytes - 1}\n`, endless: false },
         { name: "endless line", answer: "9".repeat(256 * 1024), endless: true },
       ];
-      await Promise.all(cases.map(async ({ name, answer, endless }) => {
+      await allOf(cases.map(async ({ name, answer, endless }) => {
         using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
         const bulk = trial.start(`bulk (${name})`, [
           "bulk",

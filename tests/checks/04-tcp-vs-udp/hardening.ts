@@ -15,7 +15,7 @@ import { closedPort, hasIpv6Loopback, Peer } from "../../harness/socket.ts";
 import { ScriptedEcho, UdpPeer } from "../../harness/udp.ts";
 import { sendAsStranger } from "../../harness/udp_stranger.ts";
 import { stopsOnCtrlC } from "../common.ts";
-import { decoder, encoder, exitsCleanly, judgePing, lastLines, noise, startEcho } from "./shared.ts";
+import { allOf, decoder, encoder, exitsCleanly, judgePing, lastLines, noise, startEcho } from "./shared.ts";
 
 /** A full TCP echo of `size` random bytes with a half-close; fails saying `while` when it does not come back whole. */
 async function echoRoundTrip(trial: Trial, port: number, size: number, host: string, label: string, whilst: {
@@ -160,7 +160,7 @@ export const hardeningChecks: Check[] = [
     },
     async run(trial) {
       const port = String(closedPort());
-      await Promise.all(
+      await allOf(
         [["ping", "--tcp", "--port", port], ["bulk", "--tcp", "--port", port, "--bytes", "1000"]].map(async (args) => {
           const program = trial.start(args[0], args);
           const status = await program.exitWithin(8000);
@@ -202,7 +202,7 @@ export const hardeningChecks: Check[] = [
       }
       const { port } = await startEcho(trial, "::1");
       const whilst = { en: "over IPv6 (::1)", ru: "по IPv6 (::1)" };
-      await Promise.all([
+      await allOf([
         udpRoundTrip(trial, port, "::1", whilst),
         echoRoundTrip(trial, port, 10_000, "::1", "grader (echo over ::1)", whilst),
         (async () => {

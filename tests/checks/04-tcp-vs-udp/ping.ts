@@ -13,7 +13,17 @@ import type { Bilingual } from "../../harness/text.ts";
 import type { LearnerProcess } from "../../harness/process.ts";
 import { type Script, ScriptedEcho } from "../../harness/udp.ts";
 import { FramedTcpEcho } from "../../harness/tcp_echo.ts";
-import { bytesRu, type EchoRecord, judgePing, lastLines, type PingExpected, type PingRun, probesRu } from "./shared.ts";
+import {
+  allOf,
+  bytesRu,
+  type EchoRecord,
+  expectPing,
+  judgePing,
+  lastLines,
+  type PingExpected,
+  type PingRun,
+  probesRu,
+} from "./shared.ts";
 
 /** The pinger's flags for `run` against port `port` of `host`. */
 function pingArgs(protocol: "udp" | "tcp", host: string, port: number, run: PingRun): string[] {
@@ -66,6 +76,14 @@ function judgeProbes(numbers: number[], sizes: number[], run: PingRun, where: st
   }
 }
 
+/** What the scripted echo did, as the model of the pinger's figures takes it. */
+function recordOf(echo: ScriptedEcho): EchoRecord {
+  return {
+    probes: new Map([...echo.firstArrivals()].map(([seq, a]) => [seq, a.at])),
+    answers: echo.answers.map((a) => ({ number: a.number, at: a.at })),
+  };
+}
+
 /** What a UDP ping run gives a check: the program, the echo, and when the program exited (the grader's clock). */
 interface PingOutcome {
   program: LearnerProcess;
@@ -91,6 +109,14 @@ async function pingUdp(
   if (!status) {
     const distinct = new Set(echo.arrivals.map((a) => a.seq)).size;
     judgeProbes(echo.arrivals.map((a) => a.seq), echo.arrivals.map((a) => a.size), run, where);
+    const want = expectPing(recordOf(echo), run);
+    // Every probe answered, and still running: it waits for nothing. (With losses, the deadlines are the point.)
+    if (Number.isFinite(want.end) && want.lost.length === 0) {
+      endsPromptly({ program, echo, record: recordOf(echo), exitedAt: performance.now() }, want, run, {
+        en: "it was still running",
+        ru: "он всё ещё работал",
+      });
+    }
     const lastSent = Math.max(...echo.arrivals.map((a) => a.at));
     throw new CheckFailure({
       en: `the pinger was still running ${
@@ -116,11 +142,7 @@ async function pingUdp(
   judgeProbes(echo.arrivals.map((a) => a.seq), echo.arrivals.map((a) => a.size), run, where);
   // A pinger that stopped early misses answers the echo had still to send: those count as sent.
   await echo.quiet(Math.max(...echo.arrivals.map((a) => a.at)) + run.timeout + 20);
-  const record: EchoRecord = {
-    probes: new Map([...echo.firstArrivals()].map(([seq, a]) => [seq, a.at])),
-    answers: echo.answers.map((a) => ({ number: a.number, at: a.at })),
-  };
-  return { program, echo, record, exitedAt };
+  return { program, echo, record: recordOf(echo), exitedAt };
 }
 
 /** Fails when the pinger ran on long after everything was settled. */
@@ -198,22 +220,31 @@ export const pingChecks: Check[] = [
     id: "ping-loss",
     title: {
       en:
-        "ping --udp: with probes 2 and 5 of 8 dropped, exactly those are lost, and loss is 25% of the probes sent (probes of 65,507 bytes, the largest)",
+        "ping --udp: with probes 2 and 5 of 8 dropped, exactly those are lost, and loss is 25% of the probes sent; beside it, 2 probes of 65,507 bytes (the largest) both answered",
       ru:
-        "ping --udp: когда выброшены пробы 2 и 5 из 8, потеряны ровно они, а потери — 25% от отправленных проб (пробы по 65 507 байтов, наибольшие)",
+        "ping --udp: когда выброшены пробы 2 и 5 из 8, потеряны ровно они, а потери — 25% от отправленных проб; рядом 2 пробы по 65 507 байтов (наибольшие), обе с ответом",
     },
     hint: {
       en:
-        "Give each probe its own deadline: its send time plus --timeout. A probe with no reply by then is lost; name it, go on with the rest, and count loss against the probes sent.",
+        "Give each probe its own deadline: its send time plus --timeout. A probe with no reply by then is lost; name it, go on with the rest, and count loss against the probes sent. Receive whole datagrams, up to 65,507 bytes.",
       ru:
-        "Дайте каждой пробе свой срок: время отправки плюс --timeout. Проба без ответа к этому сроку потеряна; назовите её, продолжайте с остальными и считайте потери от числа отправленных проб.",
+        "Дайте каждой пробе свой срок: время отправки плюс --timeout. Проба без ответа к этому сроку потеряна; назовите её, продолжайте с остальными и считайте потери от числа отправленных проб. Принимайте датаграммы целиком, до 65 507 байтов.",
     },
     async run(trial) {
-      const run = { count: 8, interval: 20, timeout: 400, size: 65_507 };
-      const outcome = await pingUdp(trial, (seq) => seq === 2 || seq === 5 ? [] : [{}], run, 4000);
+      // Two largest probes 50 ms apart, as in the lesson text: more of them at once could overflow a socket's buffer.
+      const large = { count: 2, interval: 50, timeout: 1000, size: 65_507 };
+      const run = { count: 8, interval: 20, timeout: 400, size: 1400 };
+      const [outcome, big] = await allOf([
+        pingUdp(trial, (seq) => seq === 2 || seq === 5 ? [] : [{}], run, 4000),
+        pingUdp(trial, () => [{}], large, 4000),
+      ]);
       judgePing(outcome.program, outcome.record, run, {
         en: "the grader's echo dropped probes 2 and 5",
         ru: "эхо проверки выбросило пробы 2 и 5",
+      });
+      judgePing(big.program, big.record, large, {
+        en: "the grader's echo answered both probes of 65,507 bytes",
+        ru: "эхо проверки ответило на обе пробы по 65 507 байтов",
       });
     },
   },
@@ -237,7 +268,7 @@ export const pingChecks: Check[] = [
       const outcome = await pingUdp(trial, () => [], run, 5000);
       const want = judgePing(outcome.program, outcome.record, run, did);
       const lastDeadline = want.end;
-      if (outcome.exitedAt < lastDeadline - 50) {
+      if (outcome.exitedAt < lastDeadline - run.timeout / 2) {
         throw new CheckFailure({
           en: `the pinger ended ${
             Math.round(lastDeadline - outcome.exitedAt)
@@ -297,20 +328,20 @@ export const pingChecks: Check[] = [
         "Срок каждой пробы — время её собственной отправки плюс --timeout, а не один срок на весь прогон. Ответ на уже потерянную пробу — опоздание: посчитайте его, а проба остаётся потерянной; его время — не время пути.",
     },
     async run(trial) {
-      const run = { count: 8, interval: 100, timeout: 450, size: 64 };
+      const run = { count: 9, interval: 100, timeout: 450, size: 64 };
       const script: Script = (seq) => {
         if (seq === 1 || seq === 6) return [{ delay: 200 }];
-        if (seq === 2) return [{ delay: 650 }];
-        if (seq === 3 || seq === 8) return [];
-        if (seq === 4) return [{ delay: 250 }, { delay: 600 }];
+        if (seq === 2) return [{ delay: 700 }];
+        if (seq === 3 || seq === 9) return [];
+        if (seq === 4) return [{ delay: 250 }, { delay: 750 }];
         return [{}];
       };
       const outcome = await pingUdp(trial, script, run, 5000);
       judgePing(outcome.program, outcome.record, run, {
         en:
-          "the grader's echo answered probes 1 and 6 after 200 ms, probe 4 after 250 and again after 600 ms, probe 2 after 650 ms (past its deadline), dropped 3 and 8, answered the rest at once; --interval 100, --timeout 450",
+          "the grader's echo answered probes 1 and 6 after 200 ms, probe 4 after 250 and again after 750 ms, probe 2 after 700 ms (past its deadline), dropped 3 and 9, answered the rest at once; --interval 100, --timeout 450",
         ru:
-          "эхо проверки ответило на пробы 1 и 6 через 200 мс, на пробу 4 — через 250 и ещё раз через 600 мс, на пробу 2 — через 650 мс (после её срока), выбросило 3 и 8, на остальные ответило сразу; --interval 100, --timeout 450",
+          "эхо проверки ответило на пробы 1 и 6 через 200 мс, на пробу 4 — через 250 и ещё раз через 750 мс, на пробу 2 — через 700 мс (после её срока), выбросило 3 и 9, на остальные ответило сразу; --interval 100, --timeout 450",
       });
     },
   },

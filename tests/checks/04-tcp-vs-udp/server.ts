@@ -12,10 +12,10 @@ import { firstDifference, visible } from "../../harness/bytes.ts";
 import { sleep, within } from "../../harness/deadline.ts";
 import { Peer } from "../../harness/socket.ts";
 import { UdpPeer } from "../../harness/udp.ts";
-import { bytesRu, decoder, encoder, logNames, noise, numbered, startEcho } from "./shared.ts";
+import { allOf, bytesRu, decoder, encoder, logNames, noise, numbered, startEcho } from "./shared.ts";
 
 /** How many bytes the echo check sends, and how long it waits before reading the first of them back. */
-const ECHO_BYTES = 4 * 1024 * 1024;
+const ECHO_BYTES = 16 * 1024 * 1024;
 const READ_AFTER_MS = 300;
 
 /** Sends `data` on a connection, half-closes, and reads the echo to EOF, starting only after `readAfter` ms. */
@@ -66,9 +66,9 @@ export const serverChecks: Check[] = [
   {
     id: "tcp-echo",
     title: {
-      en: "TCP: 4 MiB of random bytes come back exactly, though the grader reads them late; then the server closes",
+      en: "TCP: 16 MiB of random bytes come back exactly, though the grader reads them late; then the server closes",
       ru:
-        "TCP: 4 МиБ случайных байтов возвращаются в точности, хотя проверка читает их с опозданием; затем сервер закрывает соединение",
+        "TCP: 16 МиБ случайных байтов возвращаются в точности, хотя проверка читает их с опозданием; затем сервер закрывает соединение",
     },
     hint: {
       en:
@@ -211,7 +211,7 @@ export const serverChecks: Check[] = [
         { name: "lowercase", pieces: ["count\n", "abc"] },
         { name: "short", pieces: ["C"] },
       ];
-      await Promise.all(cases.map(async ({ name, pieces }) => {
+      await allOf(cases.map(async ({ name, pieces }) => {
         await using peer = await Peer.connect(
           { transport: "tcp", host: "127.0.0.1", port },
           trial.transcript,
@@ -271,7 +271,7 @@ export const serverChecks: Check[] = [
         { name: "one write", pieces: [encoder.encode("COUNT\nabc")], count: 3 },
         { name: "empty", pieces: [encoder.encode("COUNT\n")], count: 0 },
       ];
-      await Promise.all(cases.map(async ({ name, pieces, count }) => {
+      await allOf(cases.map(async ({ name, pieces, count }) => {
         await using peer = await Peer.connect(
           { transport: "tcp", host: "127.0.0.1", port },
           trial.transcript,
