@@ -33,6 +33,8 @@ export interface Arrival {
   size: number;
   /** When it came (the grader's clock, performance.now()). */
   at: number;
+  /** The float64 in bytes 4 to 12 (a lesson 4 probe's send time, on the sender's clock); NaN when shorter. */
+  stamp: number;
 }
 
 /** An answer the echo sent. */
@@ -107,7 +109,8 @@ export class ScriptedEcho implements AsyncDisposable {
       }
       const at = performance.now();
       const seq = data.length >= 4 ? new DataView(data.buffer, data.byteOffset).getUint32(0) : -1;
-      this.arrivals.push({ seq, size: data.length, at });
+      const stamp = data.length >= 12 ? new DataView(data.buffer, data.byteOffset).getFloat64(4) : NaN;
+      this.arrivals.push({ seq, size: data.length, at, stamp });
       const replies = occurrence(this.arrivals, seq) === 0 ? this.script(seq) : [{}];
       const who = describe({ transport: "tcp", host: from.hostname, port: from.port });
       this.#note(label, `#${seq} (${data.length} B) from ${who}: ${plan(replies)}`);

@@ -204,6 +204,15 @@ const ping: Promised[] = [
     checks: ["ping-order", "ping-tcp"],
   },
   {
+    id: "ping-stamp",
+    in: "text",
+    says: {
+      en: "Each probe carries its sequence number in its first 4 bytes (and its send time in the next 8).",
+      ru: "Каждая проба несёт свой порядковый номер в первых 4 байтах (и время отправки в следующих 8).",
+    },
+    checks: ["ping-clean"],
+  },
+  {
     id: "ping-duplicate",
     in: "text",
     says: {

@@ -248,8 +248,8 @@ export const bulkChecks: Check[] = [
       ]);
       await using peer = await Peer.accept(listener, trial.transcript);
       const firstByte = await takeCount(peer, bytes, 5000);
-      trial.transcript.event("grader server", "pauses 300 ms, then answers a byte every 30 ms");
-      await sleep(300);
+      trial.transcript.event("grader server", "pauses 200 ms, then answers a byte every 30 ms");
+      await sleep(200);
       await dribble(peer, `${bytes}\n`, 30);
       const closing = performance.now();
       await peer[Symbol.asyncDispose]();

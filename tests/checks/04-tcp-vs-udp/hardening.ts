@@ -13,9 +13,21 @@ import type { Address } from "../../harness/process.ts";
 import { assertAlive, assertCleanError } from "../../harness/programs.ts";
 import { closedPort, hasIpv6Loopback, Peer } from "../../harness/socket.ts";
 import { ScriptedEcho, UdpPeer } from "../../harness/udp.ts";
-import { sendAsStranger } from "../../harness/udp_stranger.ts";
+import { strangerLaunch } from "../../harness/udp_stranger.ts";
+import { LearnerProcess } from "../../harness/process.ts";
 import { stopsOnCtrlC } from "../common.ts";
 import { allOf, decoder, encoder, exitsCleanly, judgePing, lastLines, noise, startEcho } from "./shared.ts";
+
+/** Sends three datagrams to 127.0.0.1:`port` from 127.0.0.2; false when this machine cannot send from there. */
+async function sendAsStranger(trial: Trial, port: number): Promise<boolean> {
+  const peer = new LearnerProcess(
+    { label: "grader udp (127.0.0.2)", command: strangerLaunch(), args: [String(port)] },
+    trial.transcript,
+  );
+  trial.defer(peer);
+  const status = await peer.exitWithin(8000);
+  return status?.code === 0 && peer.stdout.includes("sent");
+}
 
 /** A full TCP echo of `size` random bytes with a half-close; fails saying `while` when it does not come back whole. */
 async function echoRoundTrip(trial: Trial, port: number, size: number, host: string, label: string, whilst: {
@@ -85,8 +97,8 @@ export const hardeningChecks: Check[] = [
       const hog = await Peer.connect(address, trial.transcript, "grader (never reads)", 3000, { read: false });
       trial.defer(hog);
       // Its writes stall once the server, blocked writing the echo back, stops reading: let them.
-      void hog.write(noise(8 * 1024 * 1024), 10_000).catch(() => {});
-      await sleep(300);
+      void hog.write(new Uint8Array(8 * 1024 * 1024), 10_000).catch(() => {});
+      await sleep(150);
       const whilst = {
         en: "while other clients stall (one never reads its echo, one stopped in the middle of COUNT, one silent)",
         ru: "пока другие клиенты застряли (один не читает своё эхо, другой замолк посреди COUNT, третий молчит)",
@@ -128,7 +140,7 @@ export const hardeningChecks: Check[] = [
           ru: "на этой машине нельзя отправлять с 127.0.0.2",
         });
       }
-      await sleep(200);
+      await sleep(100);
       const after = {
         en: "a peer at 127.0.0.2 sent datagrams the server could not answer",
         ru: "собеседник с 127.0.0.2 прислал датаграммы, на которые сервер не мог ответить",

@@ -171,9 +171,9 @@ export const pingChecks: Check[] = [
     id: "ping-clean",
     title: {
       en:
-        "ping --udp: six probes 20 ms apart, each answered after 150 to 200 ms: all received, in order, round trips as the echo held them, and the run ends at the last reply",
+        "ping --udp: six probes 20 ms apart, each answered after 250 to 300 ms: all received, in order, round trips as the echo held them, and the run ends at the last reply",
       ru:
-        "ping --udp: шесть проб с шагом 20 мс, ответ на каждую через 150–200 мс: все получены, по порядку, время пути такое, как его задержало эхо, и прогон кончается с последним ответом",
+        "ping --udp: шесть проб с шагом 20 мс, ответ на каждую через 250–300 мс: все получены, по порядку, время пути такое, как его задержало эхо, и прогон кончается с последним ответом",
     },
     hint: {
       en:
@@ -184,33 +184,39 @@ export const pingChecks: Check[] = [
     async run(trial) {
       const run = { count: 6, interval: 20, timeout: 3000, size: 100 };
       const did = {
-        en: "the grader's echo answered probe N after 140 + 10·N ms, longer than the 20 ms between probes",
-        ru: "эхо проверки отвечало на пробу N через 140 + 10·N мс, дольше 20 мс между пробами",
+        en: "the grader's echo answered probe N after 240 + 10·N ms, longer than the 20 ms between probes",
+        ru: "эхо проверки отвечало на пробу N через 240 + 10·N мс, дольше 20 мс между пробами",
       };
-      const outcome = await pingUdp(trial, (seq) => [{ delay: 140 + 10 * seq }], run, 4000);
-      const { echo } = outcome;
-      const first = echo.arrivals[0].at;
-      const second = echo.arrivals[1].at;
-      const spread = echo.arrivals.at(-1)!.at - first;
-      if (spread < (run.count - 1) * run.interval / 2) {
+      const outcome = await pingUdp(trial, (seq) => [{ delay: 240 + 10 * seq }], run, 4000);
+      // The pace, by the pinger's own clock: each probe carries its send time in bytes 4 to 12.
+      const stamps = outcome.echo.arrivals.map((a) => a.stamp);
+      const span = stamps.at(-1)! - stamps[0];
+      if (!stamps.every((stamp, i) => Number.isFinite(stamp) && stamp >= 1 && (i === 0 || stamp >= stamps[i - 1]))) {
         throw new CheckFailure({
-          en: `all ${run.count} probes reached the echo within ${
-            Math.round(spread)
-          } ms: send one every --interval (${run.interval}) ms`,
-          ru: `все ${run.count} проб дошли до эха за ${
-            Math.round(spread)
-          } мс: отправляйте по одной каждые --interval (${run.interval}) мс`,
-        }, { expected: `≥ ${(run.count - 1) * run.interval} ms`, actual: `${Math.round(spread)} ms` });
+          en: "the probes do not carry their send times, rising, in bytes 4 to 12 (a float64 of ms: encodeProbe)",
+          ru: "пробы не несут в байтах с 4 по 12 своё время отправки по возрастанию (float64 в мс: encodeProbe)",
+        }, { expected: { en: "rising send times", ru: "растущее время отправки" }, actual: stamps.join(", ") });
       }
-      if (second > echo.answers[0].at) {
+      if (span < (run.count - 1) * (run.interval - 2)) {
         throw new CheckFailure({
-          en: `probe 2 reached the echo ${
-            Math.round(second - first)
-          } ms after probe 1, after the reply to probe 1 had already left: send a probe every --interval (${run.interval}) ms, whether or not the replies are back`,
-          ru: `проба 2 дошла до эха через ${
-            Math.round(second - first)
-          } мс после пробы 1, уже после того, как ушёл ответ на пробу 1: отправляйте пробу каждые --interval (${run.interval}) мс, не дожидаясь ответов`,
-        }, { expected: `~${run.interval} ms`, actual: `${Math.round(second - first)} ms` });
+          en: `by their own send times, all ${run.count} probes went out within ${
+            span.toFixed(1)
+          } ms: send one every --interval (${run.interval}) ms`,
+          ru: `судя по их собственному времени отправки, все ${run.count} проб ушли за ${
+            span.toFixed(1)
+          } мс: отправляйте по одной каждые --interval (${run.interval}) мс`,
+        }, { expected: `≥ ${(run.count - 1) * run.interval} ms`, actual: `${span.toFixed(1)} ms` });
+      }
+      const gap = stamps[1] - stamps[0];
+      if (gap > 150) {
+        throw new CheckFailure({
+          en: `probe 2 went out ${
+            gap.toFixed(1)
+          } ms after probe 1, whose reply the echo held 250 ms: send a probe every --interval (${run.interval}) ms, whether or not the replies are back`,
+          ru: `проба 2 ушла через ${
+            gap.toFixed(1)
+          } мс после пробы 1, ответ на которую эхо держало 250 мс: отправляйте пробу каждые --interval (${run.interval}) мс, не дожидаясь ответов`,
+        }, { expected: `~${run.interval} ms`, actual: `${gap.toFixed(1)} ms` });
       }
       const want = judgePing(outcome.program, outcome.record, run, did);
       endsPromptly(outcome, want, run, did);

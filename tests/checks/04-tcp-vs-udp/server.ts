@@ -16,7 +16,7 @@ import { allOf, bytesRu, decoder, encoder, logNames, noise, numbered, startEcho 
 
 /** How many bytes the echo check sends, and how long it waits before reading the first of them back. */
 const ECHO_BYTES = 16 * 1024 * 1024;
-const READ_AFTER_MS = 300;
+const READ_AFTER_MS = 150;
 
 /** Sends `data` on a connection, half-closes, and reads the echo to EOF, starting only after `readAfter` ms. */
 async function slowReaderEcho(
@@ -218,7 +218,7 @@ export const serverChecks: Check[] = [
           `grader (${name})`,
         );
         for (const [i, piece] of pieces.entries()) {
-          if (i > 0) await sleep(200);
+          if (i > 0) await sleep(150);
           await peer.write(encoder.encode(piece));
         }
         await peer.closeWrite();
