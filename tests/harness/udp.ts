@@ -151,6 +151,12 @@ export class ScriptedEcho implements AsyncDisposable {
         await this.#socket.send(bytes, { transport: "udp", hostname: to.hostname, port: to.port });
       } catch { /* stopped, or the program is gone */ }
       if (reply.renumber !== undefined) this.#note(label, `sent a stray numbered ${number}`);
+      else if (reply.delay || reply.after !== undefined) {
+        this.#note(
+          label,
+          `sent the held answer to #${seq}, ${Math.round(performance.now() - arrived)} ms after it came`,
+        );
+      }
       if (!this.#answered.has(seq)) {
         this.#answered.add(seq);
         const waiting = this.#waiting.get(seq) ?? [];
@@ -226,11 +232,10 @@ export class UdpPeer implements Disposable {
     try {
       const got = await Promise.race([receiving, late]);
       if (!got) {
-        // The pending receive is given up: close the socket to end it, and make a new one on the same port.
-        const port = this.port;
+        // The pending receive is given up: close the socket to end it, and make a new one.
         this.#socket.close();
         await receiving.catch(() => {});
-        this.#socket = Deno.listenDatagram({ transport: "udp", hostname: this.host, port });
+        this.#socket = Deno.listenDatagram({ transport: "udp", hostname: this.host, port: 0 });
         return undefined;
       }
       this.transcript.bytes(`${this.label} received`, got[0].subarray(0, 64));
