@@ -180,9 +180,8 @@ function pingProblems(name: string, p: Record<string, unknown> | undefined, sent
   } else if (rtt) problems.push(`${name}.rtt is given though nothing was received`);
   if (tcp) {
     if (!(n("connectMs") > 0)) problems.push(`${name}.connectMs (the TCP handshake) is ${show(p.connectMs)}`);
-    if (n("lost") !== 0 || n("duplicates") !== 0 || n("outOfOrder") !== 0) {
-      problems.push(`${name}: TCP lost, doubled or reordered a probe`);
-    }
+    // A reply may come after compare's 500 ms deadline on a very busy machine, but TCP never doubles or reorders.
+    if (n("duplicates") !== 0 || n("outOfOrder") !== 0) problems.push(`${name}: TCP doubled or reordered a probe`);
   } else if (p.connectMs !== undefined) problems.push(`${name}.connectMs is given for UDP, which has no handshake`);
   return problems;
 }
@@ -311,7 +310,7 @@ export const bulkChecks: Check[] = [
         if (seq === 16) return [{ after: 18 }];
         if (seq === 17) return [{ after: 18 }];
         if (seq === 20) return [{}, { renumber: count }, { renumber: 1000 }];
-        if (seq === count - 1) return [{ delay: 120 }, ...trail];
+        if (seq === count - 1) return [{ delay: 60 }, ...trail];
         return [{}];
       };
       const echo = new ScriptedEcho(script, trial.transcript);
@@ -343,8 +342,8 @@ export const bulkChecks: Check[] = [
           ru: `датаграмма была размером ${bytesRu(wrongSize.size)}, а не ${bytesRu(size)}, как просили через --size`,
         }, { expected: `${size}`, actual: `${wrongSize.size}` });
       }
-      // A sender that stopped listening early misses echoes still to come (the last is held 120 ms): they count.
-      await echo.quiet(Math.max(...echo.arrivals.map((a) => a.at)) + 160);
+      // A sender that stopped listening early misses echoes still to come (the last is held 60 ms): they count.
+      await echo.quiet(Math.max(...echo.arrivals.map((a) => a.at)) + 100);
       const want = expectBulk(echo, count);
       const did = {
         en:
