@@ -515,7 +515,7 @@ export const bulkHardening: Check[] = [
         // The endless answer never ends: it stays open after its 256 KiB.
         await peer.write(encoder.encode(answer), 3000).catch(() => {});
         if (!endless) await peer[Symbol.asyncDispose]();
-        const status = await bulk.exitWithin(3000);
+        const status = await bulk.exitWithin(5000);
         const situation = endless
           ? {
             en: `when the server answered ${answer.length} digits and no end`,

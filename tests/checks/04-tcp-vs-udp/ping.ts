@@ -92,14 +92,13 @@ interface PingOutcome {
   exitedAt: number;
 }
 
-/** Runs `ping --udp` against a scripted echo and waits for it to exit cleanly within `limit` ms. */
-async function pingUdp(
-  trial: Trial,
-  script: Script,
-  run: PingRun,
-  limit: number,
-  host = "127.0.0.1",
-): Promise<PingOutcome> {
+/**
+ * Runs `ping --udp` against a scripted echo and waits for it to exit cleanly:
+ * by the last probe's deadline, plus 6 s for starting and ending on a busy
+ * machine.
+ */
+async function pingUdp(trial: Trial, script: Script, run: PingRun, host = "127.0.0.1"): Promise<PingOutcome> {
+  const limit = (run.count - 1) * run.interval + run.timeout + 6000;
   const echo = new ScriptedEcho(script, trial.transcript, { host });
   trial.defer(echo);
   const program = trial.start("ping", pingArgs("udp", host, echo.port, run));
@@ -182,12 +181,12 @@ export const pingChecks: Check[] = [
         "Отправляйте пробу каждые --interval мс, не дожидаясь ответов; сопоставляйте ответ по номеру; засекайте его от отправки его собственной пробы; заканчивайте, как только каждая проба решена.",
     },
     async run(trial) {
-      const run = { count: 6, interval: 30, timeout: 3000, size: 100 };
+      const run = { count: 6, interval: 30, timeout: 1500, size: 100 };
       const did = {
         en: "the grader's echo answered probe N after 240 + 10·N ms, longer than the 30 ms between probes",
         ru: "эхо проверки отвечало на пробу N через 240 + 10·N мс, дольше 30 мс между пробами",
       };
-      const outcome = await pingUdp(trial, (seq) => [{ delay: 240 + 10 * seq }], run, 4000);
+      const outcome = await pingUdp(trial, (seq) => [{ delay: 240 + 10 * seq }], run);
       // The pace, by the pinger's own clock: each probe carries its send time in bytes 4 to 12.
       const stamps = outcome.echo.arrivals.map((a) => a.stamp);
       const span = stamps.at(-1)! - stamps[0];
@@ -243,8 +242,8 @@ export const pingChecks: Check[] = [
       const large = { count: 2, interval: 50, timeout: 1000, size: 65_507 };
       const run = { count: 8, interval: 20, timeout: 400, size: 1400 };
       const [outcome, big] = await allOf([
-        pingUdp(trial, (seq) => seq === 2 || seq === 5 ? [] : [{}], run, 4000),
-        pingUdp(trial, () => [{}], large, 4000),
+        pingUdp(trial, (seq) => seq === 2 || seq === 5 ? [] : [{}], run),
+        pingUdp(trial, () => [{}], large),
       ]);
       judgePing(outcome.program, outcome.record, run, {
         en: "the grader's echo dropped probes 2 and 5",
@@ -273,7 +272,7 @@ export const pingChecks: Check[] = [
     async run(trial) {
       const run = { count: 3, interval: 50, timeout: 300, size: 64 };
       const did = { en: "the grader's echo answered no probe", ru: "эхо проверки не ответило ни на одну пробу" };
-      const outcome = await pingUdp(trial, () => [], run, 5000);
+      const outcome = await pingUdp(trial, () => [], run);
       const want = judgePing(outcome.program, outcome.record, run, did);
       const lastDeadline = want.end;
       if (outcome.exitedAt < lastDeadline - run.timeout / 2) {
@@ -313,7 +312,7 @@ export const pingChecks: Check[] = [
         if (seq === 7) return [{}, { renumber: 99 }];
         return [{}];
       };
-      const outcome = await pingUdp(trial, script, run, 4000);
+      const outcome = await pingUdp(trial, script, run);
       judgePing(outcome.program, outcome.record, run, {
         en:
           "the grader's echo answered 1, 2, 5, then 3 and 4, then 2 again, 6 twice, 7 and a stray numbered 99, then 8",
@@ -336,20 +335,20 @@ export const pingChecks: Check[] = [
         "Срок каждой пробы — время её собственной отправки плюс --timeout, а не один срок на весь прогон. Ответ на уже потерянную пробу — опоздание: посчитайте его, а проба остаётся потерянной; его время — не время пути.",
     },
     async run(trial) {
-      const run = { count: 9, interval: 100, timeout: 450, size: 64 };
+      const run = { count: 10, interval: 100, timeout: 450, size: 64 };
       const script: Script = (seq) => {
         if (seq === 1 || seq === 6) return [{ delay: 200 }];
-        if (seq === 2) return [{ delay: 700 }];
-        if (seq === 3 || seq === 9) return [];
-        if (seq === 4) return [{ delay: 250 }, { delay: 750 }];
+        if (seq === 2) return [{ delay: 900 }];
+        if (seq === 3 || seq === 10) return [];
+        if (seq === 4) return [{ delay: 250 }, { delay: 850 }];
         return [{}];
       };
-      const outcome = await pingUdp(trial, script, run, 5000);
+      const outcome = await pingUdp(trial, script, run);
       judgePing(outcome.program, outcome.record, run, {
         en:
-          "the grader's echo answered probes 1 and 6 after 200 ms, probe 4 after 250 and again after 750 ms, probe 2 after 700 ms (past its deadline), dropped 3 and 9, answered the rest at once; --interval 100, --timeout 450",
+          "the grader's echo answered probes 1 and 6 after 200 ms, probe 4 after 250 and again after 850 ms, probe 2 after 900 ms (past its deadline), dropped 3 and 10, answered the rest at once; --interval 100, --timeout 450",
         ru:
-          "эхо проверки ответило на пробы 1 и 6 через 200 мс, на пробу 4 — через 250 и ещё раз через 750 мс, на пробу 2 — через 700 мс (после её срока), выбросило 3 и 9, на остальные ответило сразу; --interval 100, --timeout 450",
+          "эхо проверки ответило на пробы 1 и 6 через 200 мс, на пробу 4 — через 250 и ещё раз через 850 мс, на пробу 2 — через 900 мс (после её срока), выбросило 3 и 10, на остальные ответило сразу; --interval 100, --timeout 450",
       });
     },
   },
