@@ -90,7 +90,9 @@ export class FramedTcpEcho implements AsyncDisposable {
     let wake: () => void = () => {};
     let more = new Promise<void>((resolve) => wake = resolve);
     this.#wakeWriter = () => wake();
-    let lastRelease = 0;
+    // Answers are released one after another, each at its time: a stream keeps its order.
+    let releases = Promise.resolve();
+    let queued = 0;
     const release = (bytes: Uint8Array) => {
       const joined = new Uint8Array(pending.length + bytes.length);
       joined.set(pending);
@@ -103,7 +105,7 @@ export class FramedTcpEcho implements AsyncDisposable {
       let cut = 0;
       while (!this.#stopped) {
         if (pending.length === 0) {
-          if (!reading && this.#timers.size === 0) return;
+          if (!reading && queued === 0) return;
           await more;
           more = new Promise<void>((resolve) => wake = resolve);
           continue;
@@ -147,18 +149,22 @@ export class FramedTcpEcho implements AsyncDisposable {
             this.label,
             `frame #${seq} (${size} B): answer ${hold ? `after ${hold} ms` : "at once"}`,
           );
-          // Never before an earlier answer: a stream keeps its order.
-          const due = Math.max(at + hold, lastRelease);
-          lastRelease = due;
-          const wait = due - performance.now();
-          if (wait <= 0) release(bytes);
-          else {
-            const timer = setTimeout(() => {
-              this.#timers.delete(timer);
-              release(bytes);
-            }, wait);
-            this.#timers.add(timer);
-          }
+          const due = at + hold;
+          queued++;
+          releases = releases.then(async () => {
+            const wait = due - performance.now();
+            if (wait > 0) {
+              await new Promise<void>((resolve) => {
+                const timer = setTimeout(() => {
+                  this.#timers.delete(timer);
+                  resolve();
+                }, wait);
+                this.#timers.add(timer);
+              });
+            }
+            queued--;
+            release(bytes);
+          });
         }
       }
     } catch { /* closed */ }
