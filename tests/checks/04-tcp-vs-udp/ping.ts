@@ -249,10 +249,11 @@ export const pingChecks: Check[] = [
         en: "the grader's echo dropped probes 2 and 5",
         ru: "эхо проверки выбросило пробы 2 и 5",
       });
+      // Round trips of 64 KiB datagrams on a busy machine say little: here only their least is held to.
       judgePing(big.program, big.record, large, {
         en: "the grader's echo answered both probes of 65,507 bytes",
         ru: "эхо проверки ответило на обе пробы по 65 507 байтов",
-      });
+      }, { slack: Infinity });
     },
   },
   {
