@@ -336,20 +336,22 @@ export const pingChecks: Check[] = [
         "Срок каждой пробы — время её собственной отправки плюс --timeout, а не один срок на весь прогон. Ответ на уже потерянную пробу — опоздание: посчитайте его, а проба остаётся потерянной; его время — не время пути.",
     },
     async run(trial) {
-      const run = { count: 10, interval: 100, timeout: 450, size: 64 };
+      // Every answer is 250 ms or more from the deadline it is judged by, and from the end of the run.
+      const run = { count: 10, interval: 100, timeout: 600, size: 64 };
       const script: Script = (seq) => {
-        if (seq === 1 || seq === 6) return [{ delay: 200 }];
-        if (seq === 2) return [{ delay: 900 }];
+        if (seq === 1) return [{ delay: 200 }];
+        if (seq === 6) return [{ delay: 300 }];
+        if (seq === 2) return [{ delay: 850 }];
         if (seq === 3 || seq === 10) return [];
-        if (seq === 4) return [{ delay: 250 }, { delay: 850 }];
+        if (seq === 4) return [{}, { delay: 900 }];
         return [{}];
       };
       const outcome = await pingUdp(trial, script, run);
       judgePing(outcome.program, outcome.record, run, {
         en:
-          "the grader's echo answered probes 1 and 6 after 200 ms, probe 4 after 250 and again after 850 ms, probe 2 after 900 ms (past its deadline), dropped 3 and 10, answered the rest at once; --interval 100, --timeout 450",
+          "the grader's echo answered probe 1 after 200 ms, probe 6 after 300, probe 2 after 850 (past its deadline), probe 4 at once and again after 900 ms, dropped 3 and 10, answered the rest at once; --interval 100, --timeout 600",
         ru:
-          "эхо проверки ответило на пробы 1 и 6 через 200 мс, на пробу 4 — через 250 и ещё раз через 850 мс, на пробу 2 — через 900 мс (после её срока), выбросило 3 и 10, на остальные ответило сразу; --interval 100, --timeout 450",
+          "эхо проверки ответило на пробу 1 через 200 мс, на пробу 6 — через 300, на пробу 2 — через 850 (после её срока), на пробу 4 — сразу и ещё раз через 900 мс, выбросило 3 и 10, на остальные ответило сразу; --interval 100, --timeout 600",
       });
     },
   },
