@@ -369,6 +369,36 @@ const ping: Promised[] = [
     checks: ["ping-clean", "ping-order", "ping-tcp"],
   },
   {
+    id: "clean-loopback",
+    in: "text",
+    says: {
+      en: "On clean loopback nothing is lost at the pinger's gentle pace, over either transport",
+      ru: "На чистом loopback при спокойном темпе пингера ничего не теряется ни по одному из транспортов",
+    },
+    checks: [],
+    ungraded: {
+      en:
+        "what loopback does on a quiet machine, not a duty of your code: on a busy one a reply may miss compare's 500 ms deadline, so the grader's own echoes decide what is lost",
+      ru:
+        "так ведёт себя loopback на спокойной машине, а не обязанность вашего кода: на загруженной ответ может не успеть к сроку compare в 500 мс, поэтому что потеряно, решает эхо проверки",
+    },
+  },
+  {
+    id: "tcp-impair-refused",
+    in: "text",
+    says: {
+      en: "`ping --tcp --impair …` is refused with `--impair works on UDP; TCP hides loss from you`",
+      ru: "`ping --tcp --impair …` отклоняется с сообщением `--impair works on UDP; TCP hides loss from you`",
+    },
+    checks: [],
+    ungraded: {
+      en:
+        "main.ts, given whole, refuses it before your pinger runs; the course's contract tests check its usage errors",
+      ru:
+        "это отклоняет готовый main.ts ещё до запуска вашего пингера; его ошибки в аргументах проверяют тесты контракта курса",
+    },
+  },
+  {
     id: "ping-impair",
     in: { help: "ping", flag: "--impair" },
     says: { en: "send UDP through a relay that impairs it", ru: "пустить UDP через портящий ретранслятор" },
