@@ -137,8 +137,10 @@ async function udpBulk(options: BulkOptions): Promise<BulkResult> {
       view.setUint32(0, seq);
       await socket.send(datagram, server);
     }
-    // Echoes still on their way: wait until none has come for drainMs.
-    while (received < count && performance.now() - lastArrival < options.drainMs) {
+    // Echoes still on their way: wait until none has come for drainMs, counted from the last send at the
+    // earliest (echoes that came while we were sending may not have been read yet).
+    const sentAll = performance.now();
+    while (received < count && performance.now() - Math.max(lastArrival, sentAll) < options.drainMs) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   } finally {

@@ -52,6 +52,12 @@ export interface Check {
    * once: {@linkcode runChecks} runs it alone, never beside other checks.
    */
   alone?: boolean;
+  /**
+   * True for a long check that mostly waits (on the programs' own timers,
+   * say): {@linkcode runChecks} starts it before the others, which then run
+   * beside it, instead of last. The results still come in the order given.
+   */
+  early?: boolean;
   /** Talks to the programs; throws CheckFailure (or CheckSkipped) when they are wrong. */
   run(trial: Trial): Promise<void>;
 }
@@ -249,7 +255,12 @@ export async function runChecks(
     for (; shown < runs.length && results[shown] !== undefined; shown++) options.onResult?.(results[shown], shown);
   };
   const running = new Set<Promise<void>>();
-  for (const [index, run] of runs.entries()) {
+  // Checks marked early start first; the others keep their order.
+  const order = [...runs.keys()].sort((a, b) =>
+    Number(runs[b].check.early === true) - Number(runs[a].check.early === true)
+  );
+  for (const index of order) {
+    const run = runs[index];
     const alone = run.check.alone === true;
     // A check that runs alone waits for the others to finish; the others wait for a free place.
     while (running.size >= (alone ? 1 : jobs)) await Promise.race(running);
