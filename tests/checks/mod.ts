@@ -6,7 +6,7 @@
  */
 import type { Lesson } from "../harness/check.ts";
 import { lesson as timeServer } from "./01-time-server.ts";
-import { lesson as messaging } from "./02-messaging.ts";
+import { lesson as messaging } from "./02-messaging/mod.ts";
 import { lesson as chat } from "./03-chat.ts";
 import { lesson as tcpVsUdp } from "./04-tcp-vs-udp.ts";
 import { lesson as dnsHttp } from "./05-dns-http.ts";
