@@ -52,6 +52,12 @@ export interface Check {
    * once: {@linkcode runChecks} runs it alone, never beside other checks.
    */
   alone?: boolean;
+  /**
+   * True for a check that spends seconds waiting on purpose (a deadline the
+   * program under test must let pass): {@linkcode runChecks} starts it before
+   * the others, so its waiting overlaps theirs. It is still reported in its place.
+   */
+  slow?: boolean;
   /** Talks to the programs; throws CheckFailure (or CheckSkipped) when they are wrong. */
   run(trial: Trial): Promise<void>;
 }
@@ -234,9 +240,9 @@ export const JOBS = 4;
 
 /**
  * Runs every run, `jobs` at a time (a check marked `alone` with nothing else
- * beside it), and returns the results in the order given. `onResult` sees
- * each result in that order as soon as it and all before it are done, so a
- * report can print as it goes.
+ * beside it; those marked `slow` first), and returns the results in the
+ * order given. `onResult` sees each result in that order as soon as it and
+ * all before it are done, so a report can print as it goes.
  */
 export async function runChecks(
   runs: Run[],
@@ -249,7 +255,12 @@ export async function runChecks(
     for (; shown < runs.length && results[shown] !== undefined; shown++) options.onResult?.(results[shown], shown);
   };
   const running = new Set<Promise<void>>();
-  for (const [index, run] of runs.entries()) {
+  // Slow checks start first (the sort is stable); results still come in the order given.
+  const starts = [...runs.keys()].sort((a, b) =>
+    Number(runs[b].check.slow === true) - Number(runs[a].check.slow === true)
+  );
+  for (const index of starts) {
+    const run = runs[index];
     const alone = run.check.alone === true;
     // A check that runs alone waits for the others to finish; the others wait for a free place.
     while (running.size >= (alone ? 1 : jobs)) await Promise.race(running);

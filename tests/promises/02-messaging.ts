@@ -587,9 +587,9 @@ export const promises: Promised[] = [
     in: "text",
     says: {
       en:
-        "So the client waits 3 s for a close that never comes and then closes itself. Type `exit` in the `nc` terminal instead, and the client ends at once with `the server ended the conversation`.",
+        "So the client waits 2 s (as long as the server's lingering close) for a close that never comes and then closes itself. Type `exit` in the `nc` terminal instead, and the client ends at once with `the server ended the conversation`.",
       ru:
-        "Поэтому клиент 3 с ждёт закрытия, которого так и не будет, а затем закрывает соединение сам. Наберите `exit` в терминале `nc`, и клиент сразу завершится с `the server ended the conversation`.",
+        "Поэтому клиент 2 с (столько же, сколько длится отложенное закрытие на сервере) ждёт закрытия, которого так и не будет, а затем закрывает соединение сам. Наберите `exit` в терминале `nc`, и клиент сразу завершится с `the server ended the conversation`.",
     },
     checks: ["client-types-exit", "client-server-exit"],
   },

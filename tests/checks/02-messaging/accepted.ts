@@ -230,7 +230,7 @@ export const accepted: Accepted[] = [
         ['options.log("you pressed Ctrl+C: said exit, leaving");', 'options.log("interrupted");'],
         ['"you said exit; the server closed the connection"', '"goodbye"'],
         [
-          '"you said exit; the server did not close within 3 s, so the client closed the connection"',
+          '"you said exit; the server did not close within 2 s, so the client closed the connection"',
           '"no answer to exit, hanging up"',
         ],
         ["`no ${what} within ${options.timeoutMs} ms`", "`gave up waiting (${options.timeoutMs} ms) for ${what}`"],

@@ -282,17 +282,19 @@ export const clientChecks: Check[] = [
     id: "client-types-exit",
     title: {
       en:
-        "exit typed at the client is sent; the client ends when the server closes, or by itself 3 s later if it never does",
+        "exit typed at the client is sent; the client ends when the server closes, or by itself 2 s later if it never does",
       ru:
-        "exit, введённый в клиенте, отправляется; клиент завершается, когда сервер закрывает соединение, или сам через 3 с, если тот так и не закрыл",
+        "exit, введённый в клиенте, отправляется; клиент завершается, когда сервер закрывает соединение, или сам через 2 с, если тот так и не закрыл",
     },
     hint: {
       en:
-        'Send "exit" like any line and stop reading the console; wait for the server to close, but at most 3 s, then close yourself and exit 0.',
+        'Send "exit" like any line and stop reading the console; wait for the server to close, but at most 2 s, then close yourself and exit 0.',
       ru:
-        'Отправьте "exit" как обычную строку и перестаньте читать консоль; ждите, пока сервер закроет соединение, но не дольше 3 с, потом закройте сами и завершитесь с кодом 0.',
+        'Отправьте "exit" как обычную строку и перестаньте читать консоль; ждите, пока сервер закроет соединение, но не дольше 2 с, потом закройте сами и завершитесь с кодом 0.',
     },
     timeoutMs: 15_000,
+    // Two seconds of it are the client's own deadline: start it first.
+    slow: true,
     async run(trial) {
       // Two clients at once: the server closes for the first at once, and never for the second.
       const [polite, deaf] = await Promise.all([
@@ -314,9 +316,9 @@ export const clientChecks: Check[] = [
         ru: 'он сказал "exit", а сервер закрыл соединение',
       });
       await expectClientLeaves(deaf.client, {
-        en: 'it said "exit" and the server kept the connection open (the client gives up after 3 s)',
-        ru: 'клиент сказал "exit", а сервер не закрыл соединение (клиент сдаётся через 3 с)',
-      }, 3000 + ENDS_MS);
+        en: 'it said "exit" and the server kept the connection open (the client gives up after 2 s)',
+        ru: 'клиент сказал "exit", а сервер не закрыл соединение (клиент сдаётся через 2 с)',
+      }, 2000 + ENDS_MS);
     },
   },
   {
@@ -426,9 +428,9 @@ export const clientChecks: Check[] = [
     id: "client-timeout",
     title: {
       en:
-        "client --timeout bounds the wait for each reply: replies 350 ms apart pass with --timeout 800, and no reply at all is a one-line error",
+        "client --timeout bounds the wait for each reply: four replies, each 300 ms after its message, pass with --timeout 900, and no reply at all is a one-line error",
       ru:
-        "client --timeout ограничивает ожидание каждого ответа: ответы с паузой 350 мс проходят при --timeout 800, а отсутствие ответа — ошибка в одну строку",
+        "client --timeout ограничивает ожидание каждого ответа: четыре ответа, каждый через 300 мс после своего сообщения, проходят при --timeout 900, а отсутствие ответа — ошибка в одну строку",
     },
     hint: {
       en:
@@ -440,39 +442,48 @@ export const clientChecks: Check[] = [
       const [patient, ignored] = await Promise.all([
         clientConnects(
           trial,
-          ["--timeout", "800", "--message", "one", "--message", "two", "--message", "three"],
+          ["--timeout", "900", "--message", "one", "--message", "two", "--message", "three", "--message", "four"],
           false,
           "client (slow replies)",
         ),
         clientConnects(trial, ["--timeout", "500", "--message", "anyone?"], false, "client (no reply)"),
       ]);
       const started = performance.now();
+      const gaveUp = () =>
+        new CheckFailure({
+          en:
+            `the client gave up ${
+              seconds(Math.round(performance.now() - started))
+            } after its first message, though each reply came 300 ms after its message and --timeout is 900: ` +
+            "the deadline is per reply",
+          ru:
+            `клиент сдался через ${
+              seconds(Math.round(performance.now() - started))
+            } после первого сообщения, хотя каждый ответ приходил через 300 мс после своего сообщения, ` +
+            "а --timeout равен 900: срок даётся на каждый ответ",
+        }, {
+          expected: { en: "all four replies printed", ru: "выведены все четыре ответа" },
+          actual: visible(patient.client.stderr.join("\n") || patient.client.stdout.join("\n")),
+        });
       let from = 0;
-      for (const message of ["one", "two", "three"]) {
-        await expectFromClient(patient.peer, `${message}\n`, {
-          en: `the message "${message}"`,
-          ru: `сообщение "${message}"`,
-        }, from);
-        from += message.length + 1;
-        await sleep(350);
-        if (patient.client.exited) {
-          throw new CheckFailure({
-            en: `the client gave up ${
-              seconds(Math.round(performance.now() - started))
-            } after its first message, though each reply came within 350 ms and --timeout is 800: the deadline is per reply`,
-            ru: `клиент сдался через ${
-              seconds(Math.round(performance.now() - started))
-            } после первого сообщения, хотя каждый ответ приходил за 350 мс, а --timeout равен 800: срок даётся на каждый ответ`,
-          }, {
-            expected: { en: "all three replies printed", ru: "выведены все три ответа" },
-            actual: visible(patient.client.stderr.join("\n") || `code ${patient.client.exited.code}`),
-          });
+      for (const message of ["one", "two", "three", "four"]) {
+        try {
+          await expectFromClient(patient.peer, `${message}\n`, {
+            en: `the message "${message}"`,
+            ru: `сообщение "${message}"`,
+          }, from);
+          from += message.length + 1;
+          await sleep(300);
+          await patient.peer.write(bytes(`re: ${message}\n`));
+        } catch (error) {
+          // A client that gave up meanwhile ends at once: say why.
+          if (error instanceof CheckFailure && from > 0 && await patient.client.exitWithin(1000)) throw gaveUp();
+          throw error;
         }
-        await patient.peer.write(bytes(`re: ${message}\n`));
       }
-      await expectClientPrinted(patient.client, ["re: one", "re: two", "re: three"], {
-        en: "each reply came 350 ms after its message",
-        ru: "каждый ответ пришёл через 350 мс после своего сообщения",
+      await expectClientPrinted(patient.client, ["re: one", "re: two", "re: three", "re: four"], {
+        en: "each reply came 300 ms after its message",
+        ru: "каждый ответ пришёл через 300 мс после своего сообщения",
       });
       await hangUpAfterExit(patient.peer, from);
       await expectClientLeaves(patient.client, { en: "its replies arrived", ru: "пришли его ответы" });
@@ -488,9 +499,9 @@ export const clientChecks: Check[] = [
     id: "client-max-line",
     title: {
       en:
-        'client --max-line 12 sends "привет" (12 bytes), refuses to send "привет!" (13) and says so; a --message over it is an error',
+        'client --max-line 12 sends "привет" (12 bytes), refuses to send "привет!" (13) and says so; a --message over it is an error; a longer line from the server ends it',
       ru:
-        'client --max-line 12 отправляет "привет" (12 байтов), отказывается отправлять "привет!" (13) и сообщает об этом; --message длиннее — ошибка',
+        'client --max-line 12 отправляет "привет" (12 байтов), отказывается отправлять "привет!" (13) и сообщает об этом; --message длиннее — ошибка; более длинная строка от сервера завершает его',
     },
     hint: {
       en:
@@ -499,12 +510,12 @@ export const clientChecks: Check[] = [
         "Измеряйте строку в байтах (byteLength), а не в символах: длиннее лимита — сообщите и не отправляйте; строка ровно в лимит уходит.",
     },
     async run(trial) {
-      const [typed, flagged] = await Promise.all([
+      const [typed, flagged, receiver] = await Promise.all([
         clientConnects(trial, ["--max-line", "12"], true, "client"),
         clientConnects(trial, ["--max-line", "12", "--message", "привет!"], false, "client (--message привет!)"),
+        clientConnects(trial, ["--max-line", "12"], true, "client (gets a long line)"),
       ]);
       const { client, peer } = typed;
-      await client.waitFor(() => client.stdout[0], PROMPT_MS, { en: "its first line", ru: "свою первую строку" });
       const before = mark(client);
       await client.type("привет!\n");
       await client.type("привет\n");
@@ -535,6 +546,36 @@ export const clientChecks: Check[] = [
           en: "the client sent a --message over its --max-line before it failed",
           ru: "клиент отправил --message длиннее своего --max-line, прежде чем сообщить об ошибке",
         }, { expected: { en: "nothing sent", ru: "ничего не отправлено" }, actual: visible(flagged.peer.received) });
+      }
+      // The server sends a line of 20 bytes: the client's reader cannot take it, and nothing after it.
+      await receiver.peer.write(bytes("привет, мир\n"));
+      const printedIt = () => receiver.client.stdout.find((line) => line.includes("привет, мир"));
+      const deadline = performance.now() + PROMPT_MS;
+      while (!receiver.client.exited && printedIt() === undefined && performance.now() < deadline) await sleep(20);
+      const shown = printedIt();
+      const status = shown === undefined ? await receiver.client.exitWithin(100) : undefined;
+      if (shown !== undefined || !status) {
+        throw new CheckFailure({
+          en: shown !== undefined
+            ? "the client printed a line of 20 bytes from the server, over its --max-line 12"
+            : "the client was still running 3 s after the server sent a line of 20 bytes, over its --max-line 12",
+          ru: shown !== undefined
+            ? "клиент вывел строку сервера в 20 байтов, хотя его --max-line равен 12"
+            : "клиент всё ещё работал через 3 с после того, как сервер прислал строку в 20 байтов при --max-line 12",
+        }, {
+          expected: {
+            en: "the client ends: a line over the limit cannot be read, nor anything after it",
+            ru: "клиент завершается: строку длиннее лимита не прочитать, как и всё, что за ней",
+          },
+          actual: visible(shown ?? receiver.client.stdout.slice(-1).join("")),
+        });
+      }
+      const trace = receiver.client.stderr.find((line) => /^\s+at\s/.test(line) || /Uncaught/.test(line));
+      if (trace !== undefined) {
+        throw new CheckFailure({
+          en: "the client printed a stack trace after a line over its --max-line; an error is one line",
+          ru: "клиент напечатал трассировку стека после строки длиннее своего --max-line; ошибка — это одна строка",
+        }, { expected: { en: "one line", ru: "одна строка" }, actual: visible(receiver.client.stderr.join("\n")) });
       }
     },
   },

@@ -268,7 +268,7 @@ export class Talk {
 
   /**
    * After the server's FIN, this client is "still typing": it sends two
-   * more lines, 100 ms apart. A server that closes gently reads and
+   * more lines, 50 ms apart. A server that closes gently reads and
    * discards them until the client closes too; one that closed the socket
    * outright (or with unread bytes, which sends a reset at once) answers
    * with a reset, and the second send fails.
@@ -292,7 +292,7 @@ export class Talk {
           actual: error.text,
         });
       }
-      await sleep(100);
+      await sleep(50);
     }
   }
 
@@ -579,5 +579,59 @@ export class ResettingServer implements AsyncDisposable {
     for (const socket of this.#sockets) socket.destroy();
     if (!this.#server.listening) return;
     await new Promise<void>((done) => this.#server.close(() => done()));
+  }
+}
+
+/**
+ * A client the grader can reset (RST) whenever it likes, the way a crashed
+ * client does: node:net's `resetAndDestroy` sends the reset Deno's own
+ * sockets cannot.
+ */
+export class ResettableClient implements AsyncDisposable {
+  /** Its end of the connection, as the server names it: `127.0.0.1:40123`. */
+  readonly address: string;
+  #socket: net.Socket;
+  #trial: Trial;
+
+  private constructor(socket: net.Socket, trial: Trial) {
+    this.#socket = socket;
+    this.#trial = trial;
+    this.address = `${socket.localAddress}:${socket.localPort}`;
+  }
+
+  /** Connects to the server at `host`:`port`. */
+  static async connect(trial: Trial, host: string, port: number): Promise<ResettableClient> {
+    const socket = net.connect({ host, port });
+    socket.on("error", () => {});
+    trial.defer({ [Symbol.dispose]: () => socket.destroy() });
+    await within(
+      new Promise<void>((ok, fail) => {
+        socket.once("connect", () => ok());
+        socket.once("error", fail);
+      }),
+      3000,
+      { en: `connection accepted at ${host}:${port}`, ru: `принятого соединения на ${host}:${port}` },
+    );
+    const client = new ResettableClient(socket, trial);
+    trial.transcript.event(`grader (${client.address})`, `connected to ${host}:${port}`);
+    return client;
+  }
+
+  /** Sends `data`. */
+  send(data: Uint8Array): void {
+    this.#trial.transcript.bytes(`grader (${this.address}) sent`, data);
+    this.#socket.write(data);
+  }
+
+  /** Aborts the connection with a reset. */
+  reset(): void {
+    this.#trial.transcript.event(`grader (${this.address})`, "resets the connection (RST)");
+    this.#socket.resetAndDestroy();
+  }
+
+  /** Destroys the socket if it still stands. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.#socket.destroy();
+    return Promise.resolve();
   }
 }

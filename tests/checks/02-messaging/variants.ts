@@ -628,11 +628,11 @@ export const variants: Variant[] = [
     breaks: "client-exit-wait",
     file: "client.ts",
     patch: [[
-      "  const timer = userLeft ? setTimeout(() => conn.close(), 3000) : undefined;",
+      "  const timer = userLeft ? setTimeout(() => conn.close(), 2000) : undefined;",
       "  const timer = undefined;",
     ]],
     rejectedBy: "client-types-exit",
-    message: /still running 6 s after it said "exit" and the server kept the connection open/,
+    message: /still running 5 s after it said "exit" and the server kept the connection open/,
   },
   {
     id: "client-closes-on-console-end",
@@ -660,6 +660,18 @@ export const variants: Variant[] = [
     patch: [["      if (byteLength(text) > options.maxLine) {", "      if (text.length > options.maxLine) {"]],
     rejectedBy: "client-max-line",
     message: /client sent something else than only "привет"/,
+  },
+  {
+    id: "client-reads-without-limit",
+    mistake: "the client reads the server's lines without its --max-line",
+    breaks: "help-client-max-line",
+    file: "client.ts",
+    patch: [[
+      "  const lines = new LineReader(conn, options.maxLine);",
+      "  const lines = new LineReader(conn, 1024 * 1024);",
+    ]],
+    rejectedBy: "client-max-line",
+    message: /printed a line of 20 bytes from the server, over its --max-line 12/,
   },
   {
     id: "client-limit-off-by-one",
