@@ -50,8 +50,8 @@ export const promises: Promised[] = [
     id: "contract-help",
     in: "contract",
     says: {
-      en: "Subcommands (`server`, `client`, …), each with `--help`.",
-      ru: "Подкоманды (`server`, `client`, …), у каждой есть `--help`.",
+      en: "Subcommands (`server`, `client`, …), each with `--help`",
+      ru: "Подкоманды (`server`, `client`, …), у каждой есть `--help`",
     },
     checks: [],
     ungraded: {

@@ -221,7 +221,7 @@ export const serverChecks: Check[] = [
     async run(trial) {
       const { server, address } = await startTalkServer(trial);
       const talk = await Talk.open(trial, server, address);
-      await dribble(talk.peer, bytes("one byte at a time\n"), 1, 5);
+      await dribble(talk.peer, bytes("one byte at a time\n"), 1, 10);
       await talk.expectPrinted(["one byte at a time"], {
         en: "the client sent it one byte per write",
         ru: "клиент отправлял её по одному байту за запись",
@@ -315,7 +315,7 @@ export const serverChecks: Check[] = [
       const emoji = line.indexOf(0xf0);
       for (const piece of [line.subarray(0, 1), line.subarray(1, emoji + 2), line.subarray(emoji + 2)]) {
         await talk.peer.write(piece);
-        await sleep(30);
+        await sleep(50);
       }
       await talk.expectPrinted(["привет, мир 👋"], {
         en: "it came in three writes, each cut inside a character",

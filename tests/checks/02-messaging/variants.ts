@@ -79,7 +79,7 @@ export const variants: Variant[] = [
       '      const buffer = new Uint8Array(1024);\n      const n = await conn.read(buffer);\n      return n === null ? null : new TextDecoder().decode(buffer.subarray(0, n)).replace(/\\n$/, "");',
     ]],
     rejectedBy: "client-dribbled-reply",
-    message: /client printed only a piece of the server's line: "b"/,
+    message: /client printed only a piece of the server's line: "b/,
   },
   {
     id: "decodes-each-read",
