@@ -575,7 +575,7 @@ export const variants: Variant[] = [
       "",
     ]],
     rejectedBy: "client-both-at-once",
-    message: /did not print a line saying it connected to 127\.0\.0\.1:\d+/,
+    message: /did not say that it connected to 127\.0\.0\.1:\d+/,
   },
   {
     id: "client-ignores-ctrl-c",
