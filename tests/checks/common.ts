@@ -8,7 +8,7 @@ import type { Check, Trial } from "../harness/check.ts";
 import { CheckFailure } from "../harness/failure.ts";
 import { visible } from "../harness/bytes.ts";
 import { sleep } from "../harness/deadline.ts";
-import type { Address, LearnerProcess } from "../harness/process.ts";
+import type { Address } from "../harness/process.ts";
 import { closedPort, Peer } from "../harness/socket.ts";
 import { assertCleanError, runClient, startServer } from "../harness/programs.ts";
 
@@ -22,14 +22,9 @@ export interface CtrlCOptions {
   /**
    * Puts the server in the middle of its work before the Ctrl+C: by default
    * one client connects and says nothing. Whatever it opens, it hands to
-   * `trial.defer`. It is given the server, to watch what it prints.
+   * `trial.defer`.
    */
-  engage?(trial: Trial, address: Address, server: LearnerProcess): Promise<void>;
-  /**
-   * Runs once the server has stopped cleanly: what the clients `engage`
-   * connected must have seen (a goodbye line, the close). Throws CheckFailure.
-   */
-  after?(trial: Trial): Promise<void>;
+  engage?(trial: Trial, address: Address): Promise<void>;
   /** What `engage` did, for the messages: "a client is connected and silent". */
   situation?: { en: string; ru: string };
 }
@@ -65,7 +60,7 @@ export function stopsOnCtrlC(options: CtrlCOptions = {}): Check {
         stdin: "piped",
       });
       if (options.engage) {
-        await options.engage(trial, address, server);
+        await options.engage(trial, address);
       } else {
         const peer = await Peer.connect(address, trial.transcript, "grader (silent)");
         trial.defer(peer);
@@ -104,7 +99,6 @@ export function stopsOnCtrlC(options: CtrlCOptions = {}): Check {
           actual: `code ${status.code}; stderr: ${visible(stderr.join("\n") || "(empty)")}`,
         });
       }
-      if (options.after) await options.after(trial);
     },
   };
 }

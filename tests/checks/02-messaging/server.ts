@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Check } from "../../harness/check.ts";
+import type { Check, Trial } from "../../harness/check.ts";
 import { CheckFailure } from "../../harness/failure.ts";
 import type { Bilingual } from "../../harness/text.ts";
 import { visible } from "../../harness/bytes.ts";
@@ -110,9 +110,6 @@ function typing(count: number): Uint8Array {
 function newLine(process: LearnerProcess, from: number): string | undefined {
   return process.stdout.slice(from).find((line) => line.trim() !== "");
 }
-
-/** What a Ctrl+C check's client has seen; one per run, so runs side by side do not mix. */
-const ctrlCTalks = new WeakMap<object, Talk>();
 
 export const serverChecks: Check[] = [
   {
@@ -688,35 +685,57 @@ export const serverChecks: Check[] = [
       }
     },
   },
-  {
+  ctrlCMidConversation(),
+];
+
+/**
+ * The course's Ctrl+C check, with the server mid-conversation: a client has
+ * said a line and waits for the reply, and never hangs up. Once the server
+ * has stopped, that client must have been told "exit", then the close. The
+ * shared check does not hand its server to `engage`, so this one watches
+ * `trial.start` for it.
+ */
+function ctrlCMidConversation(): Check {
+  const servers = new WeakMap<Trial, LearnerProcess>();
+  const talks = new WeakMap<Trial, Talk>();
+  const check = stopsOnCtrlC({
+    situation: {
+      en: "a client waits for its reply and never hangs up (the client gets exit first)",
+      ru: "клиент ждёт ответа и не отключается (клиент сначала получает exit)",
+    },
+    async engage(trial, address) {
+      const talk = await Talk.open(trial, servers.get(trial)!, address);
+      await talk.send("are you there?\n");
+      await talk.expectPrinted(["are you there?"], SENT_WHOLE);
+      talks.set(trial, talk);
+    },
+  });
+  return {
+    ...check,
     // Two seconds of it are the lingering close, which the client never ends: start it first.
     slow: true,
-    ...stopsOnCtrlC({
-      situation: {
-        en: "a client waits for its reply and never hangs up (the client gets exit first)",
-        ru: "клиент ждёт ответа и не отключается (клиент сначала получает exit)",
-      },
-      async engage(trial, address, server) {
-        const talk = await Talk.open(trial, server, address);
-        await talk.send("are you there?\n");
-        await talk.expectPrinted(["are you there?"], SENT_WHOLE);
-        ctrlCTalks.set(trial, talk);
-      },
-      async after(trial) {
-        const talk = ctrlCTalks.get(trial)!;
-        await talk.expectFromServer("exit\n", {
-          en: '"exit" when Ctrl+C stopped it mid-conversation',
-          ru: '"exit", когда Ctrl+C остановил его посреди разговора',
-        }, {
-          en: "on Ctrl+C a conversation ends as if exit were typed: the client is told, then the server stops",
-          ru:
-            "на Ctrl+C разговор заканчивается так, будто набрали exit: клиенту сообщают, затем сервер останавливается",
-        });
-        await talk.expectClosed({ en: 'after "exit"', ru: 'после "exit"' });
-      },
-    }),
-  },
-];
+    async run(trial) {
+      const watched: Trial = {
+        ...trial,
+        start(label, args, options) {
+          const program = trial.start(label, args, options);
+          servers.set(watched, program);
+          return program;
+        },
+      };
+      await check.run(watched);
+      const talk = talks.get(watched)!;
+      await talk.expectFromServer("exit\n", {
+        en: '"exit" when Ctrl+C stopped it mid-conversation',
+        ru: '"exit", когда Ctrl+C остановил его посреди разговора',
+      }, {
+        en: "on Ctrl+C a conversation ends as if exit were typed: the client is told, then the server stops",
+        ru: "на Ctrl+C разговор заканчивается так, будто набрали exit: клиенту сообщают, затем сервер останавливается",
+      });
+      await talk.expectClosed({ en: 'after "exit"', ru: 'после "exit"' });
+    },
+  };
+}
 
 /** Checks of what real servers meet: floods, clients that vanish, a console typed at with nobody listening. */
 export const serverHardening: Check[] = [
