@@ -113,13 +113,13 @@ async function interactive(conn: Deno.Conn, lines: LineReader, options: ClientOp
   }
   // We said exit (or closed our side). When we said exit, the server should
   // close at once; do not wait for it forever.
-  const timer = userLeft ? setTimeout(() => conn.close(), 3000) : undefined;
+  const timer = userLeft ? setTimeout(() => conn.close(), 2000) : undefined;
   try {
     const ending = await receiving;
     options.log(userLeft ? "you said exit; the server closed the connection" : ending);
   } catch (error) {
     if (!userLeft) throw error;
-    options.log("you said exit; the server did not close within 3 s, so the client closed the connection");
+    options.log("you said exit; the server did not close within 2 s, so the client closed the connection");
   } finally {
     clearTimeout(timer);
   }

@@ -317,6 +317,7 @@ const checks: Check[] = [
   },
   {
     id: "time-per-client",
+    slow: true,
     title: {
       en: "each client gets the time of its own connection",
       ru: "каждый клиент получает время своего подключения",
@@ -570,6 +571,7 @@ const checks: Check[] = [
   },
   {
     id: "backlog",
+    slow: true,
     title: {
       en:
         `--backlog ${SMALL_BACKLOG}: while the server is stopped, only about ${SMALL_BACKLOG} handshakes wait for accept; then all are served`,

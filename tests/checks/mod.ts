@@ -6,9 +6,9 @@
  */
 import type { Lesson } from "../harness/check.ts";
 import { lesson as timeServer } from "./01-time-server.ts";
-import { lesson as messaging } from "./02-messaging.ts";
+import { lesson as messaging } from "./02-messaging/mod.ts";
 import { lesson as chat } from "./03-chat/mod.ts";
-import { lesson as tcpVsUdp } from "./04-tcp-vs-udp.ts";
+import { lesson as tcpVsUdp } from "./04-tcp-vs-udp/mod.ts";
 import { lesson as dnsHttp } from "./05-dns-http/mod.ts";
 
 /** The lessons with graders, in order. */

@@ -23,7 +23,7 @@ export interface Trial {
   /** The record shown when the check fails. */
   transcript: Transcript;
   /** Starts one of the programs in `dir`; it is killed when the check ends, however it ends. */
-  start(label: string, args: string[], options?: Pick<Launch, "extraFlags" | "stdin" | "env">): LearnerProcess;
+  start(label: string, args: string[], options?: Pick<Launch, "extraFlags" | "stdin">): LearnerProcess;
   /** Registers anything else to close when the check ends (a socket, a listener, a temp file). */
   defer(resource: AsyncDisposable | Disposable): void;
 }
@@ -53,11 +53,12 @@ export interface Check {
    */
   alone?: boolean;
   /**
-   * True for a long check that mostly waits (on the programs' own timers,
-   * say): {@linkcode runChecks} starts it before the others, which then run
-   * beside it, instead of last. The results still come in the order given.
+   * True for a check that spends seconds waiting on purpose (a deadline the
+   * program under test must let pass): {@linkcode runChecks} starts it first,
+   * beside the `jobs` others rather than in one of their places, so its
+   * waiting overlaps their work. It is still reported in its place.
    */
-  early?: boolean;
+  slow?: boolean;
   /** Talks to the programs; throws CheckFailure (or CheckSkipped) when they are wrong. */
   run(trial: Trial): Promise<void>;
 }
@@ -240,9 +241,9 @@ export const JOBS = 4;
 
 /**
  * Runs every run, `jobs` at a time (a check marked `alone` with nothing else
- * beside it), and returns the results in the order given. `onResult` sees
- * each result in that order as soon as it and all before it are done, so a
- * report can print as it goes.
+ * beside it; those marked `slow` first, and beside the `jobs`), and returns
+ * the results in the order given. `onResult` sees each result in that order
+ * as soon as it and all before it are done, so a report can print as it goes.
  */
 export async function runChecks(
   runs: Run[],
@@ -255,24 +256,29 @@ export async function runChecks(
     for (; shown < runs.length && results[shown] !== undefined; shown++) options.onResult?.(results[shown], shown);
   };
   const running = new Set<Promise<void>>();
-  // Checks marked early start first; the others keep their order.
-  const order = [...runs.keys()].sort((a, b) =>
-    Number(runs[b].check.early === true) - Number(runs[a].check.early === true)
+  // Slow checks mostly wait: they start first (the sort is stable) and take no place, so they run beside the
+  // `jobs` others. Results still come in the order given.
+  const waiting = new Set<Promise<void>>();
+  const starts = [...runs.keys()].sort((a, b) =>
+    Number(runs[b].check.slow === true) - Number(runs[a].check.slow === true)
   );
-  for (const index of order) {
+  for (const index of starts) {
     const run = runs[index];
     const alone = run.check.alone === true;
-    // A check that runs alone waits for the others to finish; the others wait for a free place.
-    while (running.size >= (alone ? 1 : jobs)) await Promise.race(running);
+    const slow = !alone && jobs > 1 && run.check.slow === true;
+    // A check that runs alone waits for all others to finish; the others wait for a free place.
+    if (alone) { while (running.size + waiting.size > 0) await Promise.race([...running, ...waiting]); }
+    else if (!slow) { while (running.size >= jobs) await Promise.race(running); }
+    const place = slow ? waiting : running;
     const job = runCheck(run.lesson, run.check, run.dir, options.lang).then((result) => {
       results[index] = result;
-      running.delete(job);
+      place.delete(job);
       show();
     });
-    running.add(job);
+    place.add(job);
     // Nothing starts beside a check that must run alone.
     if (alone) await job;
   }
-  await Promise.all(running);
+  await Promise.all([...running, ...waiting]);
   return results;
 }

@@ -417,7 +417,7 @@ export const bulkChecks: Check[] = [
     },
     timeoutMs: 40_000,
     // Two seconds and more, mostly waiting on compare's own pings: it starts first and the others run beside it.
-    early: true,
+    slow: true,
     async run(trial) {
       const compare = trial.start("compare", ["compare", "--json"]);
       await exitsCleanly(compare, 30_000, { en: "it started", ru: "она запустилась" }, {
