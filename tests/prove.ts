@@ -3,12 +3,14 @@
  * solutions, every lesson fails on its untouched starters, every known
  * mistake is caught by the check meant for it with the message it promises,
  * and every correct variant in another style or other words passes every
- * check. Same check lists, same runner as `deno task grade`.
+ * check. Same check lists, same runner as `deno task grade`. Each lesson's
+ * proof is registered by its own file, `tests/lessons/NN_test.ts`, so that
+ * `deno test --parallel` runs lessons side by side.
  *
  * @module
  */
 import assert from "node:assert/strict";
-import { lessons } from "./checks/mod.ts";
+import type { Lesson } from "./harness/check.ts";
 import { buildVariant, lessonDir } from "./harness/course.ts";
 import { type Result, type Run, runChecks } from "./harness/check.ts";
 import { readManifest, touched } from "./starters.ts";
@@ -34,7 +36,8 @@ function assertWellWritten(result: Result): void {
   for (const text of texts) assert.doesNotMatch(text, /\[object Object\]|undefined/, explain(result));
 }
 
-for (const lesson of lessons) {
+/** Registers the proof of `lesson`'s grader as Deno tests. */
+export async function proveLesson(lesson: Lesson): Promise<void> {
   const name = `lesson ${lesson.number} (${lesson.slug})`;
   const all = (dir: string): Run[] => lesson.checks.map((check) => ({ lesson, check, dir }));
 
