@@ -267,8 +267,11 @@ export async function runChecks(
     const alone = run.check.alone === true;
     const slow = !alone && jobs > 1 && run.check.slow === true;
     // A check that runs alone waits for all others to finish; the others wait for a free place.
-    if (alone) { while (running.size + waiting.size > 0) await Promise.race([...running, ...waiting]); }
-    else if (!slow) { while (running.size >= jobs) await Promise.race(running); }
+    if (alone) {
+      while (running.size + waiting.size > 0) await Promise.race([...running, ...waiting]);
+    } else if (!slow) {
+      while (running.size >= jobs) await Promise.race(running);
+    }
     const place = slow ? waiting : running;
     const job = runCheck(run.lesson, run.check, run.dir, options.lang).then((result) => {
       results[index] = result;
