@@ -5,7 +5,7 @@
  * @module
  */
 import type { Lesson } from "../harness/check.ts";
-import { lesson as timeServer } from "./01-time-server.ts";
+import { lesson as timeServer } from "./01-time-server/mod.ts";
 import { lesson as messaging } from "./02-messaging/mod.ts";
 import { lesson as chat } from "./03-chat/mod.ts";
 import { lesson as tcpVsUdp } from "./04-tcp-vs-udp/mod.ts";

@@ -4,6 +4,6 @@
  * @module
  */
 import { proveLesson } from "../prove.ts";
-import { lesson } from "../checks/01-time-server.ts";
+import { lesson } from "../checks/01-time-server/mod.ts";
 
 await proveLesson(lesson);
