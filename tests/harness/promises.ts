@@ -11,7 +11,8 @@
  * - every check proves at least one row, and every flag of every `--help` has
  *   a row;
  * - every graded row is broken by at least one known-wrong variant, rejected
- *   by one of the row's checks;
+ *   by one of the row's checks, and the lesson has at least
+ *   {@linkcode MIN_VARIANTS} of them and at least one accepted variant;
  * - the lesson text's "What the grader checks" section is the one
  *   {@linkcode graderSection} renders from the table (`deno task promises`
  *   writes it).
@@ -57,6 +58,9 @@ export interface Promised extends Quote {
 export function quotesOf(promise: Promised): Quote[] {
   return [{ in: promise.in, says: promise.says }, ...(promise.also ?? [])];
 }
+
+/** The fewest known-wrong variants a lesson may have. */
+export const MIN_VARIANTS = 12;
 
 /** Runs of whitespace as one space, so a quote may cross the text's line breaks. */
 export function squeeze(text: string): string {
@@ -161,7 +165,16 @@ export function locate(text: string, quote: string): number {
 export async function tableProblems(lesson: Lesson): Promise<string[]> {
   const problems: string[] = [];
   const commands = await commandsOf(lesson);
+  if (!lesson.promises) {
+    problems.push(`lesson ${lesson.number} has no promise table (tests/promises/${lesson.slug}.ts)`);
+  }
   const promises = lesson.promises ?? [];
+  if (lesson.variants.length < MIN_VARIANTS) {
+    problems.push(`only ${lesson.variants.length} known-wrong variants; a lesson needs at least ${MIN_VARIANTS}`);
+  }
+  if ((lesson.accepted ?? []).length === 0) {
+    problems.push("no accepted variant: at least one correct solution in other words and another style must pass");
+  }
   const ids = promises.map((p) => p.id);
   for (const id of ids.filter((id, i) => ids.indexOf(id) !== i)) problems.push(`promise id ${id} is used twice`);
   const checks = new Set(lesson.checks.map((c) => c.id));

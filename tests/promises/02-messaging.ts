@@ -23,9 +23,9 @@ export const promises: Promised[] = [
     in: "contract",
     says: {
       en:
-        "From lesson 2 on, what you type at a server's console is part of the conversation (replies in lesson 2, lines to everyone in lesson 3); `exit` there ends it.",
+        "In lessons 2 and 3, what you type at a server's console is part of the conversation (replies in lesson 2, lines to everyone in lesson 3); `exit` there ends it.",
       ru:
-        "Начиная с урока 2, то, что вы набираете в консоли сервера, — часть разговора (ответы в уроке 2, строки для всех в уроке 3); `exit` там завершает разговор.",
+        "В уроках 2 и 3 то, что вы набираете в консоли сервера, — часть разговора (ответы в уроке 2, строки для всех в уроке 3); `exit` там завершает разговор.",
     },
     checks: ["prints-and-replies", "server-exit"],
   },
