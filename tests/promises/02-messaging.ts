@@ -230,7 +230,7 @@ export const promises: Promised[] = [
       en: "The line `exit`, exactly, ends the conversation.",
       ru: "Строка `exit`, ровно такая, завершает разговор.",
     },
-    checks: ["client-exit", "crlf"],
+    checks: ["client-exit", "crlf", "client-types-exit", "client-two-replies"],
   },
   {
     id: "server-exit-sent",
@@ -426,7 +426,7 @@ export const promises: Promised[] = [
       en: 'If the buffer is full and still holds no `"\\n"`, the line is over the limit: `LineTooLong`.',
       ru: 'Если буфер полон, а `"\\n"` в нём так и нет, строка превысила лимит: `LineTooLong`.',
     },
-    checks: ["long-line"],
+    checks: ["long-line", "line-limit"],
   },
   {
     id: "cut-short",
@@ -437,7 +437,7 @@ export const promises: Promised[] = [
       ru:
         "Когда `read` возвращает `null` (конец потока), отсутствие непрочитанных байтов означает чистое завершение между строками; если они есть, собеседник ушёл посреди строки: `CutShort`.",
     },
-    checks: ["mid-line", "client-leaves"],
+    checks: ["mid-line", "client-leaves", "client-half-close"],
   },
 
   // Partial writes.

@@ -301,4 +301,29 @@ export const accepted: Accepted[] = [
       ],
     }],
   },
+  {
+    id: "recursive-small-writes",
+    differs:
+      "writeLine is a recursive sendall that offers at most 1000 bytes a write; one strict decoder serves every reader; the client's socket loop is a switch",
+    file: "lines.ts",
+    patch: [
+      [
+        "const RETURN = 0x0d;",
+        'const RETURN = 0x0d;\n/** One strict decoder for every reader: decode() without { stream: true } keeps nothing between calls. */\nconst STRICT = new TextDecoder("utf-8", { fatal: true });',
+      ],
+      ['  readonly #decoder = new TextDecoder("utf-8", { fatal: true });\n', ""],
+      ["      return this.#decoder.decode(line);", "      return STRICT.decode(line);"],
+      [
+        "  for (let written = 0; written < bytes.length;) written += await sink.write(bytes.subarray(written));\n}",
+        "  await sendAll(sink, bytes);\n}\n\n/** Writes all of `bytes`, at most 1000 at a time: write what it takes, then the rest. */\nasync function sendAll(sink: ByteSink, bytes: Uint8Array): Promise<void> {\n  if (bytes.length === 0) return;\n  const took = await sink.write(bytes.subarray(0, 1000));\n  await sendAll(sink, bytes.subarray(took));\n}",
+      ],
+    ],
+    also: [{
+      file: "client.ts",
+      patch: [[
+        '      if (line === null) return "the server closed the connection";\n      if (line === "exit") return "the server ended the conversation";\n      options.log(`server: ${line}`);',
+        '      switch (line) {\n        case null:\n          return "the server closed the connection";\n        case "exit":\n          return "the server ended the conversation";\n        default:\n          options.log("server: " + line);\n      }',
+      ]],
+    }],
+  },
 ];

@@ -41,6 +41,11 @@ async function expectSaysSo(client: LearnerProcess, from: { out: number; err: nu
   });
 }
 
+/** How the program ended, or undefined while it runs. */
+function exitStatus(program: LearnerProcess): Deno.CommandStatus | undefined {
+  return program.exited;
+}
+
 /** Where the client's output stands now. */
 function mark(client: LearnerProcess): { out: number; err: number } {
   return { out: client.stdout.length, err: client.stderr.length };
@@ -51,6 +56,12 @@ async function hangUpAfterExit(peer: Peer, from: number): Promise<void> {
   await peer.readUntil((data) => new TextDecoder().decode(data.subarray(from)).includes("exit\n"), 1000);
   await peer[Symbol.asyncDispose]();
 }
+
+/**
+ * The messages of client-timeout's patient client, each answered 250 ms late: together (1250 ms and more) they
+ * overrun its --timeout of 1200, so only a deadline per reply passes, with some 900 ms to spare for a busy machine.
+ */
+const REPLIED = ["one", "two", "three", "four", "five"];
 
 /** The time the client gets to end after something that ends it. */
 const ENDS_MS = PROMPT_MS;
@@ -179,15 +190,15 @@ export const clientChecks: Check[] = [
     id: "client-two-replies",
     title: {
       en:
-        'lines from the server in one write ("\\r\\n", an empty line, "\\n") are each printed, and the client goes on',
+        'lines from the server in one write ("\\r\\n", an empty line, "\\n") are each printed, and the client goes on; so it does after "Exit" and "exit" padded with spaces, printed as they came',
       ru:
-        'строки сервера, пришедшие одной записью ("\\r\\n", пустая строка, "\\n"), выводятся по одной, и клиент продолжает работу',
+        'строки сервера, пришедшие одной записью ("\\r\\n", пустая строка, "\\n"), выводятся по одной, и клиент продолжает работу; так же и после "Exit" и "exit" с пробелами по краям, выведенных как пришли',
     },
     hint: {
       en:
-        'After a line, the rest of the read is the next line: print every complete line, keep the remainder. Drop the "\\r" of a "\\r\\n"; an empty line is a line, not the end.',
+        'After a line, the rest of the read is the next line: print every complete line, keep the remainder. Drop the "\\r" of a "\\r\\n"; an empty line is a line, not the end. Print a line as it came (no trimming); only "exit", exactly, ends the conversation.',
       ru:
-        'После строки остаток прочитанного — начало следующей: выводите каждую целую строку, остаток сохраняйте. Отбрасывайте "\\r" из "\\r\\n"; пустая строка — это строка, а не конец.',
+        'После строки остаток прочитанного — начало следующей: выводите каждую целую строку, остаток сохраняйте. Отбрасывайте "\\r" из "\\r\\n"; пустая строка — это строка, а не конец. Выводите строку такой, какой она пришла (без обрезки пробелов); разговор заканчивает только ровно "exit".',
     },
     async run(trial) {
       const { client, peer } = await clientConnects(trial, [], true);
@@ -225,6 +236,39 @@ export const clientChecks: Check[] = [
           ru: "клиент завершился после строк сервера, хотя сервер не закрывал соединение и не говорил exit",
         }, { expected: { en: "still running", ru: "продолжает работу" }, actual: `code ${client.exited.code}` });
       }
+      // Lines that are almost "exit": messages like any other, printed as they came, spaces and all.
+      const almost = ["Exit", "  exit  "];
+      const from = client.stdout.length;
+      await peer.write(bytes(almost.map((line) => `${line}\n`).join("")));
+      await client.waitFor(
+        () => exitStatus(client) || client.stdout.length - from >= almost.length ? true : undefined,
+        PROMPT_MS,
+        { en: "the server's lines", ru: "строки сервера" },
+      ).catch(() => {});
+      const trimmed = client.stdout.slice(from).find((line) => /^(server: )?exit$/.test(line));
+      if (trimmed !== undefined) {
+        throw new CheckFailure({
+          en: 'the client trimmed the server\'s line "  exit  " before printing it: print each line as it came, ' +
+            "spaces and all (only the line ending is dropped)",
+          ru: 'клиент обрезал пробелы у строки сервера "  exit  ", прежде чем вывести её: выводите каждую строку ' +
+            "такой, какой она пришла, с пробелами (отбрасывается только окончание строки)",
+        }, { expected: visible("server:   exit  "), actual: visible(trimmed) });
+      }
+      // Asked anew: the client may have ended since the check above.
+      const ended = exitStatus(client);
+      if (ended) {
+        const at = client.stdout.slice(from).some((line) => line.endsWith("Exit")) ? almost[1] : almost[0];
+        throw new CheckFailure({
+          en: `the client ended (code ${ended.code}) at the server's line ${visible(at)}: ` +
+            'only the line "exit", exactly, ends the conversation',
+          ru: `клиент завершился (код ${ended.code}) на строке сервера ${visible(at)}: ` +
+            'разговор заканчивает только строка "exit", ровно такая',
+        }, { expected: visible(`server: ${at}`), actual: visible(client.stdout.slice(from).join("\n")) });
+      }
+      await expectClientPrinted(client, almost, {
+        en: 'the server sent "Exit\\n" and "  exit  \\n", lines that are not "exit"',
+        ru: 'сервер прислал "Exit\\n" и "  exit  \\n" — строки, которые не являются "exit"',
+      });
       await client.type("still here\n");
       await expectFromClient(peer, "still here\n", {
         en: 'the next line typed, "still here"',
@@ -287,15 +331,15 @@ export const clientChecks: Check[] = [
     id: "client-types-exit",
     title: {
       en:
-        "exit typed at the client is sent; the client ends when the server closes, or by itself 2 s later if it never does",
+        'exit typed at the client is sent ("Exit" is just a message); the client ends when the server closes, or by itself 2 s later if it never does',
       ru:
-        "exit, введённый в клиенте, отправляется; клиент завершается, когда сервер закрывает соединение, или сам через 2 с, если тот так и не закрыл",
+        'exit, введённый в клиенте, отправляется ("Exit" — просто сообщение); клиент завершается, когда сервер закрывает соединение, или сам через 2 с, если тот так и не закрыл',
     },
     hint: {
       en:
-        'Send "exit" like any line and stop reading the console; wait for the server to close, but at most 2 s, then close yourself and exit 0.',
+        'Compare the whole typed line with "exit" ("Exit" is a message). Send "exit" like any line and stop reading the console; wait for the server to close, but at most 2 s, then close yourself and exit 0.',
       ru:
-        'Отправьте "exit" как обычную строку и перестаньте читать консоль; ждите, пока сервер закроет соединение, но не дольше 2 с, потом закройте сами и завершитесь с кодом 0.',
+        'Сравнивайте с "exit" всю набранную строку ("Exit" — сообщение). Отправьте "exit" как обычную строку и перестаньте читать консоль; ждите, пока сервер закроет соединение, но не дольше 2 с, потом закройте сами и завершитесь с кодом 0.',
     },
     timeoutMs: 15_000,
     // Two seconds of it are the client's own deadline: start it first.
@@ -306,10 +350,22 @@ export const clientChecks: Check[] = [
         clientConnects(trial, [], true, "client"),
         clientConnects(trial, [], true, "client (server never closes)"),
       ]);
-      await Promise.all([polite.client.type("exit\n"), deaf.client.type("exit\n")]);
-      for (const { peer } of [polite, deaf]) {
-        await expectFromClient(peer, "exit\n", { en: 'the line "exit"', ru: 'строку "exit"' });
-      }
+      // The polite one types "Exit" first: a message, not the end.
+      await Promise.all([polite.client.type("Exit\nexit\n"), deaf.client.type("exit\n")]);
+      await expectFromClient(
+        polite.peer,
+        "Exit\nexit\n",
+        {
+          en: 'the lines "Exit" and "exit"',
+          ru: 'строки "Exit" и "exit"',
+        },
+        0,
+        {
+          en: '"Exit" is a message like any other: only the line "exit", exactly, ends the conversation',
+          ru: '"Exit" — такое же сообщение, как любое другое: разговор заканчивает только строка "exit", ровно такая',
+        },
+      );
+      await expectFromClient(deaf.peer, "exit\n", { en: 'the line "exit"', ru: 'строку "exit"' });
       const before = mark(polite.client);
       await polite.peer[Symbol.asyncDispose]();
       await expectClientLeaves(polite.client, {
@@ -329,15 +385,16 @@ export const clientChecks: Check[] = [
   {
     id: "client-half-close",
     title: {
-      en: "when its console ends, the client half-closes, still prints the reply, and exits 0 when the server closes",
+      en:
+        "when its console ends, the client half-closes, still prints the reply, and exits 0 when the server closes, showing a last line the close cut short",
       ru:
-        "когда консоль кончается, клиент закрывает свою сторону, всё равно выводит ответ и завершается с кодом 0, когда сервер закрывает соединение",
+        "когда консоль кончается, клиент закрывает свою сторону, всё равно выводит ответ и завершается с кодом 0, когда сервер закрывает соединение, показав последнюю строку, оборванную закрытием",
     },
     hint: {
       en:
-        'On the console\'s end (null) call conn.closeWrite(): a FIN says "no more from me", while the reading loop goes on until the server closes.',
+        'On the console\'s end (null) call conn.closeWrite(): a FIN says "no more from me", while the reading loop goes on until the server closes. Bytes still unread at the end of the stream are a line cut short: CutShort with those bytes (lines.ts, TODO 1).',
       ru:
-        "В конце консоли (null) вызовите conn.closeWrite(): FIN говорит «больше от меня ничего не будет», а цикл чтения продолжается, пока сервер не закроет соединение.",
+        "В конце консоли (null) вызовите conn.closeWrite(): FIN говорит «больше от меня ничего не будет», а цикл чтения продолжается, пока сервер не закроет соединение. Байты, оставшиеся непрочитанными в конце потока, — оборванная строка: CutShort с этими байтами (lines.ts, TODO 1).",
     },
     async run(trial) {
       const { client, peer } = await clientConnects(trial, [], true);
@@ -375,9 +432,24 @@ export const clientChecks: Check[] = [
         ru: "ответ пришёл после того, как клиент закрыл свою сторону",
       });
       const before = mark(client);
+      // A last line cut short: its "\n" never comes.
+      await peer.write(bytes("and th"));
       await peer[Symbol.asyncDispose]();
       await expectClientLeaves(client, { en: "the server closed the connection", ru: "сервер закрыл соединение" });
       await expectSaysSo(client, before, { en: "the server closed the connection", ru: "сервер закрыл соединение" });
+      const said = [...client.stdout.slice(before.out), ...client.stderr.slice(before.err)];
+      if (!said.some((line) => line.includes("and th"))) {
+        throw new CheckFailure({
+          en: 'the client said nothing of "and th", the server\'s last bytes, which never got their "\\n": ' +
+            "bytes left unread at the end of the stream are a line cut short (CutShort, with those bytes), " +
+            "not a clean end",
+          ru: 'клиент ничего не сказал об "and th", последних байтах сервера, которые так и не получили свой "\\n": ' +
+            "непрочитанные байты в конце потока — оборванная строка (CutShort с этими байтами), а не чистое завершение",
+        }, {
+          expected: { en: 'a line showing "and th" (any words)', ru: 'строка, где видно "and th" (слова любые)' },
+          actual: visible(said.join("\n") || "(nothing)"),
+        });
+      }
     },
   },
   {
@@ -433,9 +505,9 @@ export const clientChecks: Check[] = [
     id: "client-timeout",
     title: {
       en:
-        "client --timeout bounds the wait for each reply: four replies, each 300 ms after its message, pass with --timeout 900, and no reply at all is a one-line error",
+        "client --timeout bounds the wait for each reply: five replies, each 250 ms after its message, pass with --timeout 1200, and no reply at all is a one-line error",
       ru:
-        "client --timeout ограничивает ожидание каждого ответа: четыре ответа, каждый через 300 мс после своего сообщения, проходят при --timeout 900, а отсутствие ответа — ошибка в одну строку",
+        "client --timeout ограничивает ожидание каждого ответа: пять ответов, каждый через 250 мс после своего сообщения, проходят при --timeout 1200, а отсутствие ответа — ошибка в одну строку",
     },
     // It waits more than a second for replies that come late on purpose: start it first.
     slow: true,
@@ -446,41 +518,44 @@ export const clientChecks: Check[] = [
         "Для каждого ответа заводите таймер и снимайте его, когда строка пришла; если он сработал, закройте соединение и бросьте ошибку в одну строку.",
     },
     async run(trial) {
-      const [patient, ignored] = await Promise.all([
-        clientConnects(
-          trial,
-          ["--timeout", "900", "--message", "one", "--message", "two", "--message", "three", "--message", "four"],
-          false,
-          "client (slow replies)",
-        ),
-        clientConnects(trial, ["--timeout", "500", "--message", "anyone?"], false, "client (no reply)"),
-      ]);
+      // Both start at once, but the slow replies do not wait for the other client to connect: its --timeout runs
+      // from its first message, and a busy machine may take seconds to start the second.
+      const connecting = clientConnects(
+        trial,
+        ["--timeout", "1200", ...REPLIED.flatMap((message) => ["--message", message])],
+        false,
+        "client (slow replies)",
+      );
+      const ignoring = clientConnects(trial, ["--timeout", "500", "--message", "anyone?"], false, "client (no reply)");
+      // Awaited below; until then a failure must not count as unhandled.
+      ignoring.catch(() => {});
+      const patient = await connecting;
       const started = performance.now();
       const gaveUp = () =>
         new CheckFailure({
           en:
             `the client gave up ${
               seconds(Math.round(performance.now() - started))
-            } after its first message, though each reply came 300 ms after its message and --timeout is 900: ` +
+            } after its first message, though each reply came 250 ms after its message and --timeout is 1200: ` +
             "the deadline is per reply",
           ru:
             `клиент сдался через ${
               seconds(Math.round(performance.now() - started))
-            } после первого сообщения, хотя каждый ответ приходил через 300 мс после своего сообщения, ` +
-            "а --timeout равен 900: срок даётся на каждый ответ",
+            } после первого сообщения, хотя каждый ответ приходил через 250 мс после своего сообщения, ` +
+            "а --timeout равен 1200: срок даётся на каждый ответ",
         }, {
-          expected: { en: "all four replies printed", ru: "выведены все четыре ответа" },
+          expected: { en: "all five replies printed", ru: "выведены все пять ответов" },
           actual: visible(patient.client.stderr.join("\n") || patient.client.stdout.join("\n")),
         });
       let from = 0;
-      for (const message of ["one", "two", "three", "four"]) {
+      for (const message of REPLIED) {
         try {
           await expectFromClient(patient.peer, `${message}\n`, {
             en: `the message "${message}"`,
             ru: `сообщение "${message}"`,
           }, from);
           from += message.length + 1;
-          await sleep(300);
+          await sleep(250);
           await patient.peer.write(bytes(`re: ${message}\n`));
         } catch (error) {
           // A client that gave up meanwhile ends at once: say why.
@@ -488,13 +563,20 @@ export const clientChecks: Check[] = [
           throw error;
         }
       }
-      await expectClientPrinted(patient.client, ["re: one", "re: two", "re: three", "re: four"], {
-        en: "each reply came 300 ms after its message",
-        ru: "каждый ответ пришёл через 300 мс после своего сообщения",
-      });
+      try {
+        await expectClientPrinted(patient.client, REPLIED.map((message) => `re: ${message}`), {
+          en: "each reply came 250 ms after its message",
+          ru: "каждый ответ пришёл через 250 мс после своего сообщения",
+        });
+      } catch (error) {
+        // It may give up while the last reply is on its way: say why.
+        if (error instanceof CheckFailure && patient.client.exited?.code) throw gaveUp();
+        throw error;
+      }
       await hangUpAfterExit(patient.peer, from);
       await expectClientLeaves(patient.client, { en: "its replies arrived", ru: "пришли его ответы" });
 
+      const ignored = await ignoring;
       await expectFromClient(ignored.peer, "anyone?\n", { en: 'the message "anyone?"', ru: 'сообщение "anyone?"' });
       await expectClientFails(ignored.client, {
         en: 'the server never replied to "anyone?" (--timeout 500)',

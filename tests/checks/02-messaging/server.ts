@@ -259,8 +259,9 @@ export const serverChecks: Check[] = [
   {
     id: "crlf",
     title: {
-      en: 'a line ending in "\\r\\n" is printed without the "\\r", and "exit\\r\\n" is exit',
-      ru: 'строка, оканчивающаяся на "\\r\\n", выводится без "\\r", а "exit\\r\\n" — это exit',
+      en: 'a line ending in "\\r\\n" is printed without that "\\r" (other "\\r"s stay), and "exit\\r\\n" is exit',
+      ru:
+        'строка, оканчивающаяся на "\\r\\n", выводится без этого "\\r" (другие "\\r" остаются), а "exit\\r\\n" — это exit',
     },
     hint: {
       en:
@@ -279,6 +280,27 @@ export const serverChecks: Check[] = [
         ru: 'строка оканчивалась на "\\r\\n", причём "\\r" и "\\n" пришли двумя записями',
       });
       await talk.reply("noted");
+      // Only the "\r" just before the "\n" is part of the line ending; any other "\r" is the line's own.
+      const inner = "one\rtwo\r";
+      await talk.send(`${inner}\r\n`);
+      try {
+        await talk.expectPrinted(["from telnet", inner], {
+          en: 'the line was "one\\rtwo\\r\\r\\n": a "\\r" inside it, and two before its "\\n"',
+          ru: 'строка была "one\\rtwo\\r\\r\\n": "\\r" внутри неё и два перед её "\\n"',
+        });
+      } catch (error) {
+        const printed = talk.printed()[1];
+        if (!(error instanceof CheckFailure) || printed === undefined || printed.length >= inner.length) {
+          throw error;
+        }
+        throw new CheckFailure({
+          en: 'the server dropped a "\\r" that belongs to the line: of "one\\rtwo\\r\\r\\n" only the "\\r" just ' +
+            'before the "\\n" is the line ending; drop that one, keep the others',
+          ru: 'сервер отбросил "\\r", который принадлежит строке: в "one\\rtwo\\r\\r\\n" окончание строки — только ' +
+            '"\\r" прямо перед "\\n"; отбрасывайте его, а остальные оставляйте',
+        }, { expected: visible(talk.prefix + inner), actual: visible(talk.prefix + printed) });
+      }
+      await talk.reply("two carriage returns kept");
       await talk.send("exit\r\n");
       if (!await talk.peer.waitForEof(PROMPT_MS)) {
         const printed = talk.printed().at(-1);
@@ -399,10 +421,21 @@ export const serverChecks: Check[] = [
         ru: 'строка ровно в 4096 байтов (2048 букв "я", по 2 байта)',
       });
       await talk.reply("that fits");
+      // 4096 bytes and the "\r" first: 4097 bytes without a "\n" do not fill the 4098-byte buffer yet.
       const xs = "x".repeat(4096);
-      await expectAccepted(talk, xs, bytes(`${xs}\r\n`), {
-        en: 'a line of exactly 4096 bytes ending in "\\r\\n" (4098 bytes with its ending)',
-        ru: 'строка ровно в 4096 байтов, оканчивающаяся на "\\r\\n" (4098 байтов вместе с окончанием)',
+      await talk.send(bytes(`${xs}\r`));
+      await sleep(50);
+      await expectAccepted(talk, xs, bytes("\n"), {
+        en: 'a line of exactly 4096 bytes ending in "\\r\\n" (4098 bytes with its ending), its "\\n" in a later write',
+        ru:
+          'строка ровно в 4096 байтов, оканчивающаяся на "\\r\\n" (4098 байтов вместе с окончанием), её "\\n" пришёл отдельной записью',
+      }, {
+        en: 'the server refused a line of exactly 4096 bytes ending in "\\r\\n" when its "\\n" came in a later read: ' +
+          '4096 bytes and a "\\r" are not yet over the limit. The buffer is full only when all its limit + 2 bytes are ' +
+          'taken; judge the line when its "\\n" has come',
+        ru: 'сервер отверг строку ровно в 4096 байтов с окончанием "\\r\\n", когда её "\\n" пришёл следующим read(): ' +
+          '4096 байтов и "\\r" ещё не превышают лимит. Буфер полон, только когда заняты все его limit + 2 байта; ' +
+          'судите о строке, когда пришёл её "\\n"',
       });
       await talk.reply("that fits too");
       await expectRefused(talk, 4096, bytes(`${ya}!\n`), {

@@ -115,6 +115,18 @@ export const variants: Variant[] = [
 
   // The limit, in bytes.
   {
+    id: "cr-all-dropped",
+    mistake: 'every "\\r" before the "\\n" is dropped (a while for an if), not only the one of the line ending',
+    breaks: "crlf",
+    file: "lines.ts",
+    patch: [[
+      "        if (line.at(-1) === RETURN) line = line.subarray(0, -1);",
+      "        while (line.at(-1) === RETURN) line = line.subarray(0, -1);",
+    ]],
+    rejectedBy: "crlf",
+    message: /dropped a "\\r" that belongs to the line/,
+  },
+  {
     id: "limit-off-by-one",
     mistake: "a line of exactly the limit is refused (>= instead of >)",
     breaks: "limit-bytes",
@@ -161,6 +173,19 @@ export const variants: Variant[] = [
     patch: [["    this.#buffer = new Uint8Array(limit + 2);", "    this.#buffer = new Uint8Array(limit);"]],
     rejectedBy: "line-limit",
     message: /refused a line of exactly 4096 bytes \(2048 letters/,
+  },
+  {
+    id: "too-long-before-full",
+    mistake:
+      'a line is called too long once the limit\'s worth of bytes waits without a "\\n", before the buffer is full',
+    breaks: "full-buffer",
+    file: "lines.ts",
+    patch: [[
+      "      if (this.#end === this.#buffer.length) throw new LineTooLong(this.#limit);",
+      "      if (this.#end >= this.#limit) throw new LineTooLong(this.#limit);",
+    ]],
+    rejectedBy: "line-limit",
+    message: /refused a line of exactly 4096 bytes ending in "\\r\\n" when its "\\n" came in a later read/,
   },
   {
     id: "too-long-keeps-open",
@@ -500,6 +525,16 @@ export const variants: Variant[] = [
     message: /printed "half a li" as a message/,
   },
   {
+    id: "cut-short-as-end",
+    mistake:
+      "at the end of the stream the reader returns null even with bytes unread: an unfinished last line vanishes",
+    breaks: "cut-short",
+    file: "lines.ts",
+    patch: [["        throw new CutShort(partial);", "        return null;"]],
+    rejectedBy: "client-half-close",
+    message: /said nothing of "and th", the server's last bytes/,
+  },
+  {
     id: "turn-races-console-only",
     mistake: "the server's turn waits for the console alone, so it notices a reset only after the operator typed",
     breaks: "reset-while-typing",
@@ -588,6 +623,39 @@ export const variants: Variant[] = [
     ]],
     rejectedBy: "client-both-at-once",
     message: /still running 3 s after Ctrl\+C was pressed/,
+  },
+  {
+    id: "client-server-exit-loose",
+    mistake: 'the client trims and lower-cases the server\'s line before comparing it with "exit"',
+    breaks: "exit-exactly",
+    file: "client.ts",
+    patch: [[
+      '      if (line === "exit") return "the server ended the conversation";',
+      '      if (line.trim().toLowerCase() === "exit") return "the server ended the conversation";',
+    ]],
+    rejectedBy: "client-two-replies",
+    message: /ended \(code 0\) at the server's line "Exit": only the line "exit", exactly, ends the conversation/,
+  },
+  {
+    id: "client-trims-lines",
+    mistake: "the client trims the server's lines before printing them",
+    breaks: "client-both",
+    file: "client.ts",
+    patch: [[
+      '      if (line === "exit") return "the server ended the conversation";\n      options.log(`server: ${line}`);',
+      '      if (line === "exit") return "the server ended the conversation";\n      options.log(`server: ${line.trim()}`);',
+    ]],
+    rejectedBy: "client-two-replies",
+    message: /trimmed the server's line " {2}exit {2}"/,
+  },
+  {
+    id: "client-exit-loose",
+    mistake: 'the client takes any typed line that looks like "exit" ("Exit", "exit ") for exit',
+    breaks: "exit-exactly",
+    file: "client.ts",
+    patch: [['      if (text === "exit") {', '      if (text.trim().toLowerCase() === "exit") {']],
+    rejectedBy: "client-types-exit",
+    message: /"Exit" is a message like any other: only the line "exit", exactly, ends the conversation/,
   },
   {
     id: "client-ignores-exit",
