@@ -19,7 +19,7 @@ export interface ClientOptions {
   port: number;
   /** The longest line accepted, in bytes. */
   maxLine: number;
-  /** One-shot use: send these lines one by one, each after the reply to the one before. Empty: use the console. */
+  /** One-shot use: send these lines and print the reply to each, in order. Empty: use the console. */
   messages: string[];
   /** One-shot use: how long to wait for each reply. */
   timeoutMs: number;
