@@ -788,4 +788,16 @@ export const variants: Variant[] = [
     rejectedBy: "client-server-resets",
     message: /the error was swallowed/,
   },
+  {
+    id: "queue-overflow-leaves",
+    mistake: "a client whose queue overflows is taken out with leave, not drop, so it is never told why",
+    breaks: "queue-drop",
+    file: "server.ts",
+    patch: [[
+      "      this.room.drop(this, `send queue exceeded (${this.#queued} bytes unread)`);",
+      '      this.room.leave(this, "dropped: send queue exceeded");',
+    ]],
+    rejectedBy: "slow-reader",
+    message: /read again at once and got every line queued for it, but not why it was dropped/,
+  },
 ];
