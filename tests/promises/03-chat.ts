@@ -324,7 +324,7 @@ export const promises: Promised[] = [
       en: "The server logged each arrival and departure, such as `ann2 joined from 127.0.0.1:54596 (asked for ann)`",
       ru: "Сервер записывал в лог каждый приход и уход, например `ann2 joined from 127.0.0.1:54596 (asked for ann)`",
     },
-    checks: ["welcome-and-join", "leave-notice"],
+    checks: ["welcome-and-join", "unique-names", "leave-notice"],
   },
   {
     id: "client-loops",

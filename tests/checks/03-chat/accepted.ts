@@ -77,4 +77,33 @@ export const accepted: Accepted[] = [
       ]],
     }],
   },
+  {
+    id: "other-order-other-language",
+    differs:
+      "other orders and another language: the others hear of a newcomer before it is in the registry, the welcome lists names sorted, a leaver's notice goes out before its close starts; every log line is in Russian; the client prints by recursion and writes each line with its own loop",
+    file: "server.ts",
+    patch: [
+      [
+        '    const client = new Client(conn, name, peer, this);\n    const others = [...this.#clients.keys()];\n    this.#clients.set(name, client);\n    client.send(encoder.encode(`* welcome, ${name}; here: ${others.length ? others.join(", ") : "nobody else yet"}\\n`));\n    this.broadcast(client, encoder.encode(`* ${name} joined\\n`));\n    this.options.log(`${name} joined from ${peer}${name !== wanted ? ` (asked for ${wanted})` : ""}`);',
+        '    const others = [...this.#clients.keys()].sort();\n    const client = new Client(conn, name, peer, this);\n    this.broadcast(undefined, encoder.encode(`* ${name} joined\\n`));\n    this.#clients.set(name, client);\n    client.send(encoder.encode(`* welcome, ${name}; here: ${others.join(", ") || "nobody else yet"}\\n`));\n    this.options.log(`к чату подключился ${name} (адрес ${peer}, просил имя ${wanted})`);',
+      ],
+      [
+        "    this.#clients.delete(client.name);\n    const closing = client.close(last);\n    this.#closing.add(closing);\n    closing.finally(() => this.#closing.delete(closing));\n    this.broadcast(undefined, encoder.encode(`* ${client.name} ${how}\\n`));\n    this.options.log(`${client.name} ${how}`);",
+        "    const { name } = client;\n    this.#clients.delete(name);\n    this.options.log(`${name} больше не в чате: ${how}`);\n    this.broadcast(undefined, encoder.encode(`* ${name} ${how}\\n`));\n    const closing = client.close(last);\n    this.#closing.add(closing);\n    void closing.then(() => this.#closing.delete(closing));",
+      ],
+    ],
+    also: [{
+      file: "client.ts",
+      patch: [
+        [
+          "      for (let line = await incoming(); line !== null; line = await incoming()) options.log(line);",
+          "      const next = async (): Promise<void> => {\n        const line = await incoming();\n        if (line === null) return;\n        options.log(line);\n        return next();\n      };\n      await next();",
+        ],
+        [
+          '        await sendLine(conn, line);\n        if (line === "exit") {\n          saidExit = true;\n          return;\n        }',
+          '        const bytes = encoder.encode(line + "\\n");\n        let at = 0;\n        while (at < bytes.length) at += await conn.write(bytes.subarray(at));\n        saidExit = line === "exit";\n        if (saidExit) return;',
+        ],
+      ],
+    }],
+  },
 ];

@@ -20,11 +20,15 @@ import { expectPrinted } from "./core.ts";
 import { decoder, DELIVERY_MS, encoder } from "./member.ts";
 
 /** The grader as the server, for the learner's client: accepts it, reads its name and welcomes it. */
-async function clientJoins(trial: Trial, name: string): Promise<{ client: LearnerProcess; peer: Peer }> {
+async function clientJoins(
+  trial: Trial,
+  name: string,
+  label = "client",
+): Promise<{ client: LearnerProcess; peer: Peer }> {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   trial.defer({ [Symbol.dispose]: () => listener.close() });
   const client = trial.start(
-    "client",
+    label,
     ["client", "--host", "127.0.0.1", "--port", String(listener.addr.port), "--name", name],
     { stdin: "piped" },
   );
@@ -49,6 +53,27 @@ async function clientJoins(trial: Trial, name: string): Promise<{ client: Learne
   return { client, peer };
 }
 
+/** What a client printed from line `from` on, numbers (ports, times) left out: to compare two runs. */
+const printedSince = (client: LearnerProcess, from: number): string =>
+  client.stdout.slice(from).map((line) => line.replace(/\d+/g, "#")).join("\n");
+
+/**
+ * A second run of the learner's client, whose server (the grader) welcomes it,
+ * sends `last` (if given) and closes: an ordinary end. Resolves with what it printed after
+ * the close (see {@linkcode printedSince}), or undefined if it did not end with 0.
+ */
+async function ordinaryEnd(trial: Trial, last?: string): Promise<string | undefined> {
+  const { client, peer } = await clientJoins(trial, "zed", "twin");
+  if (last !== undefined) {
+    await peer.write(encoder.encode(`${last}\n`));
+    await expectPrinted(client, last, { en: "the server's last line", ru: "последняя строка сервера" });
+  }
+  const before = client.stdout.length;
+  await peer[Symbol.asyncDispose]();
+  const status = await client.exitWithin(3000);
+  return status?.code === 0 ? printedSince(client, before) : undefined;
+}
+
 /** Fails unless, within `ms`, exactly `text` has arrived from the client (its name line included). */
 async function expectSent(peer: Peer, text: string, what: Bilingual, ms = DELIVERY_MS) {
   const arrived = await peer.readUntil((data) => decoder.decode(data) === text, ms);
@@ -64,9 +89,10 @@ export const clientChecks: Check[] = [
   {
     id: "client-sends-name-and-lines",
     title: {
-      en: "the client sends --name first, then each typed line (UTF-8, two typed at once) as its own line",
+      en:
+        "the client sends --name first, then each typed line as typed (spaces, UTF-8, two typed at once) as its own line",
       ru:
-        "клиент сначала отправляет --name, затем каждую набранную строку (UTF-8, две набранные разом) отдельной строкой",
+        "клиент сначала отправляет --name, затем каждую набранную строку как есть (с пробелами, UTF-8, две набранные разом) отдельной строкой",
     },
     hint: {
       en: "Send the name as the first line as soon as you connect; then every line typed at the console, with \\n.",
@@ -74,8 +100,9 @@ export const clientChecks: Check[] = [
     },
     async run(trial) {
       const { client, peer } = await clientJoins(trial, "zed");
-      await client.type("hello, room\nпривет 👋\n");
-      await expectSent(peer, "zed\nhello, room\nпривет 👋\n", {
+      // Sent as typed, spaces around it too.
+      await client.type("  hello, room \nпривет 👋\n");
+      await expectSent(peer, "zed\n  hello, room \nпривет 👋\n", {
         en: "the two lines typed at its console, each with its \\n",
         ru: "две строки, набранные в его консоли, каждую со своим \\n",
       });
@@ -153,9 +180,9 @@ export const clientChecks: Check[] = [
     id: "client-server-resets",
     title: {
       en:
-        "when the server resets the connection, the client ends within 3 s: a line saying so, or a one-line error and a non-zero exit",
+        "when the server resets the connection, the client ends within 3 s: a line saying so (not what it says after a normal close), or a one-line error and a non-zero exit",
       ru:
-        "когда сервер сбрасывает соединение, клиент завершается за 3 с: строкой об этом или ошибкой в одну строку с ненулевым кодом",
+        "когда сервер сбрасывает соединение, клиент завершается за 3 с: строкой об этом (не той же, что после обычного закрытия) или ошибкой в одну строку с ненулевым кодом",
     },
     hint: {
       en:
@@ -211,14 +238,31 @@ export const clientChecks: Check[] = [
           actual: { en: "nothing more on stdout", ru: "больше ничего на stdout" },
         });
       }
+      // Saying so means saying something else than after an ordinary close: a swallowed error says nothing.
+      const said = printedSince(client, before);
+      if (said === await ordinaryEnd(trial).catch(() => undefined)) {
+        throw new CheckFailure({
+          en:
+            "after the server reset the connection, the client said just what it says when the server closes it normally: the error was swallowed",
+          ru:
+            "после сброса соединения сервером клиент сказал ровно то же, что и при обычном закрытии: ошибку проглотили",
+        }, {
+          expected: {
+            en: "a line saying the connection was lost, or a one-line error and a non-zero exit",
+            ru: "строка о том, что связь потеряна, или ошибка в одну строку и ненулевой код выхода",
+          },
+          actual: visible(client.stdout.slice(before).join("\n")),
+        });
+      }
     },
   },
   {
     id: "client-types-exit",
     title: {
-      en: "exit typed at the client is sent; once the server closes, the client says it left and ends with 0",
+      en:
+        "exit typed at the client is sent; once the server closes, the client says it left (not what it says when the server closes on its own) and ends with 0",
       ru:
-        "набранный в клиенте exit отправляется серверу; когда сервер закрывает соединение, клиент сообщает, что вышел, и завершается с кодом 0",
+        "набранный в клиенте exit отправляется серверу; когда сервер закрывает соединение, клиент сообщает, что вышел (не то же, что говорит, когда сервер закрывает соединение сам), и завершается с кодом 0",
     },
     hint: {
       en: 'Send "exit" like any line; then wait (briefly) for the server to close, and end with code 0.',
@@ -226,6 +270,9 @@ export const clientChecks: Check[] = [
         'Отправьте "exit" как обычную строку; затем недолго подождите, пока сервер закроет соединение, и завершитесь с кодом 0.',
     },
     async run(trial) {
+      // A twin, at the same time, gets the same goodbye without having typed exit: it must say something else.
+      // (Its own failures are other checks' business.)
+      const twin = ordinaryEnd(trial, "* goodbye").catch(() => undefined);
       const { client, peer } = await clientJoins(trial, "zed");
       await client.type("exit\n");
       await expectSent(peer, "zed\nexit\n", { en: '"exit"', ru: '"exit"' });
@@ -244,6 +291,17 @@ export const clientChecks: Check[] = [
         }, {
           expected: { en: 'a line such as "you left the chat"', ru: 'строка вроде "you left the chat"' },
           actual: { en: "nothing more on stdout", ru: "больше ничего на stdout" },
+        });
+      }
+      if (printedSince(client, before) === await twin) {
+        throw new CheckFailure({
+          en:
+            "after exit the client said just what it says when the server closes on its own: it did not note that it said exit",
+          ru:
+            "после exit клиент сказал ровно то же, что и когда сервер закрывает соединение сам: он не запомнил, что отправил exit",
+        }, {
+          expected: { en: 'a line such as "you left the chat"', ru: 'строка вроде "you left the chat"' },
+          actual: visible(client.stdout.slice(before).join("\n")),
         });
       }
     },

@@ -288,9 +288,9 @@ export const core: Check[] = [
     id: "unique-names",
     title: {
       en:
-        "a taken name gets a number (dup, dup2, dup3) and the welcome says which; server is always taken; a name is free again once its client left",
+        "a taken name gets the first free number (dup, dup2, dup3), said in the welcome and the log; server is always taken; a name is free again the moment its client left",
       ru:
-        "занятое имя получает номер (dup, dup2, dup3), и приветствие называет его; имя server занято всегда; имя снова свободно, когда его клиент ушёл",
+        "занятое имя получает первый свободный номер (dup, dup2, dup3), его называют приветствие и лог; имя server занято всегда; имя снова свободно, как только его клиент ушёл",
     },
     hint: {
       en:
@@ -299,7 +299,7 @@ export const core: Check[] = [
         'Пробуйте wanted, затем wanted2, wanted3… пока такого ключа в реестре нет ("server" считается занятым), и назовите итоговое имя в приветствии. Удаляйте клиента из реестра, когда он уходит.',
     },
     async run(trial) {
-      const { address } = await startChat(trial);
+      const { server, address } = await startChat(trial);
       const first = await Member.join(trial, address, "dup");
       const second = await Member.join(trial, address, "dup");
       const third = await Member.join(trial, address, "dup");
@@ -314,10 +314,17 @@ export const core: Check[] = [
       expectNamed(second, "dup2", rule);
       expectNamed(third, "dup3", rule);
       await first.expectLine((line) => line === "* dup2 joined", '"* dup2 joined"');
+      // The log names the client by the name it got, not the one it asked for.
+      await expectLogged(server, second, "arrival");
       const console = await Member.join(trial, address, "server");
       expectNamed(console, "server2", {
         en: '"server" is always taken (the console speaks under it), so it becomes server2',
         ru: 'имя "server" занято всегда (под ним говорит консоль), поэтому получается server2',
+      });
+      const console2 = await Member.join(trial, address, "server");
+      expectNamed(console2, "server3", {
+        en: '"server" is always taken and server2 was taken too, so it becomes server3',
+        ru: 'имя "server" занято всегда, и server2 тоже было занято, поэтому получается server3',
       });
       // The first dup hangs up: its name is free again.
       await first.hangUp();
@@ -327,9 +334,29 @@ export const core: Check[] = [
         en: "the dup before it had left, so the name was free again",
         ru: "прежний dup уже ушёл, так что имя снова было свободно",
       });
-      expectHere(again, again.lines[0], ["dup2", "dup3", "server2"], ["dup", "dup2", "dup3", "dup4", "server2"]);
+      const present = ["dup2", "dup3", "server2", "server3"];
+      expectHere(again, again.lines[0], present, ["dup", "dup4", ...present]);
       await second.say("who am I?\n");
       await again.expectLine((line) => line === "dup2: who am I?", '"dup2: who am I?"');
+      // dup2 leaves too: the next dup is dup2 again, the first number not taken (not a counter that only grows).
+      await second.hangUp();
+      await third.expectLine((line) => line.startsWith("* dup2 left"), '"* dup2 left"');
+      const refill = await Member.join(trial, address, "dup");
+      expectNamed(refill, "dup2", {
+        en: "dup was taken and dup2 had left, so dup2 was the first free name",
+        ru: "dup было занято, а dup2 ушёл, так что первым свободным было имя dup2",
+      });
+      // eve says exit and then neither reads nor closes, so its close lingers (up to 1 s): its name is free at once.
+      const eve = await Member.connect(trial, address, "eve", false);
+      await eve.say("eve\nexit\n");
+      await third.expectLine((line) => line.startsWith("* eve left"), '"* eve left"');
+      const eve2 = await Member.join(trial, address, "eve");
+      expectNamed(eve2, "eve", {
+        en:
+          "the eve before it had said exit and been told it left; its name is free from then on, even while its connection is still being closed",
+        ru:
+          "прежняя eve сказала exit, и всем сообщили, что она ушла; с этого момента имя свободно, даже пока её соединение ещё закрывается",
+      });
     },
   },
   {
@@ -488,9 +515,9 @@ export const core: Check[] = [
     id: "client-exit",
     title: {
       en:
-        "'exit' from a client (in one write with other lines, or a byte at a time) gets it '* goodbye' and a close, the others '* NAME left'; the lines before it are relayed, exit and what follows are not",
+        "'exit' from a client (in one write with other lines, or a byte at a time) gets it '* goodbye' and a close, the others '* NAME left'; the lines before it are relayed first and once, exit and what follows are not (a line that only begins with exit is)",
       ru:
-        "'exit' от клиента (одной записью с другими строками или по байту) приносит ему '* goodbye' и закрытие, остальным — '* ИМЯ left'; строки до него пересылаются, а сам exit и всё после — нет",
+        "'exit' от клиента (одной записью с другими строками или по байту) приносит ему '* goodbye' и закрытие, остальным — '* ИМЯ left'; строки до него пересылаются первыми и по разу, а сам exit и всё после — нет (строка, которая лишь начинается с exit, пересылается)",
     },
     hint: {
       en:
@@ -506,14 +533,43 @@ export const core: Check[] = [
       const dan = await Member.join(trial, address, "dan");
       await ann.expectLine((line) => line === "* dan joined", '"* dan joined"');
       [ann, ben, cat, dan].forEach((m) => m.take());
+      // A line that only begins with exit is a chat line like any other.
+      await cat.say("exits are on the left\n");
+      const relayed = (line: string) => line === "cat: exits are on the left" || line.startsWith("* cat ");
+      await ann.until(() => ann.fresh().some(relayed), DELIVERY_MS);
+      if (!ann.fresh().includes("cat: exits are on the left")) {
+        throw new CheckFailure({
+          en:
+            'the line "exits are on the left", which only begins with exit, was not relayed: only the line exit itself is',
+          ru:
+            'строка "exits are on the left", которая лишь начинается с exit, не переслана: особая только сама строка exit',
+        }, { expected: visible("cat: exits are on the left"), actual: visible(ann.fresh().join("\n") || "(nothing)") });
+      }
       await ben.say("before exit\nexit\nafter exit\n");
       await expectToldAndClosed(ben, "* goodbye", { en: 'it sent "exit"', ru: 'он отправил "exit"' });
       await ann.expectLine((line) => line === "* ben left", '"* ben left"');
-      if (!ann.fresh().includes("ben: before exit")) {
+      const heard = ann.fresh();
+      const before = heard.indexOf("ben: before exit");
+      if (before < 0) {
         throw new CheckFailure({
           en: 'the line ben sent before "exit", in the same write, was not relayed',
           ru: 'строка, которую ben отправил перед "exit" в той же записи, не переслана',
-        }, { expected: visible("ben: before exit"), actual: visible(ann.fresh().join("\n") || "(nothing)") });
+        }, { expected: visible("ben: before exit"), actual: visible(heard.join("\n") || "(nothing)") });
+      }
+      if (before > heard.indexOf("* ben left")) {
+        throw new CheckFailure({
+          en: 'the line ben sent before "exit" was relayed after "* ben left": the lines before exit go first',
+          ru: 'строка, которую ben отправил перед "exit", переслана после "* ben left": строки до exit идут первыми',
+        }, {
+          expected: visible("ben: before exit\n* ben left"),
+          actual: visible(heard.join("\n")),
+        });
+      }
+      if (ben.lines.includes("* ben left")) {
+        throw new CheckFailure({
+          en: 'ben, which said exit, was told of its own leaving ("* ben left"): that notice is for the others',
+          ru: 'ben, который сказал exit, получил уведомление о собственном уходе ("* ben left"): оно для остальных',
+        }, { expected: "* goodbye", actual: visible(ben.lines.join("\n")) });
       }
       await cat.dribble("exit\n");
       await expectToldAndClosed(cat, "* goodbye", {
@@ -532,13 +588,20 @@ export const core: Check[] = [
         en: '"exit", or a line sent after it, relayed as a chat line',
         ru: '"exit" или строку после него, пересланные как обычное сообщение',
       });
+      const copies = ann.lines.filter((line) => line === "ben: before exit").length;
+      if (copies !== 1) {
+        throw new CheckFailure({
+          en: `ann received the line ben sent before "exit" more than once (${copies} times)`,
+          ru: `ann получил строку, которую ben отправил перед "exit", больше одного раза (${copies} раз)`,
+        }, { expected: { en: "once", ru: "один раз" }, actual: visible(ann.lines.join("\n")) });
+      }
     },
   },
   {
     id: "server-console",
     title: {
-      en: "a line typed at the server's console reaches every client as 'server: text'",
-      ru: "строка, набранная в консоли сервера, доходит до каждого клиента как 'server: текст'",
+      en: "a line typed at the server's console reaches every client as 'server: text', spaces and all",
+      ru: "строка, набранная в консоли сервера, доходит до каждого клиента как 'server: текст', вместе с пробелами",
     },
     hint: {
       en: "Read the console in its own loop, next to the accept loop; broadcast each line to all clients.",
@@ -549,8 +612,9 @@ export const core: Check[] = [
       const members = [await Member.join(trial, address, "ann"), await Member.join(trial, address, "ben")];
       await members[0].expectLine((line) => line === "* ben joined", '"* ben joined"');
       members.forEach((m) => m.take());
-      await server.type("attention, please\nвнимание 👋\n");
-      await everyoneGets(members, undefined, ["server: attention, please", "server: внимание 👋"], {
+      // Typed as it is, spaces around it too.
+      await server.type("  attention, please \nвнимание 👋\n");
+      await everyoneGets(members, undefined, ["server:   attention, please ", "server: внимание 👋"], {
         en: "typed at the server's console",
         ru: "набрано в консоли сервера",
       });

@@ -31,19 +31,21 @@ const ROUND = 32;
  * time, each round only once every reader has the one before (or one of
  * them has received nothing for `stallMs`). Stops after the round in which
  * `enough()` became true, or after `max` lines. Returns the lines typed
- * (without `server: `), and whether the readers stalled.
+ * (without `server: `), and whether the readers stalled. `started`, if
+ * given, gets the time (`performance.now()`) each round began to be typed.
  */
 async function pushLines(
   server: LearnerProcess,
   readers: Member[],
   fill: string,
   enough: () => boolean,
-  { max, stallMs, from = 0 }: { max: number; stallMs: number; from?: number },
+  { max, stallMs, from = 0, started }: { max: number; stallMs: number; from?: number; started?: number[] },
 ): Promise<{ lines: string[]; stalled: boolean }> {
   const lines: string[] = [];
   while (lines.length < max) {
     const round = Array.from({ length: ROUND }, (_, i) => bigLine(from + lines.length + i, fill));
     lines.push(...round);
+    started?.push(performance.now());
     await server.type(joined(round), 10_000);
     const last = `server: ${round.at(-1)}`;
     for (const reader of readers) {
@@ -92,7 +94,8 @@ async function stalledResetter(trial: Trial, address: Address, name: string) {
 /**
  * Sends `count` lines from `flooder` at once and watches `watcher` receive
  * them: at every arrival, no more of them may have come than the token
- * bucket allows since the flooder connected (`burst` + `rate` a second).
+ * bucket allows since they were sent (`burst` + `rate` a second: a bucket
+ * that waited full holds no more than `burst`).
  * Returns the arrival times (ms since `since`).
  */
 async function watchBucket(
@@ -103,9 +106,11 @@ async function watchBucket(
   during?: (seen: number, judge: () => void) => Promise<void>,
 ): Promise<number[]> {
   const prefix = `${flooder.name}: `;
+  // A bucket never holds more than --burst, however long it waited: counted from when the lines were sent.
+  let sentAt = performance.now();
   /** Fails when more of the flooder's lines have arrived than the bucket allows by now. */
   const judge = () => {
-    const elapsed = performance.now() - since;
+    const elapsed = performance.now() - sentAt;
     const allowed = burst + Math.floor(rate * elapsed / 1000);
     const got = watcher.lines.filter((l) => l.startsWith(prefix)).length;
     if (got > allowed) {
@@ -113,10 +118,10 @@ async function watchBucket(
         en:
           `more of ${flooder.name}'s lines went through than --burst ${burst} and --rate ${rate} allow: ${got} within ${
             Math.round(elapsed)
-          } ms of connecting`,
+          } ms of sending them`,
         ru: `прошло больше строк ${flooder.name}, чем позволяют --burst ${burst} и --rate ${rate}: ${got} за ${
           Math.round(elapsed)
-        } мс после подключения`,
+        } мс после их отправки`,
       }, {
         expected: {
           en: `at most ${allowed} (${burst} at once, then ${rate} a second)`,
@@ -128,6 +133,7 @@ async function watchBucket(
   };
   const arrivals: number[] = [];
   const deadline = performance.now() + ms;
+  sentAt = performance.now();
   await flooder.say(joined(numbered("spam", count)));
   let seen = 0;
   while (seen < count) {
@@ -254,9 +260,9 @@ export const hardening: Check[] = [
     id: "slow-reader",
     title: {
       en:
-        "a client that stops reading is dropped ('* NAME dropped: send queue exceeded…') and closed; the others get every line meanwhile",
+        "a client that stops reading is dropped ('* NAME dropped: send queue exceeded…'), told why if it reads again, and closed; the others get every line meanwhile",
       ru:
-        "клиента, который перестал читать, отключают ('* ИМЯ dropped: send queue exceeded…') и закрывают; остальные тем временем получают каждую строку",
+        "клиента, который перестал читать, отключают ('* ИМЯ dropped: send queue exceeded…'), говорят ему причину, если он снова читает, и закрывают; остальные тем временем получают каждую строку",
     },
     hint: {
       en:
@@ -277,8 +283,11 @@ export const hardening: Check[] = [
       // Rounds of 128 KiB until sleepy is dropped (its kernel buffers take megabytes first), at most 24 MiB.
       const about = (line: string) => line.startsWith("* sleepy ") && line !== "* sleepy joined";
       const dropped = () => ben.lines.some(about);
+      // sleepy reads again the moment ben hears it was dropped, well within the 1 s its last line may take.
+      void ben.until(dropped, 40_000).then((yes) => yes && sleepy.resume());
       const max = 6144;
-      const first = await pushLines(server, [ben], "z", dropped, { max, stallMs: 3000 });
+      const started: number[] = [];
+      const first = await pushLines(server, [ben], "z", dropped, { max, stallMs: 3000, started });
       const got = ben.lines.filter((line) => line.startsWith("server: ")).length;
       if (first.stalled) {
         throw new CheckFailure({
@@ -325,7 +334,7 @@ export const hardening: Check[] = [
         en: "sleepy read nothing meanwhile",
         ru: "sleepy тем временем ничего не читал",
       });
-      // sleepy reads again: what is left comes, then the close.
+      // sleepy reads again (if it has not yet): what is left comes, then the close.
       sleepy.resume();
       if (!await sleepy.closedWithin(DELIVERY_MS)) {
         throw new CheckFailure({
@@ -337,6 +346,30 @@ export const hardening: Check[] = [
             ru: "EOF (или сброс), когда sleepy снова читает",
           },
           actual: { en: "still open", ru: "всё ещё открыто" },
+        });
+      }
+      // Its last line is why, if it read again soon enough. The drop came after the round holding the first line
+      // sleepy did not get had begun; judged only if sleepy's connection ended less than 0.9 s after that, when
+      // the server's 1 s for a last line cannot have run out.
+      const lastZ = sleepy.lines.findLast((line) => line.startsWith("server: "));
+      const next = lastZ === undefined ? 0 : Number(lastZ.slice(8, 13)) + 1;
+      const since = started[Math.floor(next / ROUND)];
+      const last = sleepy.lines.at(-1) ?? "";
+      if (
+        sleepy.eof && since !== undefined && sleepy.endedAt !== undefined && sleepy.endedAt - since < 900 &&
+        !last.startsWith("* dropped: send queue exceeded")
+      ) {
+        throw new CheckFailure({
+          en:
+            "sleepy, dropped for its send queue, read again at once and got every line queued for it, but not why it was dropped",
+          ru:
+            "sleepy, отключённый из-за очереди отправки, сразу снова начал читать и получил все строки из своей очереди, но не причину отключения",
+        }, {
+          expected: {
+            en: '"* dropped: send queue exceeded …" as its last line',
+            ru: '"* dropped: send queue exceeded …" последней строкой',
+          },
+          actual: visible(last.slice(0, 80) || "(nothing)"),
         });
       }
       assertAlive(server, { en: "a client stopped reading", ru: "клиент перестал читать" });

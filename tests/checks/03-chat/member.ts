@@ -62,6 +62,8 @@ export class Member implements AsyncDisposable {
   eof = false;
   /** The error that ended reading (a reset), if any. */
   error?: Error;
+  /** When reading ended (EOF or an error), as `performance.now()`. */
+  endedAt?: number;
   #partial = "";
   #decoder = new TextDecoder();
   #judged = 0;
@@ -131,6 +133,7 @@ export class Member implements AsyncDisposable {
       while (true) {
         const n = await this.#conn.read(buffer);
         if (n === null) {
+          this.endedAt = performance.now();
           this.eof = true;
           this.trial.transcript.event(this.label, "received EOF (the server closed the connection); closes too");
           // As a real client does: the server's gentle close need not wait for us.
@@ -153,6 +156,7 @@ export class Member implements AsyncDisposable {
       }
     } catch (error) {
       if (!this.#closed) {
+        this.endedAt = performance.now();
         this.error = error as Error;
         this.trial.transcript.event(this.label, `read failed: ${(error as Error).name}`);
       }
