@@ -145,7 +145,7 @@ export const promises: Promised[] = [
         ru: "Клиент, который уже ушёл, не должен обрушить сервер",
       },
     }],
-    checks: ["survives-reset", "survives-junk", "unix-rude"],
+    checks: ["survives-reset", "survives-junk", "unix-socket"],
   },
   {
     id: "ctrl-c",
@@ -219,7 +219,7 @@ export const promises: Promised[] = [
       ru:
         "сокет живого сервера забирать нельзя: второй сервер на занятом пути должен остановиться с ошибкой в одну строку, как на занятом порту, а первый — продолжать работу",
     },
-    checks: ["unix-rude"],
+    checks: ["unix-socket"],
   },
   {
     id: "backlog",

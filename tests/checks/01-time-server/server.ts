@@ -11,7 +11,7 @@ import { sleep, within } from "../../harness/deadline.ts";
 import { describe, hasIpv6Loopback, Peer, resetConnection, uniqueSocketPath } from "../../harness/socket.ts";
 import { assertAlive, assertCleanError, removeLater, startServer, tcpAddress } from "../../harness/programs.ts";
 import { portInUse, stopsOnCtrlC } from "../common.ts";
-import { unixAbandonThenRead, unixFlags, unixRead } from "../../harness/unix_peer.ts";
+import { unixAbandonThenRead, unixFlags } from "../../harness/unix_peer.ts";
 import {
   ANSWER_MS,
   fetchTimeLine,
@@ -358,49 +358,16 @@ export const serverChecks: Check[] = [
   {
     id: "unix-socket",
     title: {
-      en: "the server works on a Unix domain socket (--unix PATH)",
-      ru: "сервер работает на Unix-сокете (--unix PATH)",
-    },
-    hint: {
-      en: 'With --unix, listen with transport "unix" at that path, and announce it as listening on unix:PATH.',
-      ru: 'С --unix слушайте с transport "unix" по этому пути и сообщите адрес как listening on unix:PATH.',
-    },
-    async run(trial) {
-      const path = uniqueSocketPath();
-      removeLater(trial, path);
-      const { address } = await startServer(trial, { args: ["--unix", path], extraFlags: unixFlags(path) });
-      if (address.transport !== "unix" || address.path !== path) {
-        throw new CheckFailure({
-          en: "the server did not announce the Unix socket path",
-          ru: "сервер не сообщил путь к Unix-сокету",
-        }, {
-          expected: `listening on unix:${path}`,
-          actual: describe(address),
-        });
-      }
-      const { data, eof } = await unixRead(trial, path);
-      if (data.length === 0 && !eof) {
-        throw new CheckFailure({
-          en: `no answer within 5 s on unix:${path}`,
-          ru: `нет ответа в течение 5 с на unix:${path}`,
-        });
-      }
-      judgeTimeLine(data, eof, SERVER);
-    },
-  },
-  {
-    id: "unix-rude",
-    title: {
       en:
-        "on its Unix socket the server outlives rude neighbours: a second server on the same path fails in one line, and 20 clients that leave before their answer do no harm",
+        "the server works on a Unix domain socket (--unix PATH) and outlives rude neighbours there: a second server on the path fails in one line, 20 clients leave before their answer",
       ru:
-        "на своём Unix-сокете сервер переживает грубых соседей: второй сервер на том же пути падает с ошибкой в одну строку, а 20 клиентов, ушедших раньше ответа, ничего не ломают",
+        "сервер работает на Unix-сокете (--unix PATH) и переживает там грубых соседей: второй сервер на том же пути падает с ошибкой в одну строку, 20 клиентов уходят раньше ответа",
     },
     hint: {
       en:
-        "Never delete a socket file a live server listens on (if you clear leftovers, try to connect first). Writing to a client that has gone fails (BrokenPipe, ConnectionReset): in serveOne catch every error of that one connection, close it, return; try/finally alone lets it escape.",
+        'With --unix, listen with transport "unix" at that path, and announce it as listening on unix:PATH. Never delete a socket file a live server listens on (if you clear leftovers, try to connect first). Writing to a client that has gone fails (BrokenPipe, ConnectionReset): in serveOne catch every error of that one connection, close it, return; try/finally alone lets it escape.',
       ru:
-        "Не удаляйте файл сокета, который слушает живой сервер (если убираете остатки, сначала попробуйте подключиться). Запись ушедшему клиенту падает с ошибкой (BrokenPipe, ConnectionReset): в serveOne ловите любую ошибку этого соединения, закрывайте его и выходите; одного try/finally мало, ошибка ускользнёт.",
+        'С --unix слушайте с transport "unix" по этому пути и сообщите адрес как listening on unix:PATH. Не удаляйте файл сокета, который слушает живой сервер (если убираете остатки, сначала попробуйте подключиться). Запись ушедшему клиенту падает с ошибкой (BrokenPipe, ConnectionReset): в serveOne ловите любую ошибку этого соединения, закрывайте его и выходите; одного try/finally мало, ошибка ускользнёт.',
     },
     async run(trial) {
       const path = uniqueSocketPath();

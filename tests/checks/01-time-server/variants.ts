@@ -240,7 +240,7 @@ export const variants: Variant[] = [
       "  } finally {",
     ]],
     breaks: "one-bad-client",
-    rejectedBy: "unix-rude",
+    rejectedBy: "unix-socket",
     message: /the server exited \(code 1\) after 20 clients connected over a Unix socket and left before their answer/,
   },
   {
@@ -252,7 +252,7 @@ export const variants: Variant[] = [
       "    await Deno.remove(path);\n",
     ]],
     breaks: "unix-in-use",
-    rejectedBy: "unix-rude",
+    rejectedBy: "unix-socket",
     message: /took over unix:/,
   },
   {
