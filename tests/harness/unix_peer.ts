@@ -12,7 +12,7 @@
  *   8-byte pieces, closes; runs until killed;
  * - `abandon PATH N`: connects N times at once and closes each connection
  *   unread (clients that leave before their answer, so the server's write
- *   fails), waits 300 ms, then does what `connect` does.
+ *   fails), prints `abandoned`, waits 300 ms, then does what `connect` does.
  *
  * @module
  */
@@ -52,16 +52,38 @@ export async function unixRead(trial: Trial, path: string): Promise<{ data: Uint
 
 /**
  * Makes `count` connections to the Unix socket at `path` and closes each at
- * once, unread (a write to them fails: broken pipe); 300 ms later connects
- * again and returns what the server sent before closing, as {@linkcode unixRead}.
+ * once, unread; 300 ms later connects again and returns what the server sent
+ * before closing, as {@linkcode unixRead}. With `server`, the server is stopped
+ * (SIGSTOP) until all `count` have left, so that it accepts them only then and
+ * its write to each fails (broken pipe), every time.
  */
 export async function unixAbandonThenRead(
   trial: Trial,
   path: string,
   count: number,
+  server?: LearnerProcess,
 ): Promise<{ data: Uint8Array; eof: boolean; error?: string }> {
+  if (server) {
+    trial.transcript.event("grader", `stops the ${server.label} (SIGSTOP) while ${count} clients connect and leave`);
+    server.signal("SIGSTOP");
+    trial.defer({
+      [Symbol.dispose]() {
+        try {
+          server.signal("SIGCONT");
+        } catch { /* gone */ }
+      },
+    });
+  }
   const peer = startPeer(trial, "grader (unix, leaving)", ["abandon", path, String(count)]);
-  const line = await peer.waitFor(() => peer.stdout[0], 8000, {
+  if (server) {
+    await peer.waitFor(() => peer.stdout.includes("abandoned") || undefined, 8000, {
+      en: "that its clients have left",
+      ru: "что её клиенты ушли",
+    });
+    trial.transcript.event("grader", `continues the ${server.label} (SIGCONT)`);
+    server.signal("SIGCONT");
+  }
+  const line = await peer.waitFor(() => peer.stdout.find((out) => out.startsWith("{")), 8000, {
     en: "what it read from the Unix socket",
     ru: "то, что она прочитала из Unix-сокета",
   });
@@ -109,6 +131,7 @@ async function abandon(path: string, count: number): Promise<void> {
     Array.from({ length: count }, () => Deno.connect({ transport: "unix", path })),
   );
   for (const conn of conns) if (conn.status === "fulfilled") conn.value.close();
+  console.log("abandoned");
   await new Promise((resolve) => setTimeout(resolve, 300));
   await connect(path);
 }

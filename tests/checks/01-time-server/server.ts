@@ -409,9 +409,10 @@ export const serverChecks: Check[] = [
         en: `when a server already listens on unix:${path}`,
         ru: `когда на unix:${path} уже слушает сервер`,
       });
-      // Clients that leave before their answer: over a Unix socket accept() succeeds and the server's own write
-      // fails (EPIPE), every time. (Over TCP a client that resets so early mostly fails the given accept().)
-      const { data, eof, error } = await unixAbandonThenRead(trial, path, 20);
+      // Clients that leave before their answer, while the server is stopped: over a Unix socket accept() then
+      // succeeds and the server's own write fails (EPIPE), every time. (Over TCP a client that resets so early
+      // fails the given accept() instead.)
+      const { data, eof, error } = await unixAbandonThenRead(trial, path, 20, server);
       if (error !== undefined) await server.exitWithin(500);
       assertAlive(server, {
         en: "20 clients connected over a Unix socket and left before their answer",
