@@ -65,14 +65,8 @@ export async function unixAbandonThenRead(
 ): Promise<{ data: Uint8Array; eof: boolean; error?: string }> {
   if (server) {
     trial.transcript.event("grader", `stops the ${server.label} (SIGSTOP) while ${count} clients connect and leave`);
-    server.signal("SIGSTOP");
-    trial.defer({
-      [Symbol.dispose]() {
-        try {
-          server.signal("SIGCONT");
-        } catch { /* gone */ }
-      },
-    });
+    signal(server, "SIGSTOP");
+    trial.defer({ [Symbol.dispose]: () => signal(server, "SIGCONT") });
   }
   const peer = startPeer(trial, "grader (unix, leaving)", ["abandon", path, String(count)]);
   if (server) {
@@ -81,7 +75,7 @@ export async function unixAbandonThenRead(
       ru: "что её клиенты ушли",
     });
     trial.transcript.event("grader", `continues the ${server.label} (SIGCONT)`);
-    server.signal("SIGCONT");
+    signal(server, "SIGCONT");
   }
   const line = await peer.waitFor(() => peer.stdout.find((out) => out.startsWith("{")), 8000, {
     en: "what it read from the Unix socket",
@@ -93,6 +87,13 @@ export async function unixAbandonThenRead(
     eof: result.eof ?? false,
     error: result.error,
   };
+}
+
+/** Signals `program` unless it has already ended (then what it went through shows in the check). */
+function signal(program: LearnerProcess, signal: Deno.Signal): void {
+  try {
+    program.signal(signal);
+  } catch { /* it has exited */ }
 }
 
 /** Serves `message` on a new Unix socket at `path`; resolves once it listens. Killed when the check ends. */

@@ -409,6 +409,14 @@ export const serverChecks: Check[] = [
         en: `when a server already listens on unix:${path}`,
         ru: `когда на unix:${path} уже слушает сервер`,
       });
+      // A second server that checks whether the path is alive connects and leaves at once: a client that left
+      // before its answer, too.
+      assertAlive(server, {
+        en:
+          "a second server tried its Unix socket path (if it connected to see who listens, it left before its answer)",
+        ru:
+          "второй сервер попробовал его путь Unix-сокета (если он подключался проверить, кто слушает, то ушёл, не дождавшись ответа)",
+      });
       // Clients that leave before their answer, while the server is stopped: over a Unix socket accept() then
       // succeeds and the server's own write fails (EPIPE), every time. (Over TCP a client that resets so early
       // fails the given accept() instead.)
