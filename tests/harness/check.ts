@@ -208,8 +208,23 @@ export async function runCheck(lesson: Lesson, check: Check, dir: string, lang: 
   } finally {
     clearTimeout(timer);
   }
-  // Kill what the check started, then let the check's own code unwind.
-  await cleanup.disposeAsync();
+  // Kill what the check started, then let the check's own code unwind. A cleanup that throws is the grader's own
+  // bug: report it with the check, never let it end the whole run.
+  try {
+    await cleanup.disposeAsync();
+  } catch (error) {
+    const what = error instanceof Error ? error.stack : String(error);
+    result = {
+      check,
+      status: "failed",
+      message: {
+        en: `the grader itself failed while cleaning up${
+          result.message ? ` (after: ${result.message.en})` : ""
+        }: ${what}`,
+        ru: `сбой в самой проверке при уборке${result.message ? ` (после: ${result.message.ru})` : ""}: ${what}`,
+      },
+    };
+  }
   await running.catch(() => {});
   // A program that stopped at an unfinished step explains the failure best.
   const unfinished = programs.flatMap((p) => p.stderr).find((line) => line.startsWith("not done yet: "));

@@ -9,7 +9,10 @@
  * - `connect PATH`: connects, reads until EOF (5 s at most), prints one JSON
  *   line `{"data": "<base64>", "eof": true}` or `{"error": "…"}`;
  * - `serve PATH BASE64`: listens, sends BASE64's bytes to each client in
- *   8-byte pieces, closes; runs until killed.
+ *   8-byte pieces, closes; runs until killed;
+ * - `abandon PATH N`: connects N times at once and closes each connection
+ *   unread (clients that leave before their answer, so the server's write
+ *   fails), prints `abandoned`, waits 300 ms, then does what `connect` does.
  *
  * @module
  */
@@ -47,6 +50,52 @@ export async function unixRead(trial: Trial, path: string): Promise<{ data: Uint
   return { data: Uint8Array.from(atob(result.data ?? ""), (c) => c.charCodeAt(0)), eof: result.eof ?? false };
 }
 
+/**
+ * Makes `count` connections to the Unix socket at `path` and closes each at
+ * once, unread; 300 ms later connects again and returns what the server sent
+ * before closing, as {@linkcode unixRead}. With `server`, the server is stopped
+ * (SIGSTOP) until all `count` have left, so that it accepts them only then and
+ * its write to each fails (broken pipe), every time.
+ */
+export async function unixAbandonThenRead(
+  trial: Trial,
+  path: string,
+  count: number,
+  server?: LearnerProcess,
+): Promise<{ data: Uint8Array; eof: boolean; error?: string }> {
+  if (server) {
+    trial.transcript.event("grader", `stops the ${server.label} (SIGSTOP) while ${count} clients connect and leave`);
+    signal(server, "SIGSTOP");
+    trial.defer({ [Symbol.dispose]: () => signal(server, "SIGCONT") });
+  }
+  const peer = startPeer(trial, "grader (unix, leaving)", ["abandon", path, String(count)]);
+  if (server) {
+    await peer.waitFor(() => peer.stdout.includes("abandoned") || undefined, 8000, {
+      en: "that its clients have left",
+      ru: "что её клиенты ушли",
+    });
+    trial.transcript.event("grader", `continues the ${server.label} (SIGCONT)`);
+    signal(server, "SIGCONT");
+  }
+  const line = await peer.waitFor(() => peer.stdout.find((out) => out.startsWith("{")), 8000, {
+    en: "what it read from the Unix socket",
+    ru: "то, что она прочитала из Unix-сокета",
+  });
+  const result = JSON.parse(line) as { data?: string; eof?: boolean; error?: string };
+  return {
+    data: Uint8Array.from(atob(result.data ?? ""), (c) => c.charCodeAt(0)),
+    eof: result.eof ?? false,
+    error: result.error,
+  };
+}
+
+/** Signals `program` unless it has already ended (then what it went through shows in the check). */
+function signal(program: LearnerProcess, signal: Deno.Signal): void {
+  try {
+    program.signal(signal);
+  } catch { /* it has exited */ }
+}
+
 /** Serves `message` on a new Unix socket at `path`; resolves once it listens. Killed when the check ends. */
 export async function unixServe(trial: Trial, path: string, message: Uint8Array): Promise<LearnerProcess> {
   const peer = startPeer(trial, "grader server (unix)", ["serve", path, btoa(String.fromCharCode(...message))]);
@@ -78,6 +127,16 @@ async function connect(path: string): Promise<void> {
   }
 }
 
+async function abandon(path: string, count: number): Promise<void> {
+  const conns = await Promise.allSettled(
+    Array.from({ length: count }, () => Deno.connect({ transport: "unix", path })),
+  );
+  for (const conn of conns) if (conn.status === "fulfilled") conn.value.close();
+  console.log("abandoned");
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await connect(path);
+}
+
 async function serve(path: string, message: Uint8Array): Promise<void> {
   const listener = Deno.listen({ transport: "unix", path });
   console.log("listening");
@@ -97,5 +156,6 @@ if (import.meta.main) {
   const [verb, path, data] = Deno.args;
   if (verb === "connect") await connect(path);
   else if (verb === "serve") await serve(path, Uint8Array.from(atob(data), (c) => c.charCodeAt(0)));
-  else throw new Error("usage: unix_peer.ts connect PATH | serve PATH BASE64");
+  else if (verb === "abandon") await abandon(path, Number(data));
+  else throw new Error("usage: unix_peer.ts connect PATH | serve PATH BASE64 | abandon PATH N");
 }

@@ -59,7 +59,7 @@ export const promises: Promised[] = [
         },
       },
     ],
-    checks: ["time-line"],
+    checks: ["time-line", "time-zone"],
   },
   {
     id: "no-request",
@@ -145,7 +145,7 @@ export const promises: Promised[] = [
         ru: "Клиент, который уже ушёл, не должен обрушить сервер",
       },
     }],
-    checks: ["survives-reset", "survives-junk"],
+    checks: ["survives-reset", "survives-junk", "unix-socket"],
   },
   {
     id: "ctrl-c",
@@ -208,6 +208,17 @@ export const promises: Promised[] = [
       in: { help: "server", flag: "--unix" },
       says: { en: "listen on this Unix socket path instead", ru: "слушать вместо этого Unix-сокет" },
     }],
+    checks: ["unix-socket"],
+  },
+  {
+    id: "unix-in-use",
+    in: "text",
+    says: {
+      en:
+        "a live server's socket is not yours to take: a second server on a path in use must stop with a one-line error, as on a taken port, and leave the first one serving",
+      ru:
+        "сокет живого сервера забирать нельзя: второй сервер на занятом пути должен остановиться с ошибкой в одну строку, как на занятом порту, а первый — продолжать работу",
+    },
     checks: ["unix-socket"],
   },
   {

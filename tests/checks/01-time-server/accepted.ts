@@ -46,4 +46,21 @@ export const accepted: Accepted[] = [
       '  // Another style: the connection\'s readable stream, decoded by a TextDecoderStream, with one\n  // AbortSignal as the deadline for the whole answer.\n  const deadline = AbortSignal.timeout(options.timeoutMs);\n  const reader = conn.readable.pipeThrough(new TextDecoderStream()).getReader();\n  const gaveUp = new Promise<never>((_, reject) =>\n    deadline.addEventListener("abort", () => reject(new Error(`gave up after ${options.timeoutMs} ms without an end`)))\n  );\n  gaveUp.catch(() => {});\n  let text = "";\n  try {\n    while (true) {\n      const { value, done } = await Promise.race([reader.read(), gaveUp]);\n      if (done) break;\n      text += value;\n    }\n  } finally {\n    reader.cancel().catch(() => {});\n  }\n',
     ]],
   },
+  {
+    id: "temporal-bytewise",
+    differs:
+      "the server formats the time with Temporal and writes it four bytes at a time; the client reads one byte at a time",
+    file: "server.ts",
+    patch: [
+      [
+        'encoder.encode(timestamp(new Date()) + "\\n")',
+        'encoder.encode(Temporal.Now.zonedDateTimeISO().toString({ smallestUnit: "millisecond", timeZoneName: "never" }) + "\\n")',
+      ],
+      ["await conn.write(bytes.subarray(written))", "await conn.write(bytes.subarray(written, written + 4))"],
+    ],
+    also: [{
+      file: "client.ts",
+      patch: [["const buffer = new Uint8Array(1024);", "const buffer = new Uint8Array(1);"]],
+    }],
+  },
 ];

@@ -11,6 +11,7 @@ import type { Bilingual } from "../../harness/text.ts";
 import { firstDifference, visible } from "../../harness/bytes.ts";
 import type { Address, LearnerProcess } from "../../harness/process.ts";
 import { Peer } from "../../harness/socket.ts";
+import { sleep } from "../../harness/deadline.ts";
 
 /** How far the server's clock may be from the grader's. */
 const CLOCK_SLACK_MS = 2000;
@@ -22,10 +23,25 @@ const NEWLINE = 0x0a;
 export const SERVER: Bilingual = { en: "the server", ru: "сервер" };
 
 /**
- * Judges what one client received: exactly one ISO 8601 line with a UTC
- * offset or Z, close to the grader's clock, ending in one "\n".
+ * When a client asked for the time and when its line arrived, by the grader's
+ * clock (ms since 1970). The server runs on the same machine and reads the same
+ * clock, so the moment its line names must lie between the two.
  */
-export function judgeTimeLine(data: Uint8Array, eof: boolean, source: Bilingual): void {
+export interface Asked {
+  /** Just before the client connected. */
+  from: number;
+  /** Once the line had arrived. */
+  to: number;
+}
+
+/**
+ * Judges what one client received: exactly one ISO 8601 line with a UTC
+ * offset or Z, close to the grader's clock, ending in one "\n". Given when
+ * the client `asked`, the moment the line names must also fall between its
+ * connect and the line's arrival, give or take one unit of the line's last
+ * digit (a line in whole seconds may be up to a second early).
+ */
+export function judgeTimeLine(data: Uint8Array, eof: boolean, source: Bilingual, asked?: Asked): void {
   const text = new TextDecoder().decode(data);
   const end = data.indexOf(NEWLINE);
   if (end < 0) {
@@ -90,9 +106,12 @@ export function judgeTimeLine(data: Uint8Array, eof: boolean, source: Bilingual)
       },
     );
   }
-  const skew = Math.abs(Date.parse(line) - Date.now());
+  // Far off is said in seconds, from the grader's clock now or, when known, from when the client asked.
+  const moment = Date.parse(line);
+  const reference = asked ? Math.min(Math.max(moment, asked.from), asked.to) : Date.now();
+  const skew = Math.abs(moment - reference);
   if (!(skew <= CLOCK_SLACK_MS)) {
-    const now = new Date().toISOString();
+    const now = new Date(reference).toISOString();
     throw new CheckFailure({
       en: `the time is ${Math.round(skew / 1000)} s away from the grader's clock`,
       ru: `время расходится с часами проверки на ${Math.round(skew / 1000)} с`,
@@ -104,13 +123,58 @@ export function judgeTimeLine(data: Uint8Array, eof: boolean, source: Bilingual)
       actual: visible(data),
     });
   }
+  if (asked) judgeMoment(moment, match[7] ?? "", asked, data);
+}
+
+/** How far outside its window a moment may be: two clocks read by two processes may tick a little apart. */
+const MOMENT_SLACK_MS = 20;
+
+/**
+ * Fails unless `moment` lies within `asked`, widened by one unit of the line's
+ * precision (`.123`: 1 ms; none: 1 s) and {@linkcode MOMENT_SLACK_MS}.
+ */
+function judgeMoment(moment: number, fraction: string, asked: Asked, data: Uint8Array): void {
+  const unit = 1000 / 10 ** Math.min(Math.max(fraction.length - 1, 0), 3) + MOMENT_SLACK_MS;
+  const window = `${new Date(asked.from).toISOString()} … ${new Date(asked.to).toISOString()}`;
+  if (moment < asked.from - unit) {
+    const early = Math.round(asked.from - moment);
+    throw new CheckFailure({
+      en:
+        `the time names a moment ${early} ms before this client connected: the time is not read when each client is served`,
+      ru:
+        `время называет момент за ${early} мс до того, как этот клиент подключился: время читается не тогда, когда обслуживается клиент`,
+    }, {
+      expected: {
+        en: `a moment between the connect and the answer: ${window}`,
+        ru: `момент между подключением и ответом: ${window}`,
+      },
+      actual: visible(data),
+    });
+  }
+  if (moment > asked.to + unit) {
+    const late = Math.round(moment - asked.to);
+    throw new CheckFailure({
+      en:
+        `the time names a moment ${late} ms after the line arrived: are the milliseconds written as three digits? (.005 is 5 ms, .5 is 500 ms)`,
+      ru:
+        `время называет момент через ${late} мс после того, как строка пришла: миллисекунды записаны тремя цифрами? (.005 — это 5 мс, .5 — 500 мс)`,
+    }, {
+      expected: {
+        en: `a moment between the connect and the answer: ${window}`,
+        ru: `момент между подключением и ответом: ${window}`,
+      },
+      actual: visible(data),
+    });
+  }
 }
 
 /** Connects, asks nothing, and judges the answer; returns the peer for more checks. */
 export async function fetchTimeLine(trial: Trial, address: Address, label = "grader"): Promise<Peer> {
+  const from = Date.now();
   const peer = await Peer.connect(address, trial.transcript, label);
   trial.defer(peer);
   const gotLine = await peer.readUntil((data) => data.includes(NEWLINE), ANSWER_MS);
+  const to = Date.now();
   if (!gotLine && peer.received.length === 0 && !peer.done) {
     // Silence. Is the server waiting for us to speak first?
     await peer.write(new TextEncoder().encode("hello\n"));
@@ -135,20 +199,53 @@ export async function fetchTimeLine(trial: Trial, address: Address, label = "gra
   }
   // Collect anything that follows the line until the server closes (or a short wait).
   if (gotLine) await peer.readUntil(() => false, 300);
-  judgeTimeLine(peer.received, peer.eof, SERVER);
+  judgeTimeLine(peer.received, peer.eof, SERVER, { from, to });
   return peer;
 }
 
-/** A time zone far from UTC whose offset is not whole hours: local time labelled "Z" or "+05:00" is caught. */
-export const ZONE = { TZ: "Asia/Kathmandu" };
-/** How far apart two time lines may be from the moments they were asked for, relative to each other. */
-export const PAIR_SLACK_MS = 400;
+/**
+ * Two time zones far from UTC whose offsets are not whole hours, one east and
+ * one west, so that local time labelled "Z", an offset with its sign reversed,
+ * with its minutes dropped or rounded, or west of UTC off by an hour all name
+ * the wrong moment; and of the two, one is before 10 in the morning now, so an
+ * hour written with one digit shows too. (Asia/Kathmandu is before 10 from
+ * 18:15 to 04:15 UTC, America/St_Johns from 03:30 (02:30 in summer) to
+ * 13:30 (12:30), Pacific/Marquesas from 09:30 to 19:30.)
+ */
+export function zones(now = new Date()): { TZ: string; offset: string }[] {
+  const hour = (TZ: string) =>
+    Number(new Intl.DateTimeFormat("en-GB", { timeZone: TZ, hour: "2-digit", hourCycle: "h23" }).format(now));
+  const offset = (TZ: string) =>
+    new Intl.DateTimeFormat("en", { timeZone: TZ, timeZoneName: "longOffset" }).formatToParts(now)
+      .find((part) => part.type === "timeZoneName")!.value.replace("GMT", "UTC");
+  const west = hour("America/St_Johns") < 10 ? "America/St_Johns" : "Pacific/Marquesas";
+  return ["Asia/Kathmandu", west].map((TZ) => ({ TZ, offset: offset(TZ) }));
+}
+/** How many clients {@linkcode SPREAD_MS} apart ask the time over a second, so that they meet every tenth of it. */
+export const SPREAD_CLIENTS = 20;
+/** How far apart they start: under 100 ms, and (SPREAD_CLIENTS - 1) × SPREAD_MS over a second. */
+export const SPREAD_MS = 55;
 /** The backlog the grader asks for when it counts the queue of a stopped server. */
 export const SMALL_BACKLOG = 3;
 
-/** The moment a time line names, in ms since 1970. */
-export function instant(data: Uint8Array): number {
-  return Date.parse(new TextDecoder().decode(data).trim());
+/**
+ * Whether the server let go of a connection it ended: a socket it closed
+ * answers bytes sent after its EOF with a reset (RST), so a later write fails;
+ * a socket it only half-closed (closeWrite) takes them in silence. Probes for
+ * up to {@linkcode ANSWER_MS}.
+ */
+export async function released(peer: Peer): Promise<boolean> {
+  const probe = new TextEncoder().encode("\n");
+  const deadline = performance.now() + ANSWER_MS;
+  while (performance.now() < deadline) {
+    try {
+      await peer.write(probe, 500);
+    } catch {
+      return true;
+    }
+    await sleep(50);
+  }
+  return false;
 }
 
 /**
