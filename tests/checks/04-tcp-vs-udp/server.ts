@@ -396,9 +396,9 @@ export const serverChecks: Check[] = [
     },
     hint: {
       en:
-        "receive() gives one whole datagram and who sent it; send exactly those bytes (data, not the whole buffer) back to that address. One datagram in, one out.",
+        "receive() gives one whole datagram and who sent it; send exactly those bytes (data, not the whole buffer) back to that address, from the same socket. One datagram in, one out.",
       ru:
-        "receive() отдаёт одну целую датаграмму и адрес отправителя; отправьте ровно эти байты (data, а не весь буфер) обратно по этому адресу. Одна пришла — одна ушла.",
+        "receive() отдаёт одну целую датаграмму и адрес отправителя; отправьте ровно эти байты (data, а не весь буфер) обратно по этому адресу с того же сокета. Одна пришла — одна ушла.",
     },
     async run(trial) {
       const { port } = await startEcho(trial);
@@ -418,6 +418,16 @@ export const serverChecks: Check[] = [
             },
             actual: { en: "nothing", ru: "ничего" },
           });
+        }
+        if (peer.from?.port !== port) {
+          const from = peer.from ? `${peer.from.hostname}:${peer.from.port}` : "?";
+          throw new CheckFailure({
+            en:
+              `the echo of a ${size}-byte datagram came from ${from}, not from the server's port ${port}: answer from the socket that received it (socket.send), or a client whose UDP socket is connected, as nc -u's is, never sees it`,
+            ru: `эхо датаграммы в ${
+              bytesRu(size)
+            } пришло с ${from}, а не с порта сервера ${port}: отвечайте с того же сокета, который её принял (socket.send), иначе клиент с подключённым UDP-сокетом, как у nc -u, его не увидит`,
+          }, { expected: `127.0.0.1:${port}`, actual: from });
         }
         const difference = firstDifference(data, back);
         if (difference) {

@@ -149,6 +149,18 @@ const server: Variant[] = [
     message: /still running 5 s after Ctrl\+C/,
   },
   {
+    id: "udp-reply-other-socket",
+    breaks: "udp-same-socket",
+    mistake: "the UDP echo answers each datagram from a fresh socket of its own, so the reply comes from another port",
+    file: "server.ts",
+    patch: [[
+      "      await socket.send(data, from);",
+      '      const replier = Deno.listenDatagram({ transport: "udp", hostname: (from as Deno.NetAddr).hostname, port: 0 });\n      try {\n        await replier.send(data, from);\n      } finally {\n        replier.close();\n      }',
+    ]],
+    rejectedBy: "udp-echo",
+    message: /came from 127\.0\.0\.1:\d+, not from the server's port \d+/,
+  },
+  {
     id: "echo-shared-buffer",
     breaks: "tcp-echo",
     mistake: "the TCP echo reads every client into one module-level buffer, not the one each connection is given",
