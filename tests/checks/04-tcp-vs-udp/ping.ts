@@ -336,24 +336,25 @@ export const pingChecks: Check[] = [
         "Срок каждой пробы — время её собственной отправки плюс --timeout, а не один срок на весь прогон; тогда же печатайте её строку timeout. Каждый ответ на уже потерянную пробу — опоздание: посчитайте его, а проба остаётся потерянной; его время — не время пути. Потери — это lost / sent × 100, без округления.",
     },
     async run(trial) {
-      // Every answer is 250 ms or more from the deadline it is judged by, and from the end of the run; the reply to
-      // 8 comes 350 ms after 2's deadline, so 2's timeout line is printed before it.
+      // Every answer is 300 ms or more from the deadline it is judged by, and from the end of the run (the
+      // grader's own clock may lag on a busy machine); the reply to 8 comes 300 ms after 2's deadline, so 2's
+      // timeout line is printed before it.
       const run = { count: 9, interval: 100, timeout: 600, size: 64 };
       const script: Script = (seq) => {
         if (seq === 1) return [{ delay: 200 }];
         if (seq === 6) return [{ delay: 300 }];
-        if (seq === 8) return [{ delay: 350 }];
-        if (seq === 2) return [{ delay: 850 }, { delay: 900 }];
+        if (seq === 8) return [{ delay: 300 }];
+        if (seq === 2) return [{ delay: 900 }, { delay: 950 }];
         if (seq === 3 || seq === 9) return [];
-        if (seq === 4) return [{}, { delay: 850 }];
+        if (seq === 4) return [{}, { delay: 800 }];
         return [{}];
       };
       const outcome = await pingUdp(trial, script, run);
       judgePing(outcome.program, outcome.record, run, {
         en:
-          "the grader's echo answered probe 1 after 200 ms, probe 6 after 300, probe 8 after 350, probe 2 after 850 and again after 900 (both past its deadline), probe 4 at once and again after 850 ms, dropped 3 and 9, answered the rest at once; --interval 100, --timeout 600",
+          "the grader's echo answered probe 1 after 200 ms, probe 6 after 300, probe 8 after 300, probe 2 after 900 and again after 950 (both past its deadline), probe 4 at once and again after 800 ms, dropped 3 and 9, answered the rest at once; --interval 100, --timeout 600",
         ru:
-          "эхо проверки ответило на пробу 1 через 200 мс, на пробу 6 — через 300, на пробу 8 — через 350, на пробу 2 — через 850 и ещё раз через 900 (оба раза после её срока), на пробу 4 — сразу и ещё раз через 850 мс, выбросило 3 и 9, на остальные ответило сразу; --interval 100, --timeout 600",
+          "эхо проверки ответило на пробу 1 через 200 мс, на пробу 6 — через 300, на пробу 8 — через 300, на пробу 2 — через 900 и ещё раз через 950 (оба раза после её срока), на пробу 4 — сразу и ещё раз через 800 мс, выбросило 3 и 9, на остальные ответило сразу; --interval 100, --timeout 600",
       });
     },
   },

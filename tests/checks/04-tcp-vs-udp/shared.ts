@@ -481,7 +481,7 @@ function judgeRtt(
  * lines is judged: a timer on a loaded machine may fire late, though not by
  * this much while the grader's own answers still go out in time.
  */
-const ORDER_MARGIN_MS = 300;
+const ORDER_MARGIN_MS = 250;
 
 /**
  * Each `seq=N timeout` line is printed when N's deadline passes: before the
