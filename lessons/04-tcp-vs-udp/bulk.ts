@@ -100,7 +100,9 @@ async function tcpBulk(options: BulkOptions): Promise<BulkResult> {
     const seconds = (performance.now() - started) / 1000;
     return { protocol: "tcp", sent: options.bytes, received, seconds, bytesPerSecond: received / seconds };
   } finally {
-    conn.close();
+    try {
+      conn.close();
+    } catch { /* closed already: reading conn.readable to its end closes the connection */ }
   }
 }
 

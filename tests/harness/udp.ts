@@ -207,6 +207,8 @@ function plan(replies: Reply[]): string {
 export class UdpPeer implements Disposable {
   #socket: Deno.DatagramConn;
   readonly host: string;
+  /** Who sent the datagram `receive` returned last (a reply from another socket shows here). */
+  from?: Deno.NetAddr;
 
   constructor(readonly transcript: Transcript, readonly label = "grader udp", host = "127.0.0.1") {
     this.host = host;
@@ -239,6 +241,7 @@ export class UdpPeer implements Disposable {
         return undefined;
       }
       this.transcript.bytes(`${this.label} received`, got[0].subarray(0, 64));
+      this.from = got[1] as Deno.NetAddr;
       return got[0];
     } finally {
       clearTimeout(timer);

@@ -126,6 +126,17 @@ const server: Promised[] = [
     checks: ["tcp-echo"],
   },
   {
+    id: "udp-same-socket",
+    in: "text",
+    says: {
+      en:
+        "Both connect their UDP socket to the server, so their kernel hands them only datagrams from 127.0.0.1:41234: an echo sent from another socket, from another port, would never show, so the server answers from the socket that received the datagram.",
+      ru:
+        "Оба подключают свой UDP-сокет к серверу, так что ядро отдаёт им только датаграммы с 127.0.0.1:41234: эхо, отправленное с другого сокета, с другого порта, они бы так и не увидели, поэтому сервер отвечает с того же сокета, который принял датаграмму.",
+    },
+    checks: ["udp-echo"],
+  },
+  {
     id: "nc-count",
     in: "text",
     says: {

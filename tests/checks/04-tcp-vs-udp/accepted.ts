@@ -89,7 +89,8 @@ const reworded: Accepted = {
  * and two writes per read; the UDP send's failure caught as a promise; the
  * pinger with a switch, a timer per probe instead of the one timer, and the
  * summary from counters; the bulk sender reading the answer with a stream
- * reader into 32 bytes, and counting echoes in a Set.
+ * reader into 32 bytes (which closes the connection at its end; the given
+ * code's close allows for that), and counting echoes in a Set.
  */
 const otherStyle: Accepted = {
   id: "other-style",
@@ -139,10 +140,6 @@ const otherStyle: Accepted = {
           '  const buffer = new Uint8Array(64);\n  let length = 0;\n  for (let n = await conn.read(buffer); n !== null; n = await conn.read(buffer.subarray(length))) {\n    length += n;\n    if (length === buffer.length) throw new Error("the server\'s answer is longer than a byte count");\n  }\n  return new TextDecoder().decode(buffer.subarray(0, length)).trim();',
           '  const reader = conn.readable.getReader();\n  const kept: number[] = [];\n  try {\n    for (let step = await reader.read(); !step.done; step = await reader.read()) {\n      kept.push(...step.value);\n      if (kept.length > 32) throw new Error("the server\'s answer is longer than a byte count");\n    }\n  } finally {\n    reader.releaseLock();\n  }\n  return new TextDecoder().decode(new Uint8Array(kept)).trim();',
         ],
-        [
-          "  } finally {\n    conn.close();\n  }\n}",
-          "  } finally {\n    try {\n      conn.close();\n    } catch { /* the stream reader closed it at the end */ }\n  }\n}",
-        ],
         ["  const seen = new Uint8Array(count);", "  const seen = new Set<number>();"],
         [
           "        if (seq >= count || seen[seq]) continue;\n        seen[seq] = 1;\n        received++;\n        if (seq < highest) reordered++;\n        highest = Math.max(highest, seq);\n        lastArrival = performance.now();",
@@ -153,4 +150,55 @@ const otherStyle: Accepted = {
   ],
 };
 
-export const accepted: Accepted[] = [reworded, otherStyle];
+/**
+ * Streams and stamps: the echo through the connection's readable and
+ * writable streams (ignoring the given buffer); the pinger reading a probe's
+ * number byte by byte and timing each reply from the send time the probe
+ * carries, with expire() as a while loop that returns at the first deadline
+ * ahead and the summary from one pass over the probes; the bulk sender
+ * reading the answer with `for await` over `conn.readable`, which closes the
+ * connection at its end.
+ */
+const streamsAndStamps: Accepted = {
+  id: "streams-and-stamps",
+  differs:
+    "streams and stamps: the echo through readable/writable, round trips from the probe's own send time, a while loop in expire(), for await over the answer",
+  file: "server.ts",
+  patch: [[
+    "  let total = 0;\n  for (let n = await conn.read(buffer); n !== null; n = await conn.read(buffer)) {\n    await writeAll(conn, buffer.subarray(0, n));\n    total += n;\n  }\n  return total;",
+    "  void buffer;\n  const reader = conn.readable.getReader();\n  const writer = conn.writable.getWriter();\n  let total = 0;\n  try {\n    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {\n      await writer.write(chunk.value);\n      total += chunk.value.byteLength;\n    }\n  } finally {\n    reader.releaseLock();\n    writer.releaseLock();\n  }\n  return total;",
+  ]],
+  also: [
+    {
+      file: "ping.ts",
+      patch: [
+        [
+          "    const seq = new DataView(reply.buffer, reply.byteOffset, reply.byteLength).getUint32(0);",
+          "    const seq = ((reply[0] << 24) | (reply[1] << 16) | (reply[2] << 8) | reply[3]) >>> 0;\n    // The probe carries its own send time in bytes 4 to 12: the round trip is now minus that.\n    const stamped = new DataView(reply.buffer, reply.byteOffset, reply.byteLength).getFloat64(4);",
+        ],
+        ["    const rtt = now - probe.sentAt;", "    const rtt = now - stamped;"],
+        [
+          '    const now = performance.now();\n    for (; oldest <= sentSoFar; oldest++) {\n      const probe = probes.get(oldest)!;\n      if (probe.state !== "waiting") continue;\n      if (probe.sentAt + options.timeoutMs > now) break;\n      probe.state = "lost";\n      options.log(`seq=${oldest} timeout (no reply within ${options.timeoutMs} ms)`);\n      settle();\n    }',
+          '    while (oldest <= sentSoFar) {\n      const probe = probes.get(oldest)!;\n      if (probe.state === "waiting") {\n        if (performance.now() < probe.sentAt + options.timeoutMs) return;\n        probe.state = "lost";\n        options.log(`seq=${oldest} timeout (no reply within ${options.timeoutMs} ms)`);\n        settle();\n      }\n      oldest += 1;\n    }',
+        ],
+        [
+          '  const lostSeqs = [...probes].filter(([, p]) => p.state === "lost").map(([seq]) => seq);',
+          '  const lostSeqs: number[] = [];\n  let answered = 0;\n  for (let seq = 1; seq <= sentSoFar; seq++) {\n    const state = probes.get(seq)?.state;\n    if (state === "lost") lostSeqs.push(seq);\n    if (state === "answered") answered++;\n  }',
+        ],
+        [
+          "    sent: options.count,\n    received: rtts.length,\n    lost: lostSeqs.length,\n    lossPercent: lostSeqs.length / options.count * 100,",
+          "    sent: sentSoFar,\n    received: answered,\n    lost: lostSeqs.length,\n    lossPercent: (100 * lostSeqs.length) / Math.max(sentSoFar, 1),",
+        ],
+      ],
+    },
+    {
+      file: "bulk.ts",
+      patch: [[
+        '  const buffer = new Uint8Array(64);\n  let length = 0;\n  for (let n = await conn.read(buffer); n !== null; n = await conn.read(buffer.subarray(length))) {\n    length += n;\n    if (length === buffer.length) throw new Error("the server\'s answer is longer than a byte count");\n  }\n  return new TextDecoder().decode(buffer.subarray(0, length)).trim();',
+        '  const decoder = new TextDecoder();\n  let text = "";\n  let bytes = 0;\n  for await (const chunk of conn.readable) {\n    bytes += chunk.byteLength;\n    if (bytes > 64) throw new Error(`the answer ran past 64 bytes: ${JSON.stringify(text.slice(0, 20))}…`);\n    text += decoder.decode(chunk, { stream: true });\n  }\n  return (text + decoder.decode()).trim();',
+      ]],
+    },
+  ],
+};
+
+export const accepted: Accepted[] = [reworded, otherStyle, streamsAndStamps];

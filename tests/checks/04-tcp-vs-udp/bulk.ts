@@ -23,6 +23,9 @@ const UDP_LINE =
   /^udp bulk to (\S+): (\d+) datagrams of (\d+) B sent, (\d+) echoed, (\d+) lost \(([\d.]+)%\), (\d+) reordered$/;
 const GOODPUT = /^goodput ([\d.]+) (Gbit|Mbit)\/s in ([\d.]+) s$/;
 
+/** How long the grader, playing the counting server, keeps the connection open after the answer's newline. */
+const HOLD_MS = 250;
+
 /** How long `bulk --udp` waits for stragglers after the last echo (main.ts gives drainMs: 300). */
 const DRAIN_MS = 300;
 
@@ -224,9 +227,9 @@ export const bulkChecks: Check[] = [
     id: "bulk-tcp-answer",
     title: {
       en:
-        "bulk --tcp: half-closes after exactly COUNT\\n and --bytes, reads the count to EOF though it comes a byte per 30 ms after a pause, and times until then",
+        "bulk --tcp: half-closes after exactly COUNT\\n and --bytes, reads the count to EOF though it comes a byte per 30 ms after a pause and EOF 250 ms after the newline, and times until EOF",
       ru:
-        "bulk --tcp: делает half-close после ровно COUNT\\n и --bytes, читает число до EOF, хотя оно идёт по байту раз в 30 мс после паузы, и засекает время до этого момента",
+        "bulk --tcp: делает half-close после ровно COUNT\\n и --bytes, читает число до EOF, хотя оно идёт по байту раз в 30 мс после паузы, а EOF — через 250 мс после перевода строки, и засекает время до EOF",
     },
     hint: {
       en:
@@ -247,9 +250,14 @@ export const bulkChecks: Check[] = [
       ]);
       await using peer = await Peer.accept(listener, trial.transcript);
       const firstByte = await takeCount(peer, bytes, 5000);
-      trial.transcript.event("grader server", "pauses 200 ms, then answers a byte every 30 ms");
+      trial.transcript.event(
+        "grader server",
+        `pauses 200 ms, answers a byte every 30 ms, then keeps the connection open ${HOLD_MS} ms before closing`,
+      );
       await sleep(200);
       await dribble(peer, `${bytes}\n`, 30);
+      // The answer is over only at EOF: a sender that stopped at the newline would stop its clock too soon.
+      await sleep(HOLD_MS);
       const closing = performance.now();
       await peer[Symbol.asyncDispose]();
       const status = await bulk.exitWithin(5000);
@@ -272,8 +280,8 @@ export const bulkChecks: Check[] = [
         goodput(bulk, bytes),
         closing - firstByte,
         {
-          en: "from its first byte to the end of the server's answer",
-          ru: "от его первого байта до конца ответа сервера",
+          en: `from its first byte to the end of the server's answer (its EOF, ${HOLD_MS} ms after the newline)`,
+          ru: `от его первого байта до конца ответа сервера (его EOF, через ${HOLD_MS} мс после перевода строки)`,
         },
         { en: "the clock runs from the first write to the answer", ru: "часы идут от первой записи до ответа" },
       );

@@ -325,33 +325,36 @@ export const pingChecks: Check[] = [
     id: "ping-late",
     title: {
       en:
-        "ping --udp: a reply after its probe's deadline (while the run goes on) is late and the probe lost; a reply slower than the interval but in time counts; a duplicate's time is left out",
+        "ping --udp: replies after their probe's deadline (two to one probe, while the run goes on) are late and the probe lost, its timeout printed when due; a reply slower than the interval but in time counts; a duplicate's time is left out; 3 of 9 lost is 33.3%",
       ru:
-        "ping --udp: ответ после срока своей пробы (пока прогон идёт) — опоздание, и проба потеряна; ответ медленнее интервала, но в срок засчитан; время дубликата не в счёт",
+        "ping --udp: ответы после срока своей пробы (два на одну пробу, пока прогон идёт) — опоздания, и проба потеряна, а её timeout напечатан в свой срок; ответ медленнее интервала, но в срок засчитан; время дубликата не в счёт; 3 потерянные из 9 — это 33,3%",
     },
     hint: {
       en:
-        "Each probe's deadline is its own send time plus --timeout, not one deadline for the run. A reply to a probe already lost is late: count it, and the probe stays lost; its time is no round trip.",
+        "Each probe's deadline is its own send time plus --timeout, not one deadline for the run; print its timeout line then. Every reply to a probe already lost is late: count it, and the probe stays lost; its time is no round trip. Loss is lost / sent × 100, not rounded.",
       ru:
-        "Срок каждой пробы — время её собственной отправки плюс --timeout, а не один срок на весь прогон. Ответ на уже потерянную пробу — опоздание: посчитайте его, а проба остаётся потерянной; его время — не время пути.",
+        "Срок каждой пробы — время её собственной отправки плюс --timeout, а не один срок на весь прогон; тогда же печатайте её строку timeout. Каждый ответ на уже потерянную пробу — опоздание: посчитайте его, а проба остаётся потерянной; его время — не время пути. Потери — это lost / sent × 100, без округления.",
     },
     async run(trial) {
-      // Every answer is 250 ms or more from the deadline it is judged by, and from the end of the run.
-      const run = { count: 10, interval: 100, timeout: 600, size: 64 };
+      // Every answer is 300 ms or more from the deadline it is judged by, and from the end of the run (the
+      // grader's own clock may lag on a busy machine); the reply to 8 comes 300 ms after 2's deadline, so 2's
+      // timeout line is printed before it.
+      const run = { count: 9, interval: 100, timeout: 600, size: 64 };
       const script: Script = (seq) => {
         if (seq === 1) return [{ delay: 200 }];
         if (seq === 6) return [{ delay: 300 }];
-        if (seq === 2) return [{ delay: 850 }];
-        if (seq === 3 || seq === 10) return [];
-        if (seq === 4) return [{}, { delay: 900 }];
+        if (seq === 8) return [{ delay: 300 }];
+        if (seq === 2) return [{ delay: 900 }, { delay: 950 }];
+        if (seq === 3 || seq === 9) return [];
+        if (seq === 4) return [{}, { delay: 800 }];
         return [{}];
       };
       const outcome = await pingUdp(trial, script, run);
       judgePing(outcome.program, outcome.record, run, {
         en:
-          "the grader's echo answered probe 1 after 200 ms, probe 6 after 300, probe 2 after 850 (past its deadline), probe 4 at once and again after 900 ms, dropped 3 and 10, answered the rest at once; --interval 100, --timeout 600",
+          "the grader's echo answered probe 1 after 200 ms, probe 6 after 300, probe 8 after 300, probe 2 after 900 and again after 950 (both past its deadline), probe 4 at once and again after 800 ms, dropped 3 and 9, answered the rest at once; --interval 100, --timeout 600",
         ru:
-          "эхо проверки ответило на пробу 1 через 200 мс, на пробу 6 — через 300, на пробу 2 — через 850 (после её срока), на пробу 4 — сразу и ещё раз через 900 мс, выбросило 3 и 10, на остальные ответило сразу; --interval 100, --timeout 600",
+          "эхо проверки ответило на пробу 1 через 200 мс, на пробу 6 — через 300, на пробу 8 — через 300, на пробу 2 — через 900 и ещё раз через 950 (оба раза после её срока), на пробу 4 — сразу и ещё раз через 800 мс, выбросило 3 и 9, на остальные ответило сразу; --interval 100, --timeout 600",
       });
     },
   },

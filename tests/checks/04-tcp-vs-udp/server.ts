@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Check } from "../../harness/check.ts";
+import type { Check, Trial } from "../../harness/check.ts";
 import { CheckFailure } from "../../harness/failure.ts";
 import { firstDifference, visible } from "../../harness/bytes.ts";
 import { sleep, within } from "../../harness/deadline.ts";
@@ -62,19 +62,74 @@ async function slowReaderEcho(
   return { received, eof };
 }
 
+/** How many bytes the second client echoes while the first one's echo waits for its reader. */
+const BESIDE_BYTES = 256 * 1024;
+
+/** A second client's whole echo, read at once, run while the first client is not reading. */
+async function besideEcho(
+  trial: Trial,
+  port: number,
+): Promise<{ data: Uint8Array; received: Uint8Array; closed: boolean }> {
+  await using peer = await Peer.connect(
+    { transport: "tcp", host: "127.0.0.1", port },
+    trial.transcript,
+    "grader (second client)",
+  );
+  const data = noise(BESIDE_BYTES);
+  await peer.write(data, 8000).catch(() => {});
+  await peer.closeWrite().catch(() => {});
+  const closed = await peer.waitForEof(8000);
+  return { data, received: peer.received.slice(), closed };
+}
+
+/** Fails unless the second client's echo came back whole, then EOF. */
+function judgeBeside({ data, received, closed }: { data: Uint8Array; received: Uint8Array; closed: boolean }): void {
+  const difference = firstDifference(data, received);
+  if (!difference && closed) return;
+  throw new CheckFailure({
+    en: `a second client's ${BESIDE_BYTES} bytes, sent while the first client was not reading, did not all come back${
+      difference ? `: ${difference}` : ", then EOF"
+    }. Each client is served on its own, with its own buffer`,
+    ru: `${bytesRu(BESIDE_BYTES)} второго клиента, отправленные, пока первый клиент не читал, вернулись не все${
+      difference ? `: ${firstDifference(data, received, "ru")}` : " или без EOF"
+    }. Каждого клиента обслуживают отдельно, с его собственным буфером`,
+  }, {
+    expected: {
+      en: `${BESIDE_BYTES} bytes, the same ones, then EOF`,
+      ru: `${bytesRu(BESIDE_BYTES)}, те же самые, затем EOF`,
+    },
+    actual: {
+      en: `${received.length} bytes${closed ? ", EOF" : ", no EOF within 8 s"}`,
+      ru: `${bytesRu(received.length)}${closed ? ", EOF" : ", EOF за 8 с не пришёл"}`,
+    },
+  });
+}
+
+/** Whether the 16 bytes of `received` from `at` on stand anywhere in `other`. */
+function cameFrom(received: Uint8Array, at: number, other: Uint8Array): boolean {
+  const piece = received.subarray(at, at + 16);
+  if (piece.length < 16) return false;
+  search: for (let i = 0; i + piece.length <= other.length; i++) {
+    for (let j = 0; j < piece.length; j++) if (other[i + j] !== piece[j]) continue search;
+    return true;
+  }
+  return false;
+}
+
 export const serverChecks: Check[] = [
   {
     id: "tcp-echo",
     title: {
-      en: "TCP: 16 MiB of random bytes come back exactly, though the grader reads them late; then the server closes",
+      en:
+        "TCP: 16 MiB of random bytes come back exactly, though the grader reads them late and another client's echo runs meanwhile; then the server closes",
       ru:
-        "TCP: 16 МиБ случайных байтов возвращаются в точности, хотя проверка читает их с опозданием; затем сервер закрывает соединение",
+        "TCP: 16 МиБ случайных байтов возвращаются в точности, хотя проверка читает их с опозданием, а тем временем идёт эхо другого клиента; затем сервер закрывает соединение",
     },
     hint: {
       en:
-        "Read in a loop and write back every byte of each read with writeAll: when the client reads slowly, write() takes only part. When read() gives null, return the byte count; the given code logs it and closes.",
+        "Read in a loop into this client's own buffer and write back every byte of each read with writeAll: when the client reads slowly, write() takes only part. When read() gives null, return the byte count; the given code logs it and closes.",
       ru:
-        "Читайте в цикле и отправляйте обратно все байты каждого чтения через writeAll: когда клиент читает медленно, write() берёт только часть. Когда read() вернёт null, верните число байтов; готовый код запишет его в лог и закроет соединение.",
+        "Читайте в цикле в собственный буфер этого клиента и отправляйте обратно все байты каждого чтения через writeAll: когда клиент читает медленно, write() берёт только часть. Когда read() вернёт null, верните число байтов; готовый код запишет его в лог и закроет соединение.",
     },
     async run(trial) {
       const { server, port } = await startEcho(trial);
@@ -94,9 +149,30 @@ export const serverChecks: Check[] = [
         "grader",
         `sends ${ECHO_BYTES} random bytes, half-closes, and starts reading the echo ${READ_AFTER_MS} ms later`,
       );
-      const { received, eof } = await slowReaderEcho(conn, data, READ_AFTER_MS);
+      // While the server's writes to the slow reader wait, a second client's echo runs: an echo that shared one
+      // buffer between clients would send this one's bytes to the first.
+      const [{ received, eof }, beside] = await allOf([
+        slowReaderEcho(conn, data, READ_AFTER_MS),
+        sleep(READ_AFTER_MS / 3).then(() => besideEcho(trial, port)),
+      ]);
       trial.transcript.event("grader", `read ${received.length} bytes back${eof ? ", then EOF" : ", and no EOF"}`);
       const difference = firstDifference(data, received);
+      const at = difference ? received.findIndex((byte, i) => byte !== data[i]) : -1;
+      if (difference && at >= 0 && cameFrom(received, at, beside.data)) {
+        throw new CheckFailure({
+          en:
+            `the echo differs from what was sent: ${difference}, and the bytes from there on are the second client's. Each client's echo must read into its own buffer (the one serveTcpClient gives it), not one shared by all`,
+          ru: `эхо отличается от отправленного: ${
+            firstDifference(data, received, "ru")
+          }, и байты с этого места — второго клиента. Эхо каждого клиента должно читать в свой буфер (тот, что ему даёт serveTcpClient), а не в один общий`,
+        }, {
+          expected: { en: `${data.length} bytes, the same ones`, ru: `${bytesRu(data.length)}, те же самые` },
+          actual: {
+            en: `from byte ${at} on, the second client's bytes`,
+            ru: `с байта ${at} — байты второго клиента`,
+          },
+        });
+      }
       if (difference) {
         throw new CheckFailure({
           en:
@@ -118,6 +194,7 @@ export const serverChecks: Check[] = [
           actual: { en: "the connection still open", ru: "соединение всё ещё открыто" },
         });
       }
+      judgeBeside(beside);
       if (!await logNames(server, ECHO_BYTES, 2000)) {
         throw new CheckFailure({
           en:
@@ -319,9 +396,9 @@ export const serverChecks: Check[] = [
     },
     hint: {
       en:
-        "receive() gives one whole datagram and who sent it; send exactly those bytes (data, not the whole buffer) back to that address. One datagram in, one out.",
+        "receive() gives one whole datagram and who sent it; send exactly those bytes (data, not the whole buffer) back to that address, from the same socket. One datagram in, one out.",
       ru:
-        "receive() отдаёт одну целую датаграмму и адрес отправителя; отправьте ровно эти байты (data, а не весь буфер) обратно по этому адресу. Одна пришла — одна ушла.",
+        "receive() отдаёт одну целую датаграмму и адрес отправителя; отправьте ровно эти байты (data, а не весь буфер) обратно по этому адресу с того же сокета. Одна пришла — одна ушла.",
     },
     async run(trial) {
       const { port } = await startEcho(trial);
@@ -341,6 +418,16 @@ export const serverChecks: Check[] = [
             },
             actual: { en: "nothing", ru: "ничего" },
           });
+        }
+        if (peer.from?.port !== port) {
+          const from = peer.from ? `${peer.from.hostname}:${peer.from.port}` : "?";
+          throw new CheckFailure({
+            en:
+              `the echo of a ${size}-byte datagram came from ${from}, not from the server's port ${port}: answer from the socket that received it (socket.send), or a client whose UDP socket is connected, as nc -u's is, never sees it`,
+            ru: `эхо датаграммы в ${
+              bytesRu(size)
+            } пришло с ${from}, а не с порта сервера ${port}: отвечайте с того же сокета, который её принял (socket.send), иначе клиент с подключённым UDP-сокетом, как у nc -u, его не увидит`,
+          }, { expected: `127.0.0.1:${port}`, actual: from });
         }
         const difference = firstDifference(data, back);
         if (difference) {

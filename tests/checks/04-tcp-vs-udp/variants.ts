@@ -148,6 +148,36 @@ const server: Variant[] = [
     rejectedBy: "ctrl-c",
     message: /still running 5 s after Ctrl\+C/,
   },
+  {
+    id: "udp-reply-other-socket",
+    breaks: "udp-same-socket",
+    mistake: "the UDP echo answers each datagram from a fresh socket of its own, so the reply comes from another port",
+    file: "server.ts",
+    patch: [[
+      "      await socket.send(data, from);",
+      '      const replier = Deno.listenDatagram({ transport: "udp", hostname: (from as Deno.NetAddr).hostname, port: 0 });\n      try {\n        await replier.send(data, from);\n      } finally {\n        replier.close();\n      }',
+    ]],
+    rejectedBy: "udp-echo",
+    message: /came from 127\.0\.0\.1:\d+, not from the server's port \d+/,
+  },
+  {
+    id: "echo-shared-buffer",
+    breaks: "tcp-echo",
+    mistake: "the TCP echo reads every client into one module-level buffer, not the one each connection is given",
+    file: "server.ts",
+    patch: [
+      [
+        "  for (let n = await conn.read(buffer); n !== null; n = await conn.read(buffer)) {\n    await writeAll(conn, buffer.subarray(0, n));",
+        "  for (let n = await conn.read(SHARED); n !== null; n = await conn.read(SHARED)) {\n    await writeAll(conn, SHARED.subarray(0, n));",
+      ],
+      [
+        "async function echoTcp(conn: Deno.Conn, buffer: Uint8Array): Promise<number> {",
+        "const SHARED = new Uint8Array(64 * 1024);\n\nasync function echoTcp(conn: Deno.Conn, _buffer: Uint8Array): Promise<number> {",
+      ],
+    ],
+    rejectedBy: "tcp-echo",
+    message: /the bytes from there on are the second client's/,
+  },
 ];
 
 /** The pinger's mistakes. */
@@ -237,7 +267,7 @@ const ping: Variant[] = [
       "",
     ]],
     rejectedBy: "ping-late",
-    message: /counted received wrong: 8, but 7/,
+    message: /counted received wrong: 7, but 6/,
   },
   {
     id: "late-as-duplicate",
@@ -246,7 +276,7 @@ const ping: Variant[] = [
     file: "ping.ts",
     patch: [['    if (probe.state === "answered") {', '    if (probe.state !== "waiting") {']],
     rejectedBy: "ping-late",
-    message: /counted duplicates wrong: 2, but 1/,
+    message: /counted duplicates wrong: 3, but 1/,
   },
   {
     id: "loss-of-received",
@@ -270,7 +300,7 @@ const ping: Variant[] = [
       "      if (sentSoFar < options.count || probes.get(sentSoFar)!.sentAt + options.timeoutMs > now) break;",
     ]],
     rejectedBy: "ping-late",
-    message: /counted received wrong: 8, but 7/,
+    message: /counted received wrong: 7, but 6/,
   },
   {
     id: "ping-waits-forever",
@@ -381,7 +411,7 @@ const ping: Variant[] = [
       "      if (probe.sentAt + 1000 > now) break;",
     ]],
     rejectedBy: "ping-late",
-    message: /counted received wrong: 8, but 7/,
+    message: /counted received wrong: 7, but 6/,
   },
   {
     id: "size-ignored",
@@ -506,6 +536,48 @@ const ping: Variant[] = [
     rejectedBy: "compare-json",
     message: /ping\.tcp\.protocol is "udp"/,
   },
+  {
+    id: "second-late-as-duplicate",
+    breaks: "ping-late",
+    mistake: "a second late reply to the same lost probe is counted as a duplicate",
+    file: "ping.ts",
+    patch: [
+      [
+        '    if (probe.state === "lost") {\n      summary.late++;',
+        '    if (probe.state === "lost" && lateSeen.has(seq)) {\n      summary.duplicates++;\n      return;\n    }\n    if (probe.state === "lost") {\n      lateSeen.add(seq);\n      summary.late++;',
+      ],
+      ["  let highest = 0;", "  let highest = 0;\n  const lateSeen = new Set<number>();"],
+    ],
+    rejectedBy: "ping-late",
+    message: /counted duplicates wrong: 2, but 1/,
+  },
+  {
+    id: "loss-rounded",
+    breaks: "ping-todo-3",
+    mistake: "lossPercent is rounded to a whole percent",
+    file: "ping.ts",
+    patch: [[
+      "    lossPercent: lostSeqs.length / options.count * 100,",
+      "    lossPercent: Math.round(lostSeqs.length / options.count * 100),",
+    ]],
+    rejectedBy: "ping-late",
+    message: /loss is 33\.0%, but 3 of 9 is 33\.3%: lossPercent is rounded/,
+  },
+  {
+    id: "timeouts-at-end",
+    breaks: "ping-todo-2",
+    mistake: "expire() marks probes lost silently; their timeout lines are printed with the summary at the end",
+    file: "ping.ts",
+    patch: [
+      ["      options.log(`seq=${oldest} timeout (no reply within ${options.timeoutMs} ms)`);\n", ""],
+      [
+        "  const lostSeqs = [...probes]",
+        '  for (const [seq, p] of probes) {\n    if (p.state === "lost") options.log(`seq=${seq} timeout (no reply within ${options.timeoutMs} ms)`);\n  }\n  const lostSeqs = [...probes]',
+      ],
+    ],
+    rejectedBy: "ping-late",
+    message: /printed "seq=2 timeout" after the reply line of probe 8/,
+  },
 ];
 
 /** The bulk sender's mistakes. */
@@ -553,7 +625,7 @@ const bulk: Variant[] = [
       ["    const seconds = (performance.now() - started) / 1000;", "    const seconds = (stopped - started) / 1000;"],
     ],
     rejectedBy: "bulk-tcp-answer",
-    message: /bulk says it took [\d.]+ s, but from its first byte to the end of the server's answer took/,
+    message: /bulk says it took [\d.]+ s, but from its first byte to the end of the server's answer \(its EOF/,
   },
   {
     id: "own-count-trusted",
@@ -677,6 +749,18 @@ const bulk: Variant[] = [
     patch: [["    await writeAll(conn, new TextEncoder().encode(COUNT_HELLO));\n", ""]],
     rejectedBy: "bulk-tcp-answer",
     message: /did not send the COUNT line/,
+  },
+  {
+    id: "answer-to-newline",
+    breaks: "bulk-read-to-end",
+    mistake: "bulk --tcp stops reading the answer at its newline instead of at EOF",
+    file: "bulk.ts",
+    patch: [[
+      "    length += n;\n    if (length === buffer.length)",
+      "    length += n;\n    if (buffer.subarray(0, length).includes(10)) break;\n    if (length === buffer.length)",
+    ]],
+    rejectedBy: "bulk-tcp-answer",
+    message: /to the end of the server's answer \(its EOF, 250 ms after the newline\) took/,
   },
 ];
 
