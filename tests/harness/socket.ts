@@ -247,8 +247,23 @@ export function resetConnection(
   });
 }
 
-/** A TCP port on `host` where nothing listens: bound by the system, then released. */
+/**
+ * A TCP port on `host` where nothing listens. It is taken from below Linux's
+ * ephemeral range (32768–60999), where port 0 never lands: a port the system
+ * handed out and took back could go at once to another check's server started
+ * with `--port 0`, and a client pointed at it would find someone listening.
+ * Each candidate is bound and released first, to skip one a program holds.
+ */
 export function closedPort(host = "127.0.0.1"): number {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    try {
+      Deno.listen({ hostname: host, port }).close();
+      return port;
+    } catch {
+      // In use, or not ours to take: try another.
+    }
+  }
   const listener = Deno.listen({ hostname: host, port: 0 });
   const { port } = listener.addr;
   listener.close();
