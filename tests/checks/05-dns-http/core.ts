@@ -97,8 +97,7 @@ async function fetchAfterQuestion(
       },
     });
   }
-  await expectQuestion(dns, question, fetch);
-  status ??= await fetch.exitWithin(RUN_MS);
+  // A fetch that gave up before its question went out (a deadline of --timeout 500 on a busy machine) is judged by its line.
   if (!status) {
     throw new CheckFailure({
       en: `${fetch.label} was still running after ${RUN_MS / 1000} s (its --timeout was 500 ms)`,
@@ -273,7 +272,8 @@ export const core: Check[] = [
           }, [lost.address]);
         },
         async () => {
-          const run = await runFetch(trial, url, empty, ["--timeout", "500"], { label: "fetch (NXDOMAIN)" });
+          // The default --timeout: an NXDOMAIN comes at once, so this line is never a timeout's, however busy the machine.
+          const run = await runFetch(trial, url, empty, [], { label: "fetch (NXDOMAIN)" });
           lines.unknown = lineOf(run, empty);
         },
       ]);
@@ -297,9 +297,9 @@ export const core: Check[] = [
     id: "dns-deadline",
     title: {
       en:
-        "--timeout is the DNS answer's deadline: with --timeout 200, an answer 700 ms late is not waited for; with the default --timeout, a silent server (Deno's resolver gives up after about 2 s) ends in one line that names it; exit code 1",
+        "--timeout is the DNS answer's deadline: with --timeout 300, an answer 800 ms late is not waited for; with the default --timeout, a silent server (Deno's resolver gives up after about 2 s) ends in one line that names it; exit code 1",
       ru:
-        "--timeout — крайний срок ответа DNS: при --timeout 200 ответ, опоздавший на 700 мс, не ждут; при --timeout по умолчанию молчащий сервер (резолвер Deno сдаётся примерно через 2 с) даёт одну строку, где он назван; код 1",
+        "--timeout — крайний срок ответа DNS: при --timeout 300 ответ, опоздавший на 800 мс, не ждут; при --timeout по умолчанию молчащий сервер (резолвер Deno сдаётся примерно через 2 с) даёт одну строку, где он назван; код 1",
     },
     hint: {
       en:
@@ -309,21 +309,21 @@ export const core: Check[] = [
     },
     async run(trial) {
       const body = "a page behind a slow name server\n";
-      const { dns, http } = servers(trial, { "/late": ok(body) }, { dns: { delayMs: 700 } });
+      const { dns, http } = servers(trial, { "/late": ok(body) }, { dns: { delayMs: 800 } });
       const silent = new GraderDns(ZONE, trial.transcript, { silent: true });
       trial.defer(silent);
       await together([
         async () => {
-          const run = await runFetch(trial, `http://alpha.test:${http.port}/late`, dns, ["--timeout", "200"], {
-            label: "fetch (--timeout 200)",
+          // Whether the question went out before the deadline depends on how busy the machine is: either way, no page.
+          const run = await runFetch(trial, `http://alpha.test:${http.port}/late`, dns, ["--timeout", "300"], {
+            label: "fetch (--timeout 300)",
           });
-          await expectQuestion(dns, "alpha.test A", run.fetch);
           if (http.requests.length > 0 || printed(run.fetch) !== "") {
             throw new CheckFailure({
               en:
-                "the DNS answer came 700 ms after the question and fetch, with --timeout 200, waited for it and went on: the DNS question's deadline must be --timeout",
+                "the DNS answer came 800 ms after the question and fetch, with --timeout 300, waited for it and went on: the DNS question's deadline must be --timeout",
               ru:
-                "ответ DNS пришёл через 700 мс после вопроса, а fetch с --timeout 200 дождался его и пошёл дальше: крайний срок вопроса к DNS должен быть --timeout",
+                "ответ DNS пришёл через 800 мс после вопроса, а fetch с --timeout 300 дождался его и пошёл дальше: крайний срок вопроса к DNS должен быть --timeout",
             }, {
               expected: {
                 en: `one line of error that names ${dns.address}, no request`,
@@ -338,8 +338,8 @@ export const core: Check[] = [
             });
           }
           expectError(run, {
-            en: "the DNS answer came 700 ms late, past --timeout 200",
-            ru: "ответ DNS опоздал на 700 мс, позже --timeout 200",
+            en: "the DNS answer came 800 ms late, past --timeout 300",
+            ru: "ответ DNS опоздал на 800 мс, позже --timeout 300",
           }, [dns.address]);
         },
         async () => {

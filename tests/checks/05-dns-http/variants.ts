@@ -163,7 +163,7 @@ export const variants: Variant[] = [
     file: F,
     patch: [[SIGNAL, "        signal: AbortSignal.timeout(5000),\n"]],
     rejectedBy: "dns-deadline",
-    message: /fetch, with --timeout 200, waited for it and went on/,
+    message: /fetch, with --timeout 300, waited for it and went on/,
   },
   {
     id: "resolver-timeout-unnamed",
