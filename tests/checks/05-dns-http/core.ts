@@ -295,6 +295,7 @@ export const core: Check[] = [
   },
   {
     id: "dns-deadline",
+    slow: true,
     title: {
       en:
         "--timeout is the DNS answer's deadline: with --timeout 300, an answer 800 ms late is not waited for; with the default --timeout, a silent server (Deno's resolver gives up after about 2 s) ends in one line that names it; exit code 1",
@@ -357,6 +358,7 @@ export const core: Check[] = [
   },
   {
     id: "response-timeout",
+    slow: true,
     title: {
       en: "a server that takes the request and never answers: --timeout 2000 ends the wait, one line, exit code 1",
       ru: "сервер, который принял запрос и не отвечает: --timeout 2000 заканчивает ожидание, одна строка, код 1",
@@ -378,6 +380,7 @@ export const core: Check[] = [
   },
   {
     id: "timeout-per-step",
+    slow: true,
     title: {
       en:
         "--timeout is per step: a DNS answer and five responses, each 450 ms late, all fit --timeout 2200 though together they take longer",
