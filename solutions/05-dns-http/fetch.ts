@@ -141,6 +141,10 @@ async function resolve(host: string, options: FetchOptions, note: (line: string)
       if (error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError")) {
         throw new FetchError(`no answer from the DNS server ${where} within ${options.timeoutMs} ms`);
       }
+      // Deno's resolver gives up by itself after two tries of about a second each, whatever --timeout allows.
+      if (error instanceof Deno.errors.TimedOut) {
+        throw new FetchError(`no answer from the DNS server ${where} (the resolver gave up after its own tries)`);
+      }
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
   }

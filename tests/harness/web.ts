@@ -24,6 +24,8 @@ export interface DnsBehaviour {
   delayMs?: number;
   /** Never answer: the questions arrive and are noted, and nothing comes back (a name server that is not there). */
   silent?: boolean;
+  /** Never answer questions of these types (`AAAA`), and answer the others: a reply lost on the way. */
+  silentTo?: string[];
 }
 
 /** The 16 bytes of an IPv6 address written with at most one `::`. */
@@ -121,6 +123,7 @@ export class GraderDns implements AsyncDisposable {
     const type = view.getUint16(at + 1);
     const typeName = type === 1 ? "A" : type === 28 ? "AAAA" : `type ${type}`;
     this.asked.push(`${name} ${typeName}`);
+    const silent = this.behaviour.silent || (this.behaviour.silentTo?.includes(typeName) ?? false);
     const known = this.zone[name];
     const records = known === undefined
       ? []
@@ -133,7 +136,7 @@ export class GraderDns implements AsyncDisposable {
     this.transcript.event(
       "grader dns",
       `question ${name} ${typeName}: ${
-        this.behaviour.silent
+        silent
           ? "no answer (this server is silent)"
           : known === undefined
           ? "NXDOMAIN"
@@ -142,7 +145,7 @@ export class GraderDns implements AsyncDisposable {
           : "no such record"
       }`,
     );
-    if (this.behaviour.silent) return undefined;
+    if (silent) return undefined;
     const question = data.subarray(12, at + 5);
     const size = 12 + question.length + rdata.reduce((sum, r) => sum + 12 + r.length, 0);
     const response = new Uint8Array(size);

@@ -101,7 +101,7 @@ export const promises: Promised[] = [
       en: "`--timeout` (5000 ms) applies to each step on its own: the DNS answer, the connection, the response.",
       ru: "`--timeout` равен 5000 мс и действует на каждый шаг по отдельности: ответ DNS, подключение, ответ сервера.",
     },
-    checks: ["timeout-per-step", "dns-timeout", "response-timeout"],
+    checks: ["timeout-per-step", "dns-timeout", "dns-deadline", "response-timeout"],
   },
   {
     id: "error-wording",
@@ -140,7 +140,7 @@ export const promises: Promised[] = [
       en: "turns `NotFound` and a timeout into one clear error each: the first names the name",
       ru: "превращает `NotFound` и таймаут каждый в свою понятную ошибку: в первой названо имя",
     },
-    checks: ["nxdomain"],
+    checks: ["nxdomain", "dns-timeout"],
   },
   {
     id: "timeout-names-server",
@@ -149,7 +149,18 @@ export const promises: Promised[] = [
       en: "the second the DNS server that did not answer, as `ADDRESS:PORT`",
       ru: "во второй — DNS-сервер, который не ответил, в виде `ADDRESS:PORT`",
     },
-    checks: ["dns-timeout"],
+    checks: ["dns-timeout", "dns-deadline"],
+  },
+  {
+    id: "resolver-gives-up",
+    in: "text",
+    says: {
+      en:
+        "so a server silent for 2 s ends in `Deno.errors.TimedOut` however long `--timeout` is, and an answer later than a second is lost. That is a timeout too: the same error, naming the server.",
+      ru:
+        "поэтому сервер, молчащий 2 с, даёт `Deno.errors.TimedOut`, как бы ни был велик `--timeout`, а ответ, пришедший позже секунды, теряется. Это тоже таймаут: та же ошибка, с адресом сервера.",
+    },
+    checks: ["dns-deadline"],
   },
   {
     id: "aaaa-after-notfound",
@@ -232,6 +243,15 @@ export const promises: Promised[] = [
     says: {
       en: "`fetch --data hello` adds `Content-Type` and `Content-Length: 5`",
       ru: "`fetch --data hello` добавляет `Content-Type` и `Content-Length: 5`",
+    },
+    checks: ["post"],
+  },
+  {
+    id: "empty-post",
+    in: "text",
+    says: {
+      en: "An empty `--data ''` is still a POST, with `Content-Length: 0`: a POST always says how long its body is.",
+      ru: "Пустой `--data ''` — тоже POST, с `Content-Length: 0`: POST всегда говорит, какой длины его тело.",
     },
     checks: ["post"],
   },
@@ -592,7 +612,7 @@ export const promises: Promised[] = [
     id: "help-timeout",
     in: { help: "fetch", flag: "--timeout" },
     says: { en: "ms for each step (DNS, connect, response)", ru: "мс на каждый шаг (DNS, подключение, ответ)" },
-    checks: ["dns-timeout", "response-timeout", "timeout-per-step"],
+    checks: ["dns-timeout", "dns-deadline", "response-timeout", "timeout-per-step"],
   },
   {
     id: "help-dns-server",

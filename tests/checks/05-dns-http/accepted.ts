@@ -161,6 +161,30 @@ export const accepted: Accepted[] = [
     ],
   },
   {
+    id: "one-dns-deadline",
+    differs:
+      "one deadline for the whole DNS step (A and AAAA share it), made of an AbortController and a setTimeout that is cleared when the step ends; the two DNS errors worded as terse codes, still naming the name and the server",
+    file: F,
+    patch: [
+      [
+        '  for (const type of ["A", "AAAA"] as const) {\n    try {',
+        '  const step = new AbortController();\n  const timer = setTimeout(() => step.abort(), options.timeoutMs);\n  try {\n  for (const type of ["A", "AAAA"] as const) {\n    try {',
+      ],
+      [
+        "        ...(options.dns ? { nameServer: options.dns } : {}),\n        signal: AbortSignal.timeout(options.timeoutMs),\n",
+        "        ...(options.dns ? { nameServer: options.dns } : {}),\n        signal: step.signal,\n",
+      ],
+      [
+        '      if (error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError")) {\n        throw new FetchError(`no answer from the DNS server ${where} within ${options.timeoutMs} ms`);\n      }',
+        "      if (step.signal.aborted || error instanceof Deno.errors.TimedOut) throw new FetchError(`E_DNS_SILENT ${where}`);",
+      ],
+      [
+        "  throw new FetchError(`cannot resolve ${literal}: ${where} knows no such name (NXDOMAIN, or no A or AAAA record)`);\n}",
+        "  throw new FetchError(`E_NO_SUCH_NAME ${literal}`);\n  } finally {\n    clearTimeout(timer);\n  }\n}",
+      ],
+    ],
+  },
+  {
     id: "interim-responses",
     differs:
       "a 1xx is read as an interim response, as RFC 9110 has clients do, and the response after it is read as the answer",

@@ -7,12 +7,12 @@
  *
  * @module
  */
-import type { Check } from "../../harness/check.ts";
+import type { Check, Trial } from "../../harness/check.ts";
 import { CheckFailure, CheckSkipped } from "../../harness/failure.ts";
 import type { Bilingual } from "../../harness/text.ts";
 import { visible } from "../../harness/bytes.ts";
 import { closedPort, hasIpv6Loopback } from "../../harness/socket.ts";
-import { GraderHttp, never, type Route, type SeenRequest, send } from "../../harness/web.ts";
+import { GraderDns, GraderHttp, never, type Route, type SeenRequest, send } from "../../harness/web.ts";
 import {
   byteLength,
   encoder,
@@ -24,9 +24,12 @@ import {
   ok,
   printed,
   redirect,
+  type Run,
+  RUN_MS,
   runFetch,
   servers,
   together,
+  ZONE,
 } from "./support.ts";
 
 /** Fails unless `request` is `method path` with exactly `body` (no body: none, and no Content-Length above 0). */
@@ -52,6 +55,59 @@ function expectMethod(request: SeenRequest | undefined, method: string, path: st
       : { en: `${method} ${path} HTTP/1.1, no body`, ru: `${method} ${path} HTTP/1.1, без тела` },
     actual: request ? visible(request.head + new TextDecoder().decode(request.body)) : line,
   });
+}
+
+/** How long fetch --timeout 500 may still wait once its DNS question has arrived: six times its deadline. */
+const DNS_GRACE_MS = 3000;
+
+/**
+ * Runs `fetch --url URL --dns DNS --timeout 500` until `dns` has been asked
+ * `question`, then gives it {@linkcode DNS_GRACE_MS} to end: a question
+ * without a deadline, or with one of its own that is not --timeout, is still
+ * waiting then.
+ */
+async function fetchAfterQuestion(
+  trial: Trial,
+  url: string,
+  dns: GraderDns,
+  question: string,
+  label: string,
+): Promise<Run> {
+  const fetch = trial.start(label, ["fetch", "--url", url, "--dns", dns.address, "--timeout", "500"]);
+  const until = performance.now() + RUN_MS;
+  let status: Deno.CommandStatus | undefined;
+  while (!status && !dns.asked.includes(question) && performance.now() < until) status = await fetch.exitWithin(20);
+  if (!status && dns.asked.includes(question)) status = await fetch.exitWithin(DNS_GRACE_MS);
+  if (!status && dns.asked.includes(question)) {
+    throw new CheckFailure({
+      en: `${fetch.label} asked ${dns.address} "${question}" and was still waiting ${
+        DNS_GRACE_MS / 1000
+      } s later, with --timeout 500: that question has no deadline, or not the one --timeout gives`,
+      ru: `${fetch.label} задал ${dns.address} вопрос "${question}" и всё ещё ждал через ${
+        DNS_GRACE_MS / 1000
+      } с, при --timeout 500: у этого вопроса нет крайнего срока или он не тот, что задаёт --timeout`,
+    }, {
+      expected: {
+        en: "one line of error about 0.5 s after the question",
+        ru: "одна строка ошибки примерно через 0,5 с после вопроса",
+      },
+      actual: {
+        en: `still running; stderr: ${visible(fetch.stderr.join(" | ") || "(empty)")}`,
+        ru: `всё ещё работает; stderr: ${visible(fetch.stderr.join(" | ") || "(пусто)")}`,
+      },
+    });
+  }
+  // A fetch that gave up before its question went out (a deadline of --timeout 500 on a busy machine) is judged by its line.
+  if (!status) {
+    throw new CheckFailure({
+      en: `${fetch.label} was still running after ${RUN_MS / 1000} s (its --timeout was 500 ms)`,
+      ru: `${fetch.label} всё ещё работал через ${RUN_MS / 1000} с (его --timeout был 500 мс)`,
+    }, {
+      expected: { en: "one line of error, and an exit", ru: "одна строка ошибки, затем завершение" },
+      actual: { en: "still running", ru: "всё ещё работает" },
+    });
+  }
+  return { fetch, status };
 }
 
 export const core: Check[] = [
@@ -172,28 +228,137 @@ export const core: Check[] = [
     id: "dns-timeout",
     title: {
       en:
-        "a DNS server that never answers: --timeout 500 ends the wait, in one line that names that server's ADDRESS:PORT, exit code 1",
+        "a DNS server that never answers, to A or to the AAAA asked after A found nothing: --timeout 500 ends the wait within 3 s of the question, in one line that names that server's ADDRESS:PORT and is not the line a name it does not know gets; exit code 1",
       ru:
-        "DNS-сервер, который не отвечает: --timeout 500 заканчивает ожидание одной строкой, где назван его АДРЕС:ПОРТ, код 1",
+        "DNS-сервер, который не отвечает на A или на AAAA, заданный после пустого A: --timeout 500 заканчивает ожидание в пределах 3 с после вопроса одной строкой, где назван его АДРЕС:ПОРТ и которая не совпадает со строкой для незнакомого ему имени; код 1",
     },
     hint: {
       en:
-        "Pass signal: AbortSignal.timeout(options.timeoutMs) to Deno.resolveDns; when it aborts, throw a FetchError that names the DNS server you asked.",
+        "Give each question its own signal: AbortSignal.timeout(options.timeoutMs), the AAAA one too (not a fixed 5000). When it aborts, throw a FetchError that names the DNS server you asked, worded otherwise than the error for a name the server does not know: silence is not NXDOMAIN.",
       ru:
-        "Передайте signal: AbortSignal.timeout(options.timeoutMs) в Deno.resolveDns; когда он сработает, бросьте FetchError, где назван спрошенный DNS-сервер.",
+        "Дайте каждому вопросу свой signal: AbortSignal.timeout(options.timeoutMs), и вопросу AAAA тоже (не фиксированные 5000). Когда он сработает, бросьте FetchError, где назван спрошенный DNS-сервер, в других словах, чем ошибка для имени, которого сервер не знает: молчание — это не NXDOMAIN.",
     },
     async run(trial) {
       const { dns, http } = servers(trial, {}, { dns: { silent: true } });
-      const run = await runFetch(trial, `http://alpha.test:${http.port}/`, dns, ["--timeout", "500"]);
-      await expectQuestion(dns, "alpha.test A", run.fetch);
-      expectError(run, {
-        en: "the DNS server got the question and never answered",
-        ru: "DNS-сервер получил вопрос и так и не ответил",
-      }, [dns.address]);
+      // A name with an AAAA record only, whose AAAA answer is lost: the question after A's empty answer needs a deadline too.
+      const lost = new GraderDns({ "alpha.test": { AAAA: ["::1"] } }, trial.transcript, { silentTo: ["AAAA"] });
+      trial.defer(lost);
+      // The same name, at a server that knows it is not there: its error must read otherwise than silence's.
+      const empty = new GraderDns({}, trial.transcript);
+      trial.defer(empty);
+      const url = `http://alpha.test:${http.port}/`;
+      const lines: Record<string, string | undefined> = {};
+      /** A line of `run`'s stderr with `server`'s address and port taken out, if it printed one line. */
+      const lineOf = (run: Run, server: GraderDns) => {
+        const said = run.fetch.stderr.filter((line) => line.trim() !== "");
+        return said.length === 1
+          ? said[0].replaceAll(server.address, "ADDRESS").replaceAll(String(server.port), "PORT")
+          : undefined;
+      };
+      await together([
+        async () => {
+          const run = await fetchAfterQuestion(trial, url, dns, "alpha.test A", "fetch (silent)");
+          expectError(run, {
+            en: "the DNS server got the question and never answered",
+            ru: "DNS-сервер получил вопрос и так и не ответил",
+          }, [dns.address]);
+          lines.silent = lineOf(run, dns);
+        },
+        async () => {
+          const run = await fetchAfterQuestion(trial, url, lost, "alpha.test AAAA", "fetch (AAAA lost)");
+          expectError(run, {
+            en: "the DNS server said alpha.test has no A record, then never answered the AAAA question",
+            ru: "DNS-сервер сказал, что у alpha.test нет записи A, а на вопрос AAAA так и не ответил",
+          }, [lost.address]);
+        },
+        async () => {
+          // The default --timeout: an NXDOMAIN comes at once, so this line is never a timeout's, however busy the machine.
+          const run = await runFetch(trial, url, empty, [], { label: "fetch (NXDOMAIN)" });
+          lines.unknown = lineOf(run, empty);
+        },
+      ]);
+      if (lines.silent !== undefined && lines.silent === lines.unknown) {
+        throw new CheckFailure({
+          en:
+            "fetch says the same when the DNS server does not answer as when it answers that there is no such name: the text asks for one clear error each",
+          ru:
+            "fetch говорит одно и то же, когда DNS-сервер молчит и когда он отвечает, что такого имени нет: текст просит у каждого случая свою понятную ошибку",
+        }, {
+          expected: {
+            en: "two different lines (the server's address aside)",
+            ru: "две разные строки (не считая адреса сервера)",
+          },
+          actual: visible(lines.silent),
+        });
+      }
+    },
+  },
+  {
+    id: "dns-deadline",
+    slow: true,
+    title: {
+      en:
+        "--timeout is the DNS answer's deadline: with --timeout 300, an answer 800 ms late is not waited for; with the default --timeout, a silent server (Deno's resolver gives up after about 2 s) ends in one line that names it; exit code 1",
+      ru:
+        "--timeout — крайний срок ответа DNS: при --timeout 300 ответ, опоздавший на 800 мс, не ждут; при --timeout по умолчанию молчащий сервер (резолвер Deno сдаётся примерно через 2 с) даёт одну строку, где он назван; код 1",
+    },
+    hint: {
+      en:
+        "The signal is AbortSignal.timeout(options.timeoutMs), not a number of your own. Deno.resolveDns may also reject with Deno.errors.TimedOut when its own tries run out: that is a timeout too, to be reported like the signal's, naming the DNS server.",
+      ru:
+        "signal — это AbortSignal.timeout(options.timeoutMs), а не своё число. Deno.resolveDns может отклониться и с Deno.errors.TimedOut, когда кончились его собственные попытки: это тоже таймаут, о нём нужно сообщить так же, как о сработавшем signal, назвав DNS-сервер.",
+    },
+    async run(trial) {
+      const body = "a page behind a slow name server\n";
+      const { dns, http } = servers(trial, { "/late": ok(body) }, { dns: { delayMs: 800 } });
+      const silent = new GraderDns(ZONE, trial.transcript, { silent: true });
+      trial.defer(silent);
+      await together([
+        async () => {
+          // Whether the question went out before the deadline depends on how busy the machine is: either way, no page.
+          const run = await runFetch(trial, `http://alpha.test:${http.port}/late`, dns, ["--timeout", "300"], {
+            label: "fetch (--timeout 300)",
+          });
+          if (http.requests.length > 0 || printed(run.fetch) !== "") {
+            throw new CheckFailure({
+              en:
+                "the DNS answer came 800 ms after the question and fetch, with --timeout 300, waited for it and went on: the DNS question's deadline must be --timeout",
+              ru:
+                "ответ DNS пришёл через 800 мс после вопроса, а fetch с --timeout 300 дождался его и пошёл дальше: крайний срок вопроса к DNS должен быть --timeout",
+            }, {
+              expected: {
+                en: `one line of error that names ${dns.address}, no request`,
+                ru: `одна строка ошибки, где назван ${dns.address}, без запроса`,
+              },
+              actual: {
+                en: `${http.lines.join(", ") || "no request"}; printed: ${visible(printed(run.fetch) || "(nothing)")}`,
+                ru: `${http.lines.join(", ") || "запроса нет"}; напечатано: ${
+                  visible(printed(run.fetch) || "(ничего)")
+                }`,
+              },
+            });
+          }
+          expectError(run, {
+            en: "the DNS answer came 800 ms late, past --timeout 300",
+            ru: "ответ DNS опоздал на 800 мс, позже --timeout 300",
+          }, [dns.address]);
+        },
+        async () => {
+          const run = await runFetch(trial, `http://alpha.test:${http.port}/late`, silent, [], {
+            label: "fetch (default --timeout)",
+          });
+          await expectQuestion(silent, "alpha.test A", run.fetch);
+          expectError(run, {
+            en: "a silent DNS server and the default --timeout: Deno's resolver gives up first, with TimedOut",
+            ru: "молчащий DNS-сервер и --timeout по умолчанию: резолвер Deno сдаётся раньше, с TimedOut",
+          }, [silent.address]);
+        },
+      ]);
     },
   },
   {
     id: "response-timeout",
+    slow: true,
     title: {
       en: "a server that takes the request and never answers: --timeout 2000 ends the wait, one line, exit code 1",
       ru: "сервер, который принял запрос и не отвечает: --timeout 2000 заканчивает ожидание, одна строка, код 1",
@@ -215,6 +380,7 @@ export const core: Check[] = [
   },
   {
     id: "timeout-per-step",
+    slow: true,
     title: {
       en:
         "--timeout is per step: a DNS answer and five responses, each 450 ms late, all fit --timeout 2200 though together they take longer",
@@ -545,47 +711,75 @@ export const core: Check[] = [
     id: "post",
     title: {
       en:
-        "--data sends a POST with Content-Type and a Content-Length that counts UTF-8 bytes, then the body; a 201 is printed, exit code 0",
+        "--data sends a POST with Content-Type and a Content-Length that counts UTF-8 bytes, then the body; a 201 is printed, exit code 0; --data '' is a POST with Content-Length: 0",
       ru:
-        "--data отправляет POST с Content-Type и Content-Length, считающим байты UTF-8, затем тело; ответ 201 печатается, код выхода 0",
+        "--data отправляет POST с Content-Type и Content-Length, считающим байты UTF-8, затем тело; ответ 201 печатается, код выхода 0; --data '' — это POST с Content-Length: 0",
     },
     hint: {
       en:
-        "With a body: POST, Content-Type, Content-Length: the number of bytes (new TextEncoder().encode(data).length, not data.length), the empty line, then those bytes.",
+        "With a body: POST, Content-Type, Content-Length: the number of bytes (new TextEncoder().encode(data).length, not data.length), the empty line, then those bytes. An empty --data is a body too: test body !== undefined, not body.",
       ru:
-        "С телом: POST, Content-Type, Content-Length — число байтов (new TextEncoder().encode(data).length, а не data.length), пустая строка, затем эти байты.",
+        "С телом: POST, Content-Type, Content-Length — число байтов (new TextEncoder().encode(data).length, а не data.length), пустая строка, затем эти байты. Пустой --data — тоже тело: проверяйте body !== undefined, а не body.",
     },
     async run(trial) {
       const data = "привет, POST ✓ & more";
       const answer = "<p>created: привет</p>\n";
-      const { dns, http } = servers(trial, {
-        "/form": `HTTP/1.1 201 Created\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ${
-          byteLength(answer)
-        }\r\n\r\n${answer}`,
-      });
-      const run = await runFetch(trial, `http://alpha.test:${http.port}/form`, dns, ["--data", data], {
-        body: answer,
-      });
-      expectAsked(http, "/form", run.fetch);
-      await http.settled();
-      const request = http.requests[0];
-      expectMethod(request, "POST", "/form", data, {
-        en: `with --data ${visible(data)} (${byteLength(data)} bytes in UTF-8)`,
-        ru: `с --data ${visible(data)} (${byteLength(data)} байтов в UTF-8)`,
-      });
-      if (!request.headers.get("content-type")) {
-        throw new CheckFailure({
-          en: "the POST has no Content-Type: the server cannot tell what the body is",
-          ru: "у POST нет Content-Type: сервер не знает, что в теле",
-        }, { expected: "Content-Type: …", actual: visible(request.head) });
-      }
-      if (http.stray.length) {
-        throw new CheckFailure({
-          en: "fetch sent more bytes after the body than its Content-Length said",
-          ru: "fetch отправил после тела больше байтов, чем сказано в его Content-Length",
-        }, { expected: visible(data), actual: visible(http.stray[0].bytes) });
-      }
-      expectBody(run, answer, { en: "a 201 Created with a body", ru: "ответ 201 Created с телом" });
+      const created = (text: string) =>
+        `HTTP/1.1 201 Created\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ${
+          byteLength(text)
+        }\r\n\r\n${text}`;
+      const emptyAnswer = "<p>created: an empty post</p>\n";
+      const { dns, http } = servers(trial, { "/form": created(answer), "/empty": created(emptyAnswer) });
+      await together([
+        async () => {
+          const run = await runFetch(trial, `http://alpha.test:${http.port}/form`, dns, ["--data", data], {
+            body: answer,
+          });
+          expectAsked(http, "/form", run.fetch);
+          await http.settled();
+          const request = http.requests.find((r) => r.line.includes("/form "));
+          expectMethod(request, "POST", "/form", data, {
+            en: `with --data ${visible(data)} (${byteLength(data)} bytes in UTF-8)`,
+            ru: `с --data ${visible(data)} (${byteLength(data)} байтов в UTF-8)`,
+          });
+          if (!request?.headers.get("content-type")) {
+            throw new CheckFailure({
+              en: "the POST has no Content-Type: the server cannot tell what the body is",
+              ru: "у POST нет Content-Type: сервер не знает, что в теле",
+            }, { expected: "Content-Type: …", actual: visible(request?.head ?? "") });
+          }
+          const stray = http.stray.find((s) => s.connection === request.connection);
+          if (stray) {
+            throw new CheckFailure({
+              en: "fetch sent more bytes after the body than its Content-Length said",
+              ru: "fetch отправил после тела больше байтов, чем сказано в его Content-Length",
+            }, { expected: visible(data), actual: visible(stray.bytes) });
+          }
+          expectBody(run, answer, { en: "a 201 Created with a body", ru: "ответ 201 Created с телом" });
+        },
+        async () => {
+          const run = await runFetch(trial, `http://alpha.test:${http.port}/empty`, dns, ["--data", ""], {
+            label: "fetch (--data '')",
+            body: emptyAnswer,
+          });
+          expectAsked(http, "/empty", run.fetch);
+          const request = http.requests.find((r) => r.line.includes("/empty "));
+          if (request?.line !== "POST /empty HTTP/1.1" || request.headers.get("content-length") !== "0") {
+            throw new CheckFailure({
+              en: "with --data '' fetch must still send a POST that says its body is empty: Content-Length: 0",
+              ru:
+                "с --data '' fetch всё равно должен отправить POST, который говорит, что его тело пусто: Content-Length: 0",
+            }, {
+              expected: "POST /empty HTTP/1.1, Content-Length: 0",
+              actual: visible(request?.head ?? "(no request)"),
+            });
+          }
+          expectBody(run, emptyAnswer, {
+            en: "a 201 Created after --data ''",
+            ru: "ответ 201 Created после --data ''",
+          });
+        },
+      ]);
     },
   },
   {

@@ -119,7 +119,7 @@ export const variants: Variant[] = [
     file: F,
     patch: [[SIGNAL, ""]],
     rejectedBy: "dns-timeout",
-    message: /still running after 8 s/,
+    message: /"alpha\.test A" and was still waiting 3 s later/,
   },
   {
     id: "fixed-timeout",
@@ -145,6 +145,48 @@ export const variants: Variant[] = [
     ],
     rejectedBy: "timeout-per-step",
     message: /fetch exited with code 1, not 0/,
+  },
+  {
+    id: "aaaa-without-deadline",
+    mistake:
+      "only the A question gets the --timeout signal; the AAAA question after it waits as long as the resolver does",
+    breaks: "dns-silence",
+    file: F,
+    patch: [[SIGNAL, '        signal: type === "A" ? AbortSignal.timeout(options.timeoutMs) : undefined,\n']],
+    rejectedBy: "dns-timeout",
+    message: /asked 127\.0\.0\.1:\d+ "alpha\.test AAAA" and was still waiting 3 s later/,
+  },
+  {
+    id: "dns-deadline-fixed",
+    mistake: "the DNS question's deadline is the default 5000 ms, whatever --timeout says",
+    breaks: "help-timeout",
+    file: F,
+    patch: [[SIGNAL, "        signal: AbortSignal.timeout(5000),\n"]],
+    rejectedBy: "dns-deadline",
+    message: /fetch, with --timeout 300, waited for it and went on/,
+  },
+  {
+    id: "resolver-timeout-unnamed",
+    mistake:
+      "only the signal's TimeoutError is taken for a timeout; Deno's own TimedOut (its tries run out first) is passed on as it is",
+    breaks: "resolver-gives-up",
+    file: F,
+    patch: [[
+      "      if (error instanceof Deno.errors.TimedOut) {\n        throw new FetchError(`no answer from the DNS server ${where} (the resolver gave up after its own tries)`);\n      }\n",
+      "",
+    ]],
+    rejectedBy: "dns-deadline",
+    message: /fetch \(default --timeout\)'s error does not name 127\.0\.0\.1:\d+/,
+  },
+  {
+    id: "silence-as-nxdomain",
+    mistake:
+      "a DNS timeout is taken for no answer at all: fetch asks AAAA next and then says the server knows no such name",
+    breaks: "nxdomain-names-name",
+    file: F,
+    patch: [[TIMEOUT_ERROR, "        continue;"]],
+    rejectedBy: "dns-timeout",
+    message: /says the same when the DNS server does not answer as when it answers that there is no such name/,
   },
   // The request.
   {
@@ -218,6 +260,19 @@ export const variants: Variant[] = [
     patch: [["`Content-Length: ${bytes.length}`", "`Content-Length: ${body!.length}`"]],
     rejectedBy: "post",
     message: /Content-Length: 21/,
+  },
+  {
+    id: "empty-data-no-length",
+    mistake:
+      "an empty --data is taken for no body: the POST goes without Content-Length (if (body), not body !== undefined)",
+    breaks: "empty-post",
+    file: F,
+    patch: [[
+      "  const bytes = body === undefined ? undefined : encoder.encode(body);",
+      "  const bytes = body ? encoder.encode(body) : undefined;",
+    ]],
+    rejectedBy: "post",
+    message: /with --data '' fetch must still send a POST that says its body is empty/,
   },
   {
     id: "data-as-get",
@@ -625,6 +680,15 @@ export const variants: Variant[] = [
     patch: [["      if (this.#taken - start > MAX_HEAD) {", "      if (false) {"]],
     rejectedBy: "head-limit",
     message: /fetch \(65,537\) printed a body/,
+  },
+  {
+    id: "chunks-at-bound-refused",
+    mistake: "the chunks' sum is refused when it reaches 16 MiB (>=), so a body of exactly 16 MiB in chunks is refused",
+    breaks: "body-bound",
+    file: F,
+    patch: [["      if (total > MAX_BODY) throw", "      if (total >= MAX_BODY) throw"]],
+    rejectedBy: "body-limit",
+    message: /fetch \(16 MiB\) exited with code 1, not 0 .*chunks add up to exactly 16 MiB/,
   },
   {
     id: "unbounded-until-close",
