@@ -16,7 +16,6 @@
  *
  * @module
  */
-import { CheckFailure } from "./failure.ts";
 import { LearnerProcess } from "./process.ts";
 import type { Trial } from "./check.ts";
 
@@ -33,27 +32,10 @@ function startPeer(trial: Trial, label: string, args: string[]): LearnerProcess 
   return peer;
 }
 
-/** Connects to the Unix socket at `path` and returns what the server sent before closing. */
-export async function unixRead(trial: Trial, path: string): Promise<{ data: Uint8Array; eof: boolean }> {
-  const peer = startPeer(trial, "grader (unix)", ["connect", path]);
-  const line = await peer.waitFor(() => peer.stdout[0], 8000, {
-    en: "what it read from the Unix socket",
-    ru: "то, что она прочитала из Unix-сокета",
-  });
-  const result = JSON.parse(line) as { data?: string; eof?: boolean; error?: string };
-  if (result.error) {
-    throw new CheckFailure({
-      en: `could not read from unix:${path}: ${result.error}`,
-      ru: `не удалось прочитать из unix:${path}: ${result.error}`,
-    });
-  }
-  return { data: Uint8Array.from(atob(result.data ?? ""), (c) => c.charCodeAt(0)), eof: result.eof ?? false };
-}
-
 /**
  * Makes `count` connections to the Unix socket at `path` and closes each at
  * once, unread; 300 ms later connects again and returns what the server sent
- * before closing, as {@linkcode unixRead}. With `server`, the server is stopped
+ * before closing. With `server`, the server is stopped
  * (SIGSTOP) until all `count` have left, so that it accepts them only then and
  * its write to each fails (broken pipe), every time.
  */
