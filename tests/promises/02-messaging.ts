@@ -264,7 +264,7 @@ export const promises: Promised[] = [
     in: "text",
     says: {
       en: "If the client does not hang up, stopping takes up to the 2 s of the lingering close",
-      ru: "Если клиент не отключается, остановка занимает до 2 с отложенного закрытия",
+      ru: "Если клиент не отключается, остановка занимает до 2 с затяжного закрытия",
     },
     checks: ["ctrl-c"],
   },
@@ -589,7 +589,7 @@ export const promises: Promised[] = [
       en:
         "So the client waits 2 s (as long as the server's lingering close) for a close that never comes and then closes itself. Type `exit` in the `nc` terminal instead, and the client ends at once with `the server ended the conversation`.",
       ru:
-        "Поэтому клиент 2 с (столько же, сколько длится отложенное закрытие на сервере) ждёт закрытия, которого так и не будет, а затем закрывает соединение сам. Наберите `exit` в терминале `nc`, и клиент сразу завершится с `the server ended the conversation`.",
+        "Поэтому клиент 2 с (столько же, сколько длится затяжное закрытие на сервере) ждёт закрытия, которого так и не будет, а затем закрывает соединение сам. Наберите `exit` в терминале `nc`, и клиент сразу завершится с `the server ended the conversation`.",
     },
     checks: ["client-types-exit", "client-server-exit"],
   },

@@ -574,7 +574,7 @@ export const serverChecks: Check[] = [
         ru: "пока обслуживал следующего клиента (закрыл первое соединение до того, как взяться за следующее)",
       }, {
         en: "closeGently runs in the background: return to accept() at once, do not await the lingering close.",
-        ru: "closeGently работает в фоне: сразу возвращайтесь к accept(), не дожидаясь отложенного закрытия.",
+        ru: "closeGently работает в фоне: сразу возвращайтесь к accept(), не дожидаясь затяжного закрытия.",
       });
       await second.reply("yes, you");
       await second.send("exit\n");
