@@ -45,6 +45,7 @@ import type { LoadResult } from "./bench/load_time.ts";
 import type { ProbeSample } from "./bench/cpu_probe.ts";
 import { benchChat, formatChat, parseChatOptions } from "./bench/chat.ts";
 import { benchTransport } from "./bench/transport.ts";
+import { spawnDeno } from "./harness/process.ts";
 
 /** Clock ticks per second in `/proc/<pid>/stat` (Linux `USER_HZ`); assumed, see the module doc. */
 export const TICKS_PER_SECOND = 100;
@@ -288,20 +289,11 @@ export class Child {
     handlers: { stdout?: (line: string) => void; stderr?: (line: string) => boolean } = {},
   ) {
     try {
-      this.process = new Deno.Command("deno", {
-        args,
-        cwd: ROOT,
-        // Deno's own error messages as plain lines, without colour codes.
-        env: { NO_COLOR: "1" },
-        // A server's console stays open (and empty) while it runs.
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
+      // The grader's environment (no colour, nothing of the shell's LD_LIBRARY_PATH…), not the shell's.
+      // A server's console stays open (and empty) while it runs.
+      this.process = spawnDeno({ args, cwd: ROOT, stdin: "piped", stdout: "piped", stderr: "piped" });
     } catch (error) {
-      throw new BenchError(
-        `cannot start the ${name} ('deno' on the PATH): ${error instanceof Error ? error.message : error}`,
-      );
+      throw new BenchError(`cannot start the ${name}: ${error instanceof Error ? error.message : error}`);
     }
     this.process.status.then(() => this.#exited = true);
     this.drained = Promise.all([
