@@ -15,8 +15,11 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { ROOT, taskArgs } from "./harness/course.ts";
+import { lessonDir, ROOT, taskArgs } from "./harness/course.ts";
 import { programEnv } from "./harness/process.ts";
+import { type Check, runCheck } from "./harness/check.ts";
+import { startServer } from "./harness/programs.ts";
+import { lesson } from "./checks/01-time-server/mod.ts";
 
 /** What the learner's shell might hold. */
 const SHELL = "LD_LIBRARY_PATH=/usr/lib\nLD_PRELOAD=/nonexistent/libcourse-preload-test.so\n";
@@ -97,4 +100,25 @@ Deno.test("a machine that refuses to start programs: grade says so in one line a
   assert.equal(lines.length, 1, stderr);
   assert.match(lines[0], /^error: this machine would not start deno \(.+\): the environment stopped the grader/);
   assert.doesNotMatch(stdout, /✘|✔/, "no check was graded");
+});
+
+Deno.test("a program the machine refuses to start mid-run: the check's report is one line naming the environment", async () => {
+  // A check that hands its server a LD_PRELOAD of its own: Deno refuses the start, as under a machine's policy.
+  const check: Check = {
+    id: "refused-start",
+    title: { en: "a start the machine refuses", ru: "запуск, который машина не разрешает" },
+    hint: { en: "none", ru: "нет" },
+    async run(trial) {
+      await startServer(trial, { env: { LD_PRELOAD: "/nonexistent/libcourse-preload-test.so" } });
+    },
+  };
+  const result = await runCheck(lesson, check, lessonDir(lesson, "solutions"));
+  assert.equal(result.status, "failed");
+  for (const message of [result.message!.en, result.message!.ru]) {
+    assert.doesNotMatch(message, /\n/, message);
+    assert.match(
+      message,
+      /deno \(NotCapable: .*LD_PRELOAD.*\): (the environment stopped the grader|грейдер остановило)/,
+    );
+  }
 });
