@@ -15,6 +15,7 @@ import { lessonDir } from "./harness/course.ts";
 import { JOBS, type Lesson, type Result, runChecks } from "./harness/check.ts";
 import { type LessonResults, toJUnit, toResultsJson } from "./report.ts";
 import { type Lang, language, textIn } from "./harness/text.ts";
+import { spawnRefused } from "./harness/process.ts";
 
 const colour = Deno.stdout.isTerminal() && !Deno.noColor;
 /** How many checks run at once (`--jobs`); 1 runs them one by one. */
@@ -342,6 +343,12 @@ if (import.meta.main) {
   }
   const chosen = chosenLessons(parsed.positionals);
   const all = parsed.values.all ?? false;
+  // When the machine will not let the grader start a program, that is said once, as the machine's doing (exit 3).
+  const refused = await spawnRefused();
+  if (refused) {
+    console.error(`error: ${refused[lang]}`);
+    Deno.exit(3);
+  }
   if (parsed.values.watch) {
     if (chosen.length !== 1) usage(WORDS[lang].watchOne);
     await watch(chosen[0], all);

@@ -20,6 +20,8 @@
 import { BenchError, Child, withDeadline } from "../bench.ts";
 
 const MAIN = "solutions/04-tcp-vs-udp/main.ts";
+/** iperf3 needs nothing from the shell; a LD_LIBRARY_PATH there would stop Deno from starting it. */
+const NO_SHELL_ENV = { clearEnv: true, env: { LANG: "C" } };
 /** The targets; missing one makes the exit code 1. */
 export const TARGETS = { tcpVsIperf: 0.8, pingOverhead: 1.1, compareSeconds: 10 };
 
@@ -44,8 +46,12 @@ async function iperf3(length: string): Promise<number | undefined> {
   const port = 40_000 + Math.floor(Math.random() * 20_000);
   let server: Deno.ChildProcess;
   try {
-    server = new Deno.Command("iperf3", { args: ["-s", "-1", "-p", String(port)], stdout: "null", stderr: "null" })
-      .spawn();
+    server = new Deno.Command("iperf3", {
+      args: ["-s", "-1", "-p", String(port)],
+      ...NO_SHELL_ENV,
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
   } catch {
     return undefined;
   }
@@ -53,6 +59,7 @@ async function iperf3(length: string): Promise<number | undefined> {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const out = await new Deno.Command("iperf3", {
       args: ["-c", "127.0.0.1", "-p", String(port), "-t", "2", "-l", length, "-J"],
+      ...NO_SHELL_ENV,
       stdout: "piped",
       stderr: "null",
     }).output();

@@ -34,6 +34,74 @@ export interface Launch {
   env?: Record<string, string>;
 }
 
+/**
+ * What a program the grader starts may take from the grader's own environment, when set and when the task lets the
+ * grader read it: where Deno keeps its cache (`DENO_DIR`; else `XDG_CACHE_HOME`, else under `HOME`), the time zone,
+ * and `PATH` (where a program that starts `deno` in turn finds it). Nothing else is passed on: a `LD_LIBRARY_PATH` or
+ * `LD_PRELOAD` from the learner's shell changes how a binary loads, and Deno refuses to start a child with one unless
+ * given every `--allow-run`.
+ */
+export const PASSED_ON = ["DENO_DIR", "XDG_CACHE_HOME", "HOME", "TZ", "PATH"] as const;
+
+/**
+ * The whole environment of a program the grader (or the bench) starts, to be given with `clearEnv: true`: the
+ * variables of {@linkcode PASSED_ON} the task may read, no colour, then `extra` (`LANG`, `TZ`…).
+ */
+export function programEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of PASSED_ON) {
+    // query, not get: a missing permission must not prompt the learner at a terminal.
+    if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") continue;
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
+  return { ...env, NO_COLOR: "1", ...extra };
+}
+
+/**
+ * Thrown when the system or Deno refuses to start a program at all: the machine's doing, not the learner's. Its
+ * stack is its message alone, so a report that prints the stack prints one line.
+ */
+export class SpawnRefused extends Error {
+  /** Why, in both languages. */
+  readonly text: Bilingual;
+  /** `cause` is what `Deno.Command#spawn` threw. */
+  constructor(cause: unknown) {
+    const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    const text = {
+      en: `this machine would not start deno (${why}): the environment stopped the grader, not your program`,
+      ru: `эта машина не дала запустить deno (${why}): грейдер остановило окружение, а не ваша программа`,
+    };
+    super(text.en);
+    this.name = "SpawnRefused";
+    this.text = text;
+    this.stack = text.en;
+  }
+}
+
+/** Starts `deno` with `options` and the environment of {@linkcode programEnv}; a refusal becomes {@linkcode SpawnRefused}. */
+export function spawnDeno(options: Deno.CommandOptions, env: Record<string, string> = {}): Deno.ChildProcess {
+  try {
+    return new Deno.Command("deno", { ...options, clearEnv: true, env: programEnv(env) }).spawn();
+  } catch (error) {
+    throw new SpawnRefused(error);
+  }
+}
+
+/**
+ * Whether this machine lets the grader start programs: starts `deno --version` as it starts a learner's program.
+ * Undefined when it can; else why not, in one line per language.
+ */
+export async function spawnRefused(): Promise<Bilingual | undefined> {
+  try {
+    const status = await spawnDeno({ args: ["--version"], stdin: "null", stdout: "null", stderr: "null" }).status;
+    if (status.success) return undefined;
+    return new SpawnRefused(new Error(`deno --version exited with code ${status.code}`)).text;
+  } catch (error) {
+    return error instanceof SpawnRefused ? error.text : new SpawnRefused(error).text;
+  }
+}
+
 const LISTENING = /^listening on (?:\[([^\]]+)\]|unix:(.+)|([^\s:]+)):?(\d+)?$/;
 
 /** A running learner program. Dispose it to kill it and wait for it. */
@@ -58,22 +126,15 @@ export class LearnerProcess implements AsyncDisposable {
     const [script, ...flags] = launch.command.slice().reverse();
     const command = [...flags.reverse(), ...(launch.extraFlags ?? []), script, ...launch.args];
     transcript.event("grader", `starts ${launch.label}: deno ${command.join(" ")}`);
-    this.#child = new Deno.Command("deno", {
-      args: command,
-      stdin: launch.stdin ?? "null",
-      stdout: "piped",
-      stderr: "piped",
-      // The checks read the programs' words (not done yet, already in use): they run in English, whatever the
-      // learner's LANG; the report around them is in the learner's language.
-      // Only the goal of an unfinished step follows the report's language.
-      env: {
-        NO_COLOR: "1",
-        LANG: "C.UTF-8",
-        LC_ALL: "C.UTF-8",
-        COURSE_TODO_LANG: launch.todoLang ?? "en",
-        ...launch.env,
-      },
-    }).spawn();
+    // An environment the grader chooses (programEnv), not the learner's shell. The checks read the programs' words
+    // (not done yet, already in use): they run in English, whatever the learner's LANG; the report around them is in
+    // the learner's language. Only the goal of an unfinished step follows the report's language.
+    this.#child = spawnDeno({ args: command, stdin: launch.stdin ?? "null", stdout: "piped", stderr: "piped" }, {
+      LANG: "C.UTF-8",
+      LC_ALL: "C.UTF-8",
+      COURSE_TODO_LANG: launch.todoLang ?? "en",
+      ...launch.env,
+    });
     this.#pipedStdin = launch.stdin === "piped";
     this.#transcript = transcript;
     this.#changed = new Promise((resolve) => this.#wake = resolve);
