@@ -278,7 +278,7 @@ export function respond(query: Uint8Array, zone: Zone, options: { ttl?: number; 
     cut.setUint16(2, cut.getUint16(2) | 0x0200);
     cut.setUint16(6, 0);
     cut.setUint16(8, 0);
-    summary += ` (${records.length} records: too long for UDP, sent with TC set)`;
+    summary = `${question.name} ${typeName}: ${records.length} records, too long for UDP: sent without them, TC set`;
   }
   return { response, summary };
 }
