@@ -300,9 +300,9 @@ const checks: Check[] = [
     covers: "given",
     title: {
       en:
-        "the given dns-server says NXDOMAIN for an unknown name under site.loc, with the zone's SOA in the authority section, and REFUSED, without AA, for a name outside its zone",
+        "the given dns-server says NXDOMAIN for an unknown name under site.loc, with the zone's SOA in the authority section, the same SOA with NOERROR for a type site.loc has none of, and REFUSED, without AA, for a name outside its zone",
       ru:
-        "готовый dns-server отвечает NXDOMAIN на незнакомое имя внутри site.loc, с SOA зоны в разделе authority, и REFUSED без AA на имя вне своей зоны",
+        "готовый dns-server отвечает NXDOMAIN на незнакомое имя внутри site.loc, с SOA зоны в разделе authority, той же SOA с NOERROR на тип, записей которого у site.loc нет, и REFUSED без AA на имя вне своей зоны",
     },
     hint: {
       en: "dns.ts is given: take it back as it was (deno task reset 5) if this fails.",
@@ -329,6 +329,23 @@ const checks: Check[] = [
           actual: `${answer.length} bytes: ${hex(answer)}`,
         });
       }
+      const mx = query(0x0505, "site.loc", 15, true);
+      const nodata = await ask(udp, port, mx, "site.loc MX");
+      const mxSoa = recordAt(nodata, mx.length);
+      if (
+        (header(nodata).flags & 0x840f) !== 0x8400 || header(nodata).answers !== 0 || header(nodata).authority !== 1 ||
+        mxSoa.type !== 6 || mxSoa.name !== "site.loc"
+      ) {
+        throw new CheckFailure({
+          en:
+            "the given dns-server's answer to site.loc MX (a name it knows, a type it has none of) is not the one the text describes",
+          ru:
+            "ответ готового dns-server на site.loc MX (имя он знает, записей этого типа нет) не такой, как описано в тексте",
+        }, {
+          expected: "QR=1 AA=1 RCODE 0, 0 answers, 1 authority record: site.loc SOA (type 6)",
+          actual: `${nodata.length} bytes: ${hex(nodata)}`,
+        });
+      }
       const outside = query(0x0404, "nope.loc", 1, true);
       const refused = await ask(udp, port, outside, "nope.loc A");
       sameBytes(
@@ -347,9 +364,9 @@ const checks: Check[] = [
     covers: "given",
     title: {
       en:
-        "the given dns-server never answers a response (QR=1), answers an opcode it does not implement with NOTIMP, and goes on answering queries",
+        "the given dns-server never answers a response (QR=1), answers an opcode it does not implement with NOTIMP and a query it cannot parse with FORMERR, and goes on answering queries",
       ru:
-        "готовый dns-server никогда не отвечает на ответ (QR=1), на незнакомый ему opcode отвечает NOTIMP и продолжает отвечать на запросы",
+        "готовый dns-server никогда не отвечает на ответ (QR=1), на незнакомый ему opcode отвечает NOTIMP, на запрос, который не может разобрать, — FORMERR, и продолжает отвечать на запросы",
     },
     hint: {
       en: "dns.ts is given: take it back as it was (deno task reset 5) if this fails.",
@@ -364,11 +381,13 @@ const checks: Check[] = [
       const status = query(0x6262, "site.loc", 1, true);
       status[2] |= 2 << 3; // opcode 2, STATUS: not implemented by the server
       const plain = query(0x6363, "site.loc", 1, true);
-      for (const datagram of [response, status, plain]) await udp.send(datagram, port);
+      const two = query(0x6464, "site.loc", 1, true);
+      two[5] = 2; // two questions, one there: a query it cannot parse
+      for (const datagram of [response, status, two, plain]) await udp.send(datagram, port);
       // The server answers in order: whatever it sends for the first two comes before the answer to the third.
       const got = new Map<number, Uint8Array>();
       const deadline = performance.now() + 5000;
-      while ((!got.has(0x6262) || !got.has(0x6363)) && performance.now() < deadline) {
+      while ((!got.has(0x6262) || !got.has(0x6363) || !got.has(0x6464)) && performance.now() < deadline) {
         const datagram = await udp.receive(deadline - performance.now());
         if (datagram && datagram.length >= 12) got.set(header(datagram).id, datagram);
       }
@@ -394,6 +413,17 @@ const checks: Check[] = [
             ru: "id запроса, QR=1, opcode 2, RCODE 4 (NOTIMP)",
           },
           actual: notimp ? hex(notimp) : { en: "nothing within 5 s", ru: "ничего за 5 с" },
+        });
+      }
+      const formerr = got.get(0x6464);
+      if (!formerr || (header(formerr).flags & 0x800f) !== 0x8001) {
+        throw new CheckFailure({
+          en: "the given dns-server did not answer a query it cannot parse (2 questions counted, 1 there) with FORMERR",
+          ru:
+            "готовый dns-server не ответил FORMERR на запрос, который не может разобрать (вопросов 2 по счётчику, 1 на деле)",
+        }, {
+          expected: { en: "the query's id, QR=1, RCODE 1 (FORMERR)", ru: "id запроса, QR=1, RCODE 1 (FORMERR)" },
+          actual: formerr ? hex(formerr) : { en: "nothing within 5 s", ru: "ничего за 5 с" },
         });
       }
       const answer = got.get(0x6363);
