@@ -50,7 +50,7 @@ export const promises: Promised[] = [
       ru:
         "Оба сервера продолжают обслуживать других, пока один клиент ведёт себя плохо (молчит или присылает то, что они не могут разобрать)",
     },
-    checks: ["http-server", "dns-server"],
+    checks: ["http-server", "dns-server", "dns-tcp"],
   },
   {
     id: "given-ctrl-c",

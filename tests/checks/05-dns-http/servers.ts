@@ -488,9 +488,9 @@ const checks: Check[] = [
     covers: "given",
     title: {
       en:
-        "the given dns-server answers over TCP on the same port, each message after its 2-byte length: the same 42 bytes for site.loc A, two queries sent at once, a length that comes a byte at a time",
+        "the given dns-server answers over TCP on the same port, each message after its 2-byte length: the same 42 bytes for site.loc A, two queries sent at once, a length that comes a byte at a time, while one TCP client sits silent and another stops half-way through a query",
       ru:
-        "готовый dns-server отвечает по TCP на том же порту, каждое сообщение после 2 байтов длины: те же 42 байта на site.loc A, два запроса, посланных разом, длина, пришедшая по байту",
+        "готовый dns-server отвечает по TCP на том же порту, каждое сообщение после 2 байтов длины: те же 42 байта на site.loc A, два запроса, посланных разом, длина, пришедшая по байту, пока один TCP-клиент молчит, а другой остановился на середине запроса",
     },
     hint: {
       en: "dns.ts is given: take it back as it was (deno task reset 5) if this fails.",
@@ -498,8 +498,26 @@ const checks: Check[] = [
     },
     async run(trial) {
       const port = await given(trial, "dns-server");
-      const peer = await Peer.connect({ transport: "tcp", host: "127.0.0.1", port }, trial.transcript, "grader (TCP)");
+      const address = { transport: "tcp" as const, host: "127.0.0.1", port };
+      // Two clients that misbehave first: one silent, one that stops half-way through a query. The others are served.
+      const silent = await Peer.connect(address, trial.transcript, "grader (TCP, silent)");
+      trial.defer(silent);
+      const half = await Peer.connect(address, trial.transcript, "grader (TCP, half a query)");
+      trial.defer(half);
+      await half.write(Uint8Array.of(0, 26, 0x12, 0x34, 1, 0));
+      const peer = await Peer.connect(address, trial.transcript, "grader (TCP)");
       trial.defer(peer);
+      const udp = new UdpPeer(trial.transcript, "grader dns client (UDP)");
+      trial.defer(udp);
+      const overUdp = query(0x6f6f, "site.loc", 1, true);
+      sameBytes(
+        await ask(udp, port, overUdp, "site.loc A over UDP"),
+        answerTo(overUdp, 0, [Uint8Array.of(127, 0, 0, 1)], 1),
+        {
+          en: "site.loc A over UDP, while two TCP clients sit silent",
+          ru: "site.loc A по UDP, пока два TCP-клиента молчат",
+        },
+      );
       const a = query(0x7070, "site.loc", 1, true);
       sameBytes(await askTcp(peer, a, "site.loc A"), answerTo(a, 0, [Uint8Array.of(127, 0, 0, 1)], 1), {
         en: "site.loc A over TCP",
@@ -779,11 +797,16 @@ const checks: Check[] = [
   stopsOnCtrlC({
     id: "dns-ctrl-c",
     command: "dns-server",
-    situation: { en: "it has just answered a question", ru: "он только что ответил на вопрос" },
+    situation: {
+      en: "it has just answered a question and a TCP client sits connected, silent",
+      ru: "он только что ответил на вопрос, а TCP-клиент подключён и молчит",
+    },
     async engage(trial, address) {
       const udp = new UdpPeer(trial.transcript, "grader dns client");
       trial.defer(udp);
       await ask(udp, tcpAddress(address).port, query(0x5151, "site.loc", 1, true), "site.loc A");
+      const silent = await Peer.connect(tcpAddress(address), trial.transcript, "grader (TCP, silent)");
+      trial.defer(silent);
     },
   }),
 ];
