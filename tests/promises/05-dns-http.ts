@@ -79,6 +79,15 @@ export const promises: Promised[] = [
     checks: ["dns-zone"],
   },
   {
+    id: "zone-no-permission",
+    in: "text",
+    says: {
+      en: "elsewhere it is one line of error that says so.",
+      ru: "в остальных случаях будет одна строка ошибки, которая об этом скажет.",
+    },
+    checks: ["dns-zone"],
+  },
+  {
     id: "system-resolver",
     in: "text",
     says: {

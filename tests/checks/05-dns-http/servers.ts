@@ -559,9 +559,9 @@ const checks: Check[] = [
     covers: "given",
     title: {
       en:
-        "the given dns-server takes a zone on stdin (--zone -): its names answer, a name outside it is REFUSED, 40 A records come over TCP and over UDP only as a truncated answer (TC); a bad zone line is one error line",
+        "the given dns-server takes a zone on stdin (--zone -): its names answer, a name outside it is REFUSED, 40 A records come over TCP and over UDP only as a truncated answer (TC); a bad zone line, or a zone file it may not read, is one error line",
       ru:
-        "готовый dns-server берёт зону из stdin (--zone -): её имена отвечают, имя вне её получает REFUSED, 40 записей A приходят по TCP, а по UDP — только усечённый ответ (TC); плохая строка зоны — одна строка ошибки",
+        "готовый dns-server берёт зону из stdin (--zone -): её имена отвечают, имя вне её получает REFUSED, 40 записей A приходят по TCP, а по UDP — только усечённый ответ (TC); плохая строка зоны или файл зоны, который ему нельзя читать, — одна строка ошибки",
     },
     hint: {
       en: "dns.ts and main.ts are given: take them back as they were (deno task reset 5) if this fails.",
@@ -630,6 +630,22 @@ const checks: Check[] = [
       assertCleanError(bad, status, {
         en: "given a zone line it cannot read",
         ru: "получив строку зоны, которую не может прочитать",
+      });
+      // A file named on the command line: the task grants no read access, so without a terminal to ask at, one line.
+      const file = trial.start("dns-server (--zone FILE)", ["dns-server", "--port", "0", "--zone", "grader.zone"]);
+      const fileStatus = await file.exitWithin(8000);
+      if (!fileStatus) {
+        throw new CheckFailure({
+          en: "the given dns-server, told to read --zone grader.zone without the permission, did not stop within 8 s",
+          ru: "готовый dns-server, которому велели прочитать --zone grader.zone без разрешения, не остановился за 8 с",
+        }, {
+          expected: { en: "one error line, exit code 1", ru: "одна строка ошибки, код 1" },
+          actual: file.stdout[0] ?? "",
+        });
+      }
+      assertCleanError(file, fileStatus, {
+        en: "told to read a zone file it may not read",
+        ru: "получив файл зоны, который ему нельзя читать",
       });
     },
   },
