@@ -50,7 +50,7 @@ export const promises: Promised[] = [
       ru:
         "Оба сервера продолжают обслуживать других, пока один клиент ведёт себя плохо (молчит или присылает то, что они не могут разобрать)",
     },
-    checks: ["http-server", "dns-server"],
+    checks: ["http-server", "dns-server", "dns-tcp"],
   },
   {
     id: "given-ctrl-c",
@@ -62,16 +62,30 @@ export const promises: Promised[] = [
     id: "zone-file",
     in: "text",
     says: {
-      en: "A zone file has one record a line, `NAME A|AAAA ADDRESS`; `#` starts a comment",
-      ru: "В файле зоны по одной записи на строку, `NAME A|AAAA ADDRESS`; `#` начинает комментарий",
-    },
-    checks: [],
-    ungraded: {
       en:
-        "reading a zone file needs a permission the lesson's task does not grant; Deno asks for it at a terminal, and the grader, with no terminal, cannot answer (dns.ts is given, and its default zone is checked)",
+        "A zone file has one record a line, `NAME A|AAAA ADDRESS`; `#` starts a comment; the first name is the zone's top, and every other name is under it.",
       ru:
-        "чтению файла зоны нужно разрешение, которого задача урока не даёт; в терминале Deno его спрашивает, а проверяющая программа без терминала ответить не может (dns.ts дан готовым, его зона по умолчанию проверяется)",
+        "В файле зоны по одной записи на строку, `NAME A|AAAA ADDRESS`; `#` начинает комментарий; первое имя — вершина зоны, а все остальные имена лежат под ним.",
     },
+    checks: ["dns-zone"],
+  },
+  {
+    id: "zone-stdin",
+    in: "text",
+    says: {
+      en: "So hand the zone over on stdin, which needs no permission: `dns-server --zone - < my.zone`.",
+      ru: "Поэтому передайте зону через stdin, для этого разрешение не нужно: `dns-server --zone - < my.zone`.",
+    },
+    checks: ["dns-zone"],
+  },
+  {
+    id: "zone-no-permission",
+    in: "text",
+    says: {
+      en: "elsewhere it is one line of error that says so.",
+      ru: "в остальных случаях будет одна строка ошибки, которая об этом скажет.",
+    },
+    checks: ["dns-zone"],
   },
   {
     id: "system-resolver",
@@ -182,15 +196,139 @@ export const promises: Promised[] = [
     checks: ["dns-server"],
   },
   {
+    id: "given-refused",
+    in: "text",
+    says: {
+      en: "a name outside its zone (`nope.loc`, `example.com`) gets REFUSED, RCODE 5, as it has no say there.",
+      ru:
+        "на имя вне своей зоны (`nope.loc`, `example.com`) он отвечает REFUSED, RCODE 5, ведь там он ничего не решает.",
+    },
+    checks: ["dns-negative", "dns-zone"],
+  },
+  {
+    id: "dns-port",
+    in: "text",
+    says: {
+      en:
+        "Here the port is 1053, as ports below 1024 need privileges; not 5353, which looks like the obvious choice but belongs to multicast DNS (RFC 6762)",
+      ru:
+        "Здесь порт 1053, потому что для портов ниже 1024 нужны привилегии; не 5353, хотя он и напрашивается: это порт multicast DNS (RFC 6762)",
+    },
+    checks: [],
+    ungraded: {
+      en:
+        "a fixed port may be taken on the machine that grades, so every check starts the server on a free port (--port 0)",
+      ru:
+        "фиксированный порт может быть занят на машине, где идёт проверка, поэтому каждая проверка запускает сервер на свободном порту (--port 0)",
+    },
+  },
+  {
     id: "given-nxdomain",
     in: "text",
     says: {
       en:
-        'For a name it does not know, the server sends back the header and the question with RCODE 3, NXDOMAIN ("no such domain"): 26 bytes.',
+        'For a name under `site.loc` that it does not know, the server sends back the header and the question with RCODE 3, NXDOMAIN ("no such domain"), and one record in the authority section: the zone\'s SOA',
       ru:
-        "На имя, которого сервер не знает, он возвращает заголовок и вопрос с RCODE 3, NXDOMAIN («нет такого домена»): 26 байтов.",
+        "На имя внутри `site.loc`, которого сервер не знает, он возвращает заголовок и вопрос с RCODE 3, NXDOMAIN («нет такого домена»), и одну запись в разделе authority: SOA зоны",
     },
-    checks: ["dns-server"],
+    checks: ["dns-negative"],
+  },
+  {
+    id: "given-nodata",
+    in: "text",
+    says: {
+      en: "A name that exists but has no record of the type asked gets the same SOA with RCODE 0.",
+      ru: "Имя, которое есть, но без записи спрошенного типа, получает ту же SOA с RCODE 0.",
+    },
+    checks: ["dns-negative"],
+  },
+  {
+    id: "given-drops-responses",
+    in: "text",
+    says: {
+      en: "A message that is not a query gets no answer at all. A response (QR=1) is dropped",
+      ru: "Сообщение, которое не является запросом, не получает никакого ответа. Ответ (QR=1) отбрасывается",
+    },
+    checks: ["dns-not-a-query"],
+  },
+  {
+    id: "given-drops-self",
+    in: "text",
+    says: {
+      en: "a datagram that claims to come from the server's own address and port is dropped",
+      ru: "отбрасывается датаграмма, которая будто бы пришла с собственного адреса и порта сервера",
+    },
+    checks: [],
+    ungraded: {
+      en:
+        "on loopback no program can send a datagram from the server's own port without raw sockets, which need root; tests/dns_server_test.ts hands such a datagram to the given server's receive loop instead",
+      ru:
+        "на loopback никакая программа не пошлёт датаграмму с собственного порта сервера без raw-сокетов, а им нужен root; вместо этого tests/dns_server_test.ts передаёт такую датаграмму прямо в цикл приёма готового сервера",
+    },
+  },
+  {
+    id: "given-notimp-formerr",
+    in: "text",
+    says: {
+      en: "An opcode the server does not implement gets NOTIMP (RCODE 4), a query it cannot parse FORMERR (RCODE 1).",
+      ru:
+        "На opcode, которого сервер не реализует, он отвечает NOTIMP (RCODE 4), на запрос, который не может разобрать, — FORMERR (RCODE 1).",
+    },
+    checks: ["dns-not-a-query"],
+  },
+  {
+    id: "given-log-escapes",
+    in: "text",
+    says: {
+      en: "The server logs each byte that is not a visible character escaped, as `\\x1b`.",
+      ru: "Каждый байт, который не является видимым символом, сервер пишет в журнал экранированным, как `\\x1b`.",
+    },
+    checks: ["dns-log-escapes"],
+  },
+  {
+    id: "given-tcp",
+    in: "text",
+    says: {
+      en: "DNS runs over TCP as well, on the same port, and a server must answer there too",
+      ru: "DNS работает и поверх TCP, на том же порту, и сервер обязан отвечать и там",
+    },
+    checks: ["dns-tcp"],
+  },
+  {
+    id: "given-truncated",
+    in: "text",
+    says: {
+      en:
+        "A UDP answer holds at most 512 bytes; a longer one comes back without its records and with the TC (truncated) flag, and the client asks again over TCP.",
+      ru:
+        "Ответ по UDP вмещает не больше 512 байтов; более длинный приходит без записей и с флагом TC (truncated, усечён), и клиент спрашивает снова, по TCP.",
+    },
+    checks: ["dns-zone"],
+  },
+  {
+    id: "given-tcp-framing",
+    in: "text",
+    says: {
+      en: "each message goes after two bytes that give its length, and one connection can carry several queries",
+      ru:
+        "каждое сообщение идёт после двух байтов с его длиной, и по одному соединению можно задать несколько вопросов",
+    },
+    checks: ["dns-tcp"],
+  },
+  {
+    id: "given-tcp-limits",
+    in: "text",
+    says: {
+      en: "closes a TCP client that stays idle for 10 s, and serves 100 of them at most at once",
+      ru: "закрывает TCP-клиента, который молчит 10 с, и обслуживает не больше 100 таких клиентов одновременно",
+    },
+    checks: [],
+    ungraded: {
+      en:
+        "limits of given code the learner does not write; proving them would cost every grading a 10-second wait and 101 connections",
+      ru:
+        "это пределы готового кода, который учащийся не пишет; их проверка стоила бы каждому запуску 10 секунд ожидания и 101 соединение",
+    },
   },
   // An HTTP message, byte by byte.
   {
@@ -618,24 +756,19 @@ export const promises: Promised[] = [
     id: "help-dns-server",
     in: { help: "dns-server" },
     says: {
-      en: "answer A and AAAA questions over UDP from a small zone (default: site.loc)",
-      ru: "отвечать на вопросы A и AAAA по UDP из маленькой зоны (по умолчанию: site.loc)",
+      en: "answer A and AAAA questions over UDP and TCP from a small zone (default: site.loc)",
+      ru: "отвечать на вопросы A и AAAA по UDP и TCP из маленькой зоны (по умолчанию: site.loc)",
     },
-    checks: ["dns-server", "dns-ctrl-c"],
+    checks: ["dns-server", "dns-tcp", "dns-ctrl-c"],
   },
   {
     id: "help-dns-server-zone",
     in: { help: "dns-server", flag: "--zone" },
     says: {
-      en: "a zone file: NAME A|AAAA ADDRESS, one a line",
-      ru: "файл зоны: NAME A|AAAA ADDRESS, по одной записи на строку",
+      en: "a zone file (- for stdin): NAME A|AAAA ADDRESS, one a line; the first name is the zone's top",
+      ru: "файл зоны (- — stdin): NAME A|AAAA ADDRESS, по одной записи на строку; первое имя — вершина зоны",
     },
-    checks: [],
-    ungraded: {
-      en: "the lesson's task grants no read permission, so the grader cannot let dns-server read a zone file",
-      ru:
-        "задача урока не даёт разрешения на чтение, поэтому проверяющая программа не может дать dns-server прочитать файл зоны",
-    },
+    checks: ["dns-zone"],
   },
   {
     id: "help-http-server",

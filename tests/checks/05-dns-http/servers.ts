@@ -14,7 +14,7 @@ import type { Bilingual, Text } from "../../harness/text.ts";
 import { visible } from "../../harness/bytes.ts";
 import { sleep } from "../../harness/deadline.ts";
 import { Peer } from "../../harness/socket.ts";
-import { startServer, tcpAddress } from "../../harness/programs.ts";
+import { assertCleanError, startServer, tcpAddress } from "../../harness/programs.ts";
 import { UdpPeer } from "../../harness/udp.ts";
 import { stopsOnCtrlC } from "../common.ts";
 import { encoder } from "./support.ts";
@@ -55,6 +55,63 @@ async function ask(udp: UdpPeer, port: number, ask: Uint8Array, what: string): P
     expected: { en: "an answer with the query's id", ru: "ответ с id запроса" },
     actual: { en: "nothing", ru: "ничего" },
   });
+}
+
+/** Sends `ask` over TCP on `peer` (after its 2-byte length) and reads the answer the same way, or fails naming `what`. */
+async function askTcp(peer: Peer, ask: Uint8Array, what: string): Promise<Uint8Array> {
+  const from = peer.received.length;
+  await peer.write(Uint8Array.of(ask.length >> 8, ask.length & 0xff, ...ask));
+  return await tcpAnswer(peer, from, what);
+}
+
+/** The length-prefixed message that starts at `from` in what `peer` received, waited for 5 s, or a failure. */
+async function tcpAnswer(peer: Peer, from: number, what: string): Promise<Uint8Array> {
+  const whole = (data: Uint8Array) =>
+    data.length >= from + 2 && data.length >= from + 2 + (data[from] << 8 | data[from + 1]);
+  if (await peer.readUntil(whole, 5000)) {
+    const length = peer.received[from] << 8 | peer.received[from + 1];
+    return peer.received.slice(from + 2, from + 2 + length);
+  }
+  throw new CheckFailure({
+    en: `the given dns-server did not answer the question ${what} over TCP within 5 s`,
+    ru: `готовый dns-server не ответил на вопрос ${what} по TCP за 5 с`,
+  }, {
+    expected: {
+      en: "two bytes of length, then an answer that long (RFC 1035 §4.2.2)",
+      ru: "два байта длины, затем ответ такой длины (RFC 1035 §4.2.2)",
+    },
+    actual: `${visible(peer.received.subarray(from), 120)}${peer.done ? " (closed)" : ""}`,
+  });
+}
+
+/** The header's fields of a DNS message: id, flags, and the counts of answers and authority records. */
+function header(bytes: Uint8Array): { id: number; flags: number; answers: number; authority: number } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { id: view.getUint16(0), flags: view.getUint16(2), answers: view.getUint16(6), authority: view.getUint16(8) };
+}
+
+/** The name at `at` (following compression pointers) and where it ends where it starts. */
+function nameAt(bytes: Uint8Array, at: number): [string, number] {
+  const labels: string[] = [];
+  let end = -1;
+  for (let hops = 0; hops < 20 && at < bytes.length; hops++) {
+    const length = bytes[at];
+    if (length === 0) return [labels.join("."), end < 0 ? at + 1 : end];
+    if (length >= 0xc0) {
+      if (end < 0) end = at + 2;
+      at = (length & 0x3f) << 8 | bytes[at + 1];
+      continue;
+    }
+    labels.push(decoder.decode(bytes.subarray(at + 1, at + 1 + length)));
+    at += 1 + length;
+  }
+  return ["(unreadable)", bytes.length];
+}
+
+/** The owner name and type of the record that starts at `at`. */
+function recordAt(bytes: Uint8Array, at: number): { name: string; type: number } {
+  const [name, end] = nameAt(bytes, at);
+  return { name, type: end + 2 <= bytes.length ? bytes[end] << 8 | bytes[end + 1] : -1 };
 }
 
 /** Fails unless `got` is exactly `want`, byte for byte. */
@@ -202,9 +259,9 @@ const checks: Check[] = [
     covers: "given",
     title: {
       en:
-        "the given dns-server announces its address and answers as the text shows: site.loc A in 42 bytes (id, QR, AA, RD copied, TTL 60, 127.0.0.1), AAAA ::1, NXDOMAIN in 26 bytes, through a datagram it cannot parse",
+        "the given dns-server announces its address and answers as the text shows: site.loc A in 42 bytes (id, QR, AA, RD copied, TTL 60, 127.0.0.1), AAAA ::1, and again after a datagram it cannot parse",
       ru:
-        "готовый dns-server сообщает свой адрес и отвечает, как показано в тексте: site.loc A в 42 байтах (id, QR, AA, копия RD, TTL 60, 127.0.0.1), AAAA ::1, NXDOMAIN в 26 байтах, несмотря на датаграмму, которую он не может разобрать",
+        "готовый dns-server сообщает свой адрес и отвечает, как показано в тексте: site.loc A в 42 байтах (id, QR, AA, копия RD, TTL 60, 127.0.0.1), AAAA ::1, и снова после датаграммы, которую он не может разобрать",
     },
     hint: {
       en: "dns.ts is given: take it back as it was (deno task reset 5) if this fails.",
@@ -230,15 +287,366 @@ const checks: Check[] = [
       );
       // A datagram that is no DNS message: the server must go on answering others.
       await udp.send(Uint8Array.of(0xde, 0xad, 0xbe), port);
-      const nope = query(0x0303, "nope.loc", 1, true);
-      const answer = await ask(udp, port, nope, "nope.loc A");
-      const view = new DataView(answer.buffer, answer.byteOffset, answer.byteLength);
-      if (answer.length !== 26 || (view.getUint16(2) & 0x800f) !== 0x8003 || view.getUint16(6) !== 0) {
+      const again = query(0x0303, "site.loc", 1, true);
+      sameBytes(
+        await ask(udp, port, again, "site.loc A, after the datagram it cannot parse"),
+        answerTo(again, 0, [Uint8Array.of(127, 0, 0, 1)], 1),
+        { en: "site.loc A after 3 bytes of garbage", ru: "site.loc A после 3 байтов мусора" },
+      );
+    },
+  },
+  {
+    id: "dns-negative",
+    covers: "given",
+    title: {
+      en:
+        "the given dns-server says NXDOMAIN for an unknown name under site.loc, with the zone's SOA in the authority section, the same SOA with NOERROR for a type site.loc has none of, and REFUSED, without AA, for a name outside its zone",
+      ru:
+        "готовый dns-server отвечает NXDOMAIN на незнакомое имя внутри site.loc, с SOA зоны в разделе authority, той же SOA с NOERROR на тип, записей которого у site.loc нет, и REFUSED без AA на имя вне своей зоны",
+    },
+    hint: {
+      en: "dns.ts is given: take it back as it was (deno task reset 5) if this fails.",
+      ru: "dns.ts дан готовым: если проверка не проходит, верните его (deno task reset 5).",
+    },
+    async run(trial) {
+      const port = await given(trial, "dns-server");
+      const udp = new UdpPeer(trial.transcript, "grader dns client");
+      trial.defer(udp);
+      const nope = query(0x0303, "nope.site.loc", 1, true);
+      const answer = await ask(udp, port, nope, "nope.site.loc A");
+      const head = header(answer);
+      const soa = recordAt(answer, nope.length);
+      if (
+        (head.flags & 0x840f) !== 0x8403 || head.answers !== 0 || head.authority !== 1 || soa.type !== 6 ||
+        soa.name !== "site.loc"
+      ) {
         throw new CheckFailure({
-          en: "the given dns-server's answer to nope.loc A is not the 26-byte NXDOMAIN the lesson text describes",
-          ru: "ответ готового dns-server на nope.loc A — не NXDOMAIN в 26 байтов, описанный в тексте урока",
-        }, { expected: `26 bytes, QR=1, RCODE 3, 0 answers`, actual: `${answer.length} bytes: ${hex(answer)}` });
+          en:
+            "the given dns-server's answer to nope.site.loc A is not the NXDOMAIN with the zone's SOA the text describes",
+          ru: "ответ готового dns-server на nope.site.loc A — не тот NXDOMAIN с SOA зоны, что описан в тексте",
+        }, {
+          expected: "QR=1 AA=1 RCODE 3, 0 answers, 1 authority record: site.loc SOA (type 6)",
+          actual: `${answer.length} bytes: ${hex(answer)}`,
+        });
       }
+      const mx = query(0x0505, "site.loc", 15, true);
+      const nodata = await ask(udp, port, mx, "site.loc MX");
+      const mxSoa = recordAt(nodata, mx.length);
+      if (
+        (header(nodata).flags & 0x840f) !== 0x8400 || header(nodata).answers !== 0 || header(nodata).authority !== 1 ||
+        mxSoa.type !== 6 || mxSoa.name !== "site.loc"
+      ) {
+        throw new CheckFailure({
+          en:
+            "the given dns-server's answer to site.loc MX (a name it knows, a type it has none of) is not the one the text describes",
+          ru:
+            "ответ готового dns-server на site.loc MX (имя он знает, записей этого типа нет) не такой, как описано в тексте",
+        }, {
+          expected: "QR=1 AA=1 RCODE 0, 0 answers, 1 authority record: site.loc SOA (type 6)",
+          actual: `${nodata.length} bytes: ${hex(nodata)}`,
+        });
+      }
+      const outside = query(0x0404, "nope.loc", 1, true);
+      const refused = await ask(udp, port, outside, "nope.loc A");
+      sameBytes(
+        refused,
+        (() => {
+          const want = answerTo(outside, 5, [], 1);
+          want[2] &= ~0x04; // no AA: the server has no say over nope.loc
+          return want;
+        })(),
+        { en: "nope.loc A (outside its zone)", ru: "nope.loc A (вне его зоны)" },
+      );
+    },
+  },
+  {
+    id: "dns-not-a-query",
+    covers: "given",
+    title: {
+      en:
+        "the given dns-server never answers a response (QR=1), answers an opcode it does not implement with NOTIMP and a query it cannot parse with FORMERR, and goes on answering queries",
+      ru:
+        "готовый dns-server никогда не отвечает на ответ (QR=1), на незнакомый ему opcode отвечает NOTIMP, на запрос, который не может разобрать, — FORMERR, и продолжает отвечать на запросы",
+    },
+    hint: {
+      en: "dns.ts is given: take it back as it was (deno task reset 5) if this fails.",
+      ru: "dns.ts дан готовым: если проверка не проходит, верните его (deno task reset 5).",
+    },
+    async run(trial) {
+      const port = await given(trial, "dns-server");
+      const udp = new UdpPeer(trial.transcript, "grader dns client");
+      trial.defer(udp);
+      const response = query(0x6161, "site.loc", 1, true);
+      response[2] |= 0x80; // QR=1: it looks like an answer
+      const status = query(0x6262, "site.loc", 1, true);
+      status[2] |= 2 << 3; // opcode 2, STATUS: not implemented by the server
+      const plain = query(0x6363, "site.loc", 1, true);
+      const two = query(0x6464, "site.loc", 1, true);
+      two[5] = 2; // two questions, one there: a query it cannot parse
+      for (const datagram of [response, status, two, plain]) await udp.send(datagram, port);
+      // The server answers in order: whatever it sends for the first two comes before the answer to the third.
+      const got = new Map<number, Uint8Array>();
+      const deadline = performance.now() + 5000;
+      while ((!got.has(0x6262) || !got.has(0x6363) || !got.has(0x6464)) && performance.now() < deadline) {
+        const datagram = await udp.receive(deadline - performance.now());
+        if (datagram && datagram.length >= 12) got.set(header(datagram).id, datagram);
+      }
+      if (got.has(0x6161)) {
+        throw new CheckFailure({
+          en:
+            "the given dns-server answered a response (QR=1): two servers (or one, to itself) would answer each other for ever",
+          ru:
+            "готовый dns-server ответил на ответ (QR=1): два сервера (или один сам себе) отвечали бы друг другу бесконечно",
+        }, {
+          expected: { en: "no answer at all to a datagram with QR=1", ru: "никакого ответа на датаграмму с QR=1" },
+          actual: hex(got.get(0x6161)!),
+        });
+      }
+      const notimp = got.get(0x6262);
+      if (!notimp || (header(notimp).flags & 0xf80f) !== 0x9004) {
+        throw new CheckFailure({
+          en: "the given dns-server did not answer a query with opcode 2 (STATUS) with NOTIMP",
+          ru: "готовый dns-server не ответил NOTIMP на запрос с opcode 2 (STATUS)",
+        }, {
+          expected: {
+            en: "the query's id, QR=1, opcode 2, RCODE 4 (NOTIMP)",
+            ru: "id запроса, QR=1, opcode 2, RCODE 4 (NOTIMP)",
+          },
+          actual: notimp ? hex(notimp) : { en: "nothing within 5 s", ru: "ничего за 5 с" },
+        });
+      }
+      const formerr = got.get(0x6464);
+      if (!formerr || (header(formerr).flags & 0x800f) !== 0x8001) {
+        throw new CheckFailure({
+          en: "the given dns-server did not answer a query it cannot parse (2 questions counted, 1 there) with FORMERR",
+          ru:
+            "готовый dns-server не ответил FORMERR на запрос, который не может разобрать (вопросов 2 по счётчику, 1 на деле)",
+        }, {
+          expected: { en: "the query's id, QR=1, RCODE 1 (FORMERR)", ru: "id запроса, QR=1, RCODE 1 (FORMERR)" },
+          actual: formerr ? hex(formerr) : { en: "nothing within 5 s", ru: "ничего за 5 с" },
+        });
+      }
+      const answer = got.get(0x6363);
+      if (!answer) {
+        throw new CheckFailure({
+          en: "the given dns-server stopped answering after a response and an unknown opcode",
+          ru: "готовый dns-server перестал отвечать после ответа и незнакомого opcode",
+        }, {
+          expected: { en: "an answer to site.loc A", ru: "ответ на site.loc A" },
+          actual: { en: "nothing within 5 s", ru: "ничего за 5 с" },
+        });
+      }
+      sameBytes(answer, answerTo(plain, 0, [Uint8Array.of(127, 0, 0, 1)], 1), {
+        en: "site.loc A after a response and an unknown opcode",
+        ru: "site.loc A после ответа и незнакомого opcode",
+      });
+    },
+  },
+  {
+    id: "dns-log-escapes",
+    covers: "given",
+    title: {
+      en:
+        "the given dns-server logs a query name with control characters escaped (ESC as \\x1b, CR, LF): one log line, nothing the terminal would obey",
+      ru:
+        "готовый dns-server пишет в журнал имя из запроса с экранированными управляющими символами (ESC как \\x1b, CR, LF): одна строка журнала, ничего, чему подчинился бы терминал",
+    },
+    hint: {
+      en: "dns.ts is given: take it back as it was (deno task reset 5) if this fails.",
+      ru: "dns.ts дан готовым: если проверка не проходит, верните его (deno task reset 5).",
+    },
+    async run(trial) {
+      const { server, address } = await startServer(trial, {
+        command: "dns-server",
+        args: ["--host", "127.0.0.1", "--port", "0"],
+      });
+      const udp = new UdpPeer(trial.transcript, "grader dns client");
+      trial.defer(udp);
+      const evil = "\x1b[2Jwipe\r\nforged.site.loc";
+      await ask(udp, tcpAddress(address).port, query(0x0e0e, evil, 1, true), visible(evil));
+      const line = await server.waitFor(() => server.stdout.find((l) => l.includes("wipe")), 5000, {
+        en: "a log line for the query",
+        ru: "строку журнала о запросе",
+      });
+      // deno-lint-ignore no-control-regex
+      if (/[\x00-\x1f\x7f]/.test(line) || !line.includes("\\x1b") || !line.includes("forged")) {
+        throw new CheckFailure({
+          en: "the given dns-server printed a query name from the network with its control characters raw",
+          ru: "готовый dns-server напечатал имя из сети с управляющими символами как есть",
+        }, {
+          expected: {
+            en: "one line, the name's ESC shown as \\x1b, CR and LF escaped too",
+            ru: "одна строка, ESC из имени показан как \\x1b, CR и LF тоже экранированы",
+          },
+          actual: visible(line),
+        });
+      }
+    },
+  },
+  {
+    id: "dns-tcp",
+    covers: "given",
+    title: {
+      en:
+        "the given dns-server answers over TCP on the same port, each message after its 2-byte length: the same 42 bytes for site.loc A, two queries sent at once, a length that comes a byte at a time, while one TCP client sits silent and another stops half-way through a query",
+      ru:
+        "готовый dns-server отвечает по TCP на том же порту, каждое сообщение после 2 байтов длины: те же 42 байта на site.loc A, два запроса, посланных разом, длина, пришедшая по байту, пока один TCP-клиент молчит, а другой остановился на середине запроса",
+    },
+    hint: {
+      en: "dns.ts is given: take it back as it was (deno task reset 5) if this fails.",
+      ru: "dns.ts дан готовым: если проверка не проходит, верните его (deno task reset 5).",
+    },
+    async run(trial) {
+      const port = await given(trial, "dns-server");
+      const address = { transport: "tcp" as const, host: "127.0.0.1", port };
+      // Two clients that misbehave first: one silent, one that stops half-way through a query. The others are served.
+      const silent = await Peer.connect(address, trial.transcript, "grader (TCP, silent)");
+      trial.defer(silent);
+      const half = await Peer.connect(address, trial.transcript, "grader (TCP, half a query)");
+      trial.defer(half);
+      await half.write(Uint8Array.of(0, 26, 0x12, 0x34, 1, 0));
+      const peer = await Peer.connect(address, trial.transcript, "grader (TCP)");
+      trial.defer(peer);
+      const udp = new UdpPeer(trial.transcript, "grader dns client (UDP)");
+      trial.defer(udp);
+      const overUdp = query(0x6f6f, "site.loc", 1, true);
+      sameBytes(
+        await ask(udp, port, overUdp, "site.loc A over UDP"),
+        answerTo(overUdp, 0, [Uint8Array.of(127, 0, 0, 1)], 1),
+        {
+          en: "site.loc A over UDP, while two TCP clients sit silent",
+          ru: "site.loc A по UDP, пока два TCP-клиента молчат",
+        },
+      );
+      const a = query(0x7070, "site.loc", 1, true);
+      sameBytes(await askTcp(peer, a, "site.loc A"), answerTo(a, 0, [Uint8Array.of(127, 0, 0, 1)], 1), {
+        en: "site.loc A over TCP",
+        ru: "site.loc A по TCP",
+      });
+      const one = query(0x7171, "site.loc", 1, false), two = query(0x7272, "site.loc", 28, true);
+      const from = peer.received.length;
+      await peer.write(Uint8Array.of(0, one.length, ...one, 0, two.length, ...two));
+      const first = await tcpAnswer(peer, from, "site.loc A (the first of two sent at once)");
+      const second = await tcpAnswer(peer, from + 2 + first.length, "site.loc AAAA (the second of two sent at once)");
+      const loopback = new Uint8Array(16);
+      loopback[15] = 1;
+      sameBytes(first, answerTo(one, 0, [Uint8Array.of(127, 0, 0, 1)], 1), {
+        en: "site.loc A, the first of two queries in one write",
+        ru: "site.loc A, первый из двух запросов, записанных разом",
+      });
+      sameBytes(second, answerTo(two, 0, [loopback], 28), {
+        en: "site.loc AAAA, the second of two queries in one write",
+        ru: "site.loc AAAA, второй из двух запросов, записанных разом",
+      });
+      const slow = query(0x7373, "site.loc", 1, true);
+      const at = peer.received.length;
+      await peer.write(Uint8Array.of(0));
+      await sleep(100);
+      await peer.write(Uint8Array.of(slow.length));
+      await sleep(100);
+      await peer.write(slow);
+      sameBytes(
+        await tcpAnswer(peer, at, "site.loc A (its length sent a byte at a time)"),
+        answerTo(slow, 0, [
+          Uint8Array.of(127, 0, 0, 1),
+        ], 1),
+        { en: "site.loc A, its length sent a byte at a time", ru: "site.loc A, длина прислана по байту" },
+      );
+    },
+  },
+  {
+    id: "dns-zone",
+    covers: "given",
+    title: {
+      en:
+        "the given dns-server takes a zone on stdin (--zone -): its names answer, a name outside it is REFUSED, 40 A records come over TCP and over UDP only as a truncated answer (TC); a bad zone line, or a zone file it may not read, is one error line",
+      ru:
+        "готовый dns-server берёт зону из stdin (--zone -): её имена отвечают, имя вне её получает REFUSED, 40 записей A приходят по TCP, а по UDP — только усечённый ответ (TC); плохая строка зоны или файл зоны, который ему нельзя читать, — одна строка ошибки",
+    },
+    hint: {
+      en: "dns.ts and main.ts are given: take them back as they were (deno task reset 5) if this fails.",
+      ru: "dns.ts и main.ts даны готовыми: если проверка не проходит, верните их (deno task reset 5).",
+    },
+    async run(trial) {
+      const big = Array.from({ length: 40 }, (_, i) => `big.zone.test A 10.0.0.${i + 1}`);
+      const zone = ["# the grader's zone", "zone.test A 127.0.0.7", "www.zone.test AAAA ::7", ...big, ""].join("\n");
+      const server = trial.start("dns-server", ["dns-server", "--host", "127.0.0.1", "--port", "0", "--zone", "-"], {
+        stdin: "piped",
+      });
+      await server.type(zone);
+      await server.closeConsole();
+      const port = tcpAddress(await server.listening()).port;
+      const udp = new UdpPeer(trial.transcript, "grader dns client");
+      trial.defer(udp);
+      const www = query(0x0101, "www.zone.test", 28, true);
+      const seven = new Uint8Array(16);
+      seven[15] = 7;
+      sameBytes(await ask(udp, port, www, "www.zone.test AAAA"), answerTo(www, 0, [seven], 28), {
+        en: "www.zone.test AAAA (from the zone on stdin)",
+        ru: "www.zone.test AAAA (из зоны в stdin)",
+      });
+      const site = query(0x0202, "site.loc", 1, true);
+      const refused = header(await ask(udp, port, site, "site.loc A"));
+      const bigA = query(0x0303, "big.zone.test", 1, true);
+      const cut = await ask(udp, port, bigA, "big.zone.test A");
+      const peer = await Peer.connect({ transport: "tcp", host: "127.0.0.1", port }, trial.transcript, "grader (TCP)");
+      trial.defer(peer);
+      const whole = await askTcp(peer, bigA, "big.zone.test A");
+      const problems: string[] = [];
+      if ((refused.flags & 0x000f) !== 5) problems.push(`site.loc A (not in zone.test): RCODE ${refused.flags & 0xf}`);
+      if ((header(cut).flags & 0x0200) === 0 || cut.length > 512) {
+        problems.push(`big.zone.test A over UDP: ${cut.length} bytes, TC ${header(cut).flags & 0x0200 ? 1 : 0}`);
+      }
+      if (header(whole).answers !== 40 || (header(whole).flags & 0x0200) !== 0) {
+        problems.push(`big.zone.test A over TCP: ${header(whole).answers} answers, ${whole.length} bytes`);
+      }
+      if (problems.length) {
+        throw new CheckFailure({
+          en: "the given dns-server did not answer from the zone on stdin as the text says",
+          ru: "готовый dns-server ответил из зоны в stdin не так, как сказано в тексте",
+        }, {
+          expected: {
+            en: "site.loc REFUSED (RCODE 5); over UDP at most 512 bytes with TC set; over TCP all 40 records, no TC",
+            ru: "site.loc — REFUSED (RCODE 5); по UDP не больше 512 байтов с флагом TC; по TCP все 40 записей, без TC",
+          },
+          actual: problems.join("; "),
+        });
+      }
+      const bad = trial.start("dns-server (bad zone)", ["dns-server", "--port", "0", "--zone", "-"], {
+        stdin: "piped",
+      });
+      await bad.type("zone.test A 127.0.0.7\nzone.test MX mail.zone.test\n");
+      await bad.closeConsole();
+      const status = await bad.exitWithin(8000);
+      if (!status) {
+        throw new CheckFailure({
+          en: "the given dns-server took a zone with a line it cannot read and did not stop within 8 s",
+          ru: "готовый dns-server получил зону со строкой, которую не может прочитать, и не остановился за 8 с",
+        }, {
+          expected: { en: "one error line, exit code 1", ru: "одна строка ошибки, код 1" },
+          actual: bad.stdout[0] ?? "",
+        });
+      }
+      assertCleanError(bad, status, {
+        en: "given a zone line it cannot read",
+        ru: "получив строку зоны, которую не может прочитать",
+      });
+      // A file named on the command line: the task grants no read access, so without a terminal to ask at, one line.
+      const file = trial.start("dns-server (--zone FILE)", ["dns-server", "--port", "0", "--zone", "grader.zone"]);
+      const fileStatus = await file.exitWithin(8000);
+      if (!fileStatus) {
+        throw new CheckFailure({
+          en: "the given dns-server, told to read --zone grader.zone without the permission, did not stop within 8 s",
+          ru: "готовый dns-server, которому велели прочитать --zone grader.zone без разрешения, не остановился за 8 с",
+        }, {
+          expected: { en: "one error line, exit code 1", ru: "одна строка ошибки, код 1" },
+          actual: file.stdout[0] ?? "",
+        });
+      }
+      assertCleanError(file, fileStatus, {
+        en: "told to read a zone file it may not read",
+        ru: "получив файл зоны, который ему нельзя читать",
+      });
     },
   },
   {
@@ -405,11 +813,16 @@ const checks: Check[] = [
   stopsOnCtrlC({
     id: "dns-ctrl-c",
     command: "dns-server",
-    situation: { en: "it has just answered a question", ru: "он только что ответил на вопрос" },
+    situation: {
+      en: "it has just answered a question and a TCP client sits connected, silent",
+      ru: "он только что ответил на вопрос, а TCP-клиент подключён и молчит",
+    },
     async engage(trial, address) {
       const udp = new UdpPeer(trial.transcript, "grader dns client");
       trial.defer(udp);
       await ask(udp, tcpAddress(address).port, query(0x5151, "site.loc", 1, true), "site.loc A");
+      const silent = await Peer.connect(tcpAddress(address), trial.transcript, "grader (TCP, silent)");
+      trial.defer(silent);
     },
   }),
 ];
