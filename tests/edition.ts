@@ -88,7 +88,6 @@ export function learnerWorkflow(upstream: string, ref: string, graded: Lesson[] 
       `        run: deno task grade ${lesson.number} --lessons learner/lessons --json results/lesson-${lesson.number}.json`,
     ].join("\n")
   );
-  const outcomes = graded.map((l) => `${l.number}=\${{ steps.lesson-${l.number}.outcome }}`).join(" ");
   return `# Grades this repository's lessons/ with the course's graders, fetched from the course at a pinned
 # commit: not with the tests/ or deno.json in this repository, whose edits change nothing here.
 # Repository variables (Settings, Secrets and variables, Actions, Variables):
@@ -128,22 +127,15 @@ ${steps.join("\n")}
       - name: Summary table
         if: always()
         working-directory: course
-        run: for f in results/lesson-*.json; do deno task summary "$f"; done >> "$GITHUB_STEP_SUMMARY"
+        run: deno task class-report results/lesson-*.json >> "$GITHUB_STEP_SUMMARY"
       - uses: actions/upload-artifact@v4
         if: always()
         with:
           name: grading-results
           path: course/results/
       - name: The due lessons pass
-        env:
-          OUTCOMES: "${outcomes}"
-        run: |
-          failing=""
-          for n in $(echo "$COURSE_DUE" | tr ',' ' '); do
-            case " $OUTCOMES " in *" $n=success "*) ;; *) failing="$failing $n" ;; esac
-          done
-          echo "due: \${COURSE_DUE:-none}; failing:\${failing:- none}"
-          test -z "$failing"
+        working-directory: course
+        run: deno task class-report results/lesson-*.json --require "$COURSE_DUE"
 `;
 }
 

@@ -100,6 +100,9 @@ Deno.test("the learner edition's workflow: the course at a pinned commit, a step
   for (const [i, step] of perLesson.entries()) {
     assert.match(step.run!, new RegExp(`^deno task grade ${lessons[i].number} --lessons learner/lessons --json `));
   }
+  // The summary and the gate: the class report over the lessons' results; only COURSE_DUE's lessons can fail the job.
+  assert.match(steps.at(-1)!.run!, /^deno task class-report results\/lesson-\*\.json --require "\$COURSE_DUE"$/);
+  assert.ok(perLesson.every((s) => (s as { "continue-on-error"?: boolean })["continue-on-error"] === true));
   const tasks = Object.keys(JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`)).tasks);
   for (const run of steps.flatMap((s) => s.run ? [s.run] : [])) {
     for (const [, task] of run.matchAll(/deno task ([\w-]+)/g)) assert.ok(tasks.includes(task), `no task ${task}`);
