@@ -341,6 +341,18 @@ export function dueVerdict(graded: LessonResults[], due: number[], language: Lan
   }) are reported, not failed.`;
 }
 
+/** Writes a results file, making its folder (`results/` in a fresh checkout); a failure is one line and exit 2. */
+async function writeResults(path: string, text: string): Promise<void> {
+  try {
+    const folder = path.split("/").slice(0, -1).join("/");
+    if (folder) await Deno.mkdir(folder, { recursive: true });
+    await Deno.writeTextFile(path, text);
+  } catch (error) {
+    console.error(`grade: cannot write ${path}: ${(error as Error).message.split("\n")[0]}`);
+    Deno.exit(2);
+  }
+}
+
 /** The closing lines: counts, and what to do next. */
 function verdict(pass: Pass, all: boolean): string[] {
   const words = WORDS[lang];
@@ -427,9 +439,9 @@ if (import.meta.main) {
       due,
       work: await describeWork(lessonsPath ?? lessonDir(chosen[0], "lessons")),
     });
-    await Deno.writeTextFile(parsed.values.json, JSON.stringify(json, null, 2) + "\n");
+    await writeResults(parsed.values.json, JSON.stringify(json, null, 2) + "\n");
   }
-  if (parsed.values.junit) await Deno.writeTextFile(parsed.values.junit, toJUnit(pass.graded));
+  if (parsed.values.junit) await writeResults(parsed.values.junit, toJUnit(pass.graded));
   if (pass.graded.length > 1) console.log(progress(pass.graded, lang).join("\n") + "\n");
   console.log(verdict(pass, all).join("\n"));
   if (due) console.log(dueVerdict(pass.graded, due, lang));
