@@ -249,6 +249,7 @@ if (import.meta.main) {
     try {
       json = JSON.parse(await Deno.readTextFile(path));
     } catch (error) {
+      if (error instanceof Deno.errors.NotCapable) fail(`${path}: the task reads files under the course or /tmp`, 1);
       fail(`${path}: ${(error as Error).message.split("\n")[0]}`, 1);
     }
     if (!json || !Array.isArray(json.lessons) || !Array.isArray(json.tests)) {
@@ -262,6 +263,9 @@ if (import.meta.main) {
     try {
       await Deno.writeTextFile(parsed.values.html, toHtml(table));
     } catch (error) {
+      if (error instanceof Deno.errors.NotCapable) {
+        fail(`${parsed.values.html}: the task writes the page under the course or /tmp`, 1);
+      }
       fail(`${parsed.values.html}: ${(error as Error).message.split("\n")[0]}`, 1);
     }
   }

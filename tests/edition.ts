@@ -293,6 +293,10 @@ if (import.meta.main) {
     console.log(`learner edition: ${written.length} files in ${dir}; commit them, push, and set the repository's`);
     console.log("variables COURSE_DUE (and, to grade with another commit of the course, COURSE_REF).");
   } catch (error) {
+    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+      console.error("learner-edition: the task writes beside the course (../NAME) or under /tmp; name a folder there");
+      Deno.exit(2);
+    }
     if (!(error instanceof EditionError) && !(error instanceof TypeError)) {
       console.error(`learner-edition: ${(error as Error).message.split("\n")[0]}`);
       Deno.exit(1);

@@ -5,7 +5,10 @@
  * a hint, and what your programs printed); `--all` shows every failure so.
  * `--json PATH` and `--junit PATH` also write the results for CI (Exercism's
  * results.json shape with points, and JUnit XML; PATH under `results/` or
- * `/tmp`). Exit code 0 only when every check passed.
+ * `/tmp`). Exit code 0 only when every check passed; with `--require 1,2`,
+ * only when the due lessons' checks passed (the others are reported, not
+ * failed). `--lessons PATH` grades another checkout's lessons folder with
+ * these graders and the course's permissions for its programs.
  *
  * @module
  */
