@@ -108,6 +108,8 @@ Deno.test("learner-edition: no reference line, the learner's tasks, and grade 1 
       assert.match(text, /deno task grade 1 /);
       assert.ok(text.includes(upstream), `${readme} names the course`);
     }
+    const { learnerWorkflow } = await import("./edition.ts");
+    assert.equal(await Deno.readTextFile(`${dir}/.github/workflows/grade.yml`), learnerWorkflow(upstream, "v2026.1"));
     const config = JSON.parse(await Deno.readTextFile(`${dir}/deno.json`));
     assert.deepEqual(Object.keys(config.tasks), [
       ...lessons.map((l) => `lesson-${l.number}`),

@@ -163,3 +163,40 @@ Deno.test("a remote's URL: the repository without credentials, and its owner", (
   });
   assert.deepEqual(repositoryOf("/srv/git/course"), { repository: "srv/git/course", owner: null });
 });
+
+Deno.test("results JSON: given checks are reported and earn nothing; with due lessons, only they decide the status", async () => {
+  const { toResultsJson } = await import("./report.ts");
+  const check = (id: string, covers?: "given"): Check => ({
+    id,
+    title: { en: id, ru: id },
+    hint: { en: "", ru: "" },
+    covers,
+    run: async () => {},
+  });
+  const lesson = (number: number): Lesson => ({
+    number,
+    slug: `0${number}-x`,
+    title: { en: `L${number}`, ru: "" },
+    checks: [],
+    variants: [],
+  });
+  const result = (c: Check, status: Result["status"]): Result => ({ check: c, status, transcript: [], ms: 0 });
+  const graded = [
+    { lesson: lesson(1), results: [result(check("given", "given"), "passed"), result(check("own"), "passed")] },
+    { lesson: lesson(2), results: [result(check("given2", "given"), "passed"), result(check("todo"), "failed")] },
+  ];
+  const all = toResultsJson(graded);
+  assert.equal(all.status, "fail");
+  assert.deepEqual(all.points, { earned: 1, possible: 2 });
+  assert.deepEqual(all.tests.map((t) => [t.id, t.status, t.points.possible, t.given ?? false]), [
+    ["given", "pass", 0, true],
+    ["own", "pass", 1, false],
+    ["given2", "pass", 0, true],
+    ["todo", "fail", 1, false],
+  ]);
+  assert.equal(all.required, undefined);
+  const due = toResultsJson(graded, { due: [1] });
+  assert.equal(due.status, "pass");
+  assert.deepEqual(due.lessons.map((l) => [l.number, l.status, l.due]), [[1, "pass", true], [2, "fail", false]]);
+  assert.equal(toResultsJson(graded, { due: [1, 2] }).status, "fail");
+});
