@@ -81,7 +81,7 @@ export function learnerConfig(course: Record<string, unknown>): Record<string, u
 export function learnerWorkflow(upstream: string, ref: string, graded: Lesson[] = lessons): string {
   const steps = graded.map((lesson) =>
     [
-      `      - name: ${quoted(`Lesson ${lesson.number}: ${lesson.title.en}`)}`,
+      `      - name: ${JSON.stringify(`Lesson ${lesson.number}: ${lesson.title.en}`)}`,
       `        id: lesson-${lesson.number}`,
       `        continue-on-error: true`,
       `        working-directory: course`,
@@ -265,6 +265,14 @@ export async function writeEdition(dir: string, upstream: string, ref: string): 
     if (typeof content === "string") await Deno.writeTextFile(`${dir}/${path}`, content);
     else await Deno.writeFile(`${dir}/${path}`, content);
   }
+  // The READMEs name the course's URL, whose length moves the line breaks: deno fmt wraps them as the course does.
+  const fmt = await new Deno.Command("deno", {
+    args: ["fmt", "--quiet", "README.md", "README.ru.md", ".github/workflows/grade.yml"],
+    cwd: dir,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!fmt.success) throw new Error(`deno fmt failed in ${dir}: ${new TextDecoder().decode(fmt.stderr).trim()}`);
   return [...files.keys()];
 }
 
