@@ -271,6 +271,7 @@ export async function writeEdition(dir: string, upstream: string, ref: string): 
     cwd: dir,
     stdout: "null",
     stderr: "piped",
+    signal: AbortSignal.timeout(60_000),
   }).output();
   if (!fmt.success) throw new Error(`deno fmt failed in ${dir}: ${new TextDecoder().decode(fmt.stderr).trim()}`);
   return [...files.keys()];

@@ -23,11 +23,16 @@ export interface Work {
   course: { commit: string | null };
 }
 
-/** Runs git in `dir`; its stdout trimmed, or null when git is missing, not allowed, or fails. */
+/** Runs git in `dir`; its stdout trimmed, or null when git is missing, not allowed, fails or takes over 10 s. */
 async function git(dir: string, ...args: string[]): Promise<string | null> {
   try {
-    const out = await new Deno.Command("git", { args: ["-C", dir, ...args], stdout: "piped", stderr: "null" })
-      .output();
+    // A local git answers at once; 10 s is for a machine under load, past it the field is left unknown.
+    const out = await new Deno.Command("git", {
+      args: ["-C", dir, ...args],
+      stdout: "piped",
+      stderr: "null",
+      signal: AbortSignal.timeout(10_000),
+    }).output();
     return out.success ? new TextDecoder().decode(out.stdout).trim() : null;
   } catch {
     return null;
