@@ -5,13 +5,17 @@
  * a hint, and what your programs printed); `--all` shows every failure so.
  * `--json PATH` and `--junit PATH` also write the results for CI (Exercism's
  * results.json shape with points, and JUnit XML; PATH under `results/` or
- * `/tmp`). Exit code 0 only when every check passed.
+ * `/tmp`). Exit code 0 only when every check passed; with `--require 1,2`,
+ * only when the due lessons' checks passed (the others are reported, not
+ * failed). `--lessons PATH` grades another checkout's lessons folder with
+ * these graders and the course's permissions for its programs.
  *
  * @module
  */
 import { parseArgs, styleText } from "node:util";
 import { lessons } from "./checks/mod.ts";
 import { lessonDir } from "./harness/course.ts";
+import { describeWork } from "./work.ts";
 import { JOBS, type Lesson, type Result, runChecks } from "./harness/check.ts";
 import { type LessonResults, toJUnit, toResultsJson } from "./report.ts";
 import { type Lang, language, textIn } from "./harness/text.ts";
@@ -20,6 +24,13 @@ import { spawnRefused } from "./harness/process.ts";
 const colour = Deno.stdout.isTerminal() && !Deno.noColor;
 /** How many checks run at once (`--jobs`); 1 runs them one by one. */
 let jobs = JOBS;
+/** The folder of lessons graded (`--lessons`): another checkout's `lessons/`; by default this course's own. */
+let lessonsPath: string | undefined;
+
+/** The folder graded for `lesson`: `<--lessons>/<slug>`, or this course's `lessons/<slug>`. */
+function gradedDir(lesson: Lesson): string {
+  return lessonsPath === undefined ? lessonDir(lesson, "lessons") : `${lessonsPath}/${lesson.slug}`;
+}
 /** The report in the learner's language: `--lang`, else LC_ALL or LANG when the task may read them; else English. */
 let lang: Lang = language(Deno.args.find((a) => a.startsWith("--lang="))?.slice(7), (name) => {
   try {
@@ -96,7 +107,7 @@ const paint = (format: Parameters<typeof styleText>[0], text: string) =>
 function usage(message: string): never {
   console.error(`${WORDS[lang].usageError}: ${message}`);
   console.error(
-    `usage: deno task grade [LESSON…] [--all] [--json PATH] [--junit PATH] [--watch] [--lang en|ru] [--jobs N]   (lessons: ${
+    `usage: deno task grade [LESSON…] [--all] [--json PATH] [--junit PATH] [--watch] [--lang en|ru] [--jobs N] [--lessons PATH] [--require LIST]   (lessons: ${
       lessons.map((l) => l.number).join(", ")
     })`,
   );
@@ -225,7 +236,7 @@ async function gradeOnce(chosen: Lesson[], all: boolean, print: (line: string) =
   for (const lesson of chosen) {
     const results: Result[] = [];
     pass.graded.push({ lesson, results });
-    const cheats = await forbiddenImports(lessonDir(lesson, "lessons"));
+    const cheats = await forbiddenImports(gradedDir(lesson));
     if (cheats.length > 0) {
       // Graded as it stands, the lesson would be graded on the reference or the grader, not on its code.
       print(paint("red", `  ${WORDS[lang].cheats(lesson.slug)}`));
@@ -250,7 +261,7 @@ async function gradeOnce(chosen: Lesson[], all: boolean, print: (line: string) =
     print(paint("bold", `${WORDS[lang].lesson} ${lesson.number}: ${lesson.title[lang]} (lessons/${lesson.slug})`));
     let section = "core";
     // Checks run a few at a time; the report prints each in the lesson's order as soon as it and those before are done.
-    const dir = lessonDir(lesson, "lessons");
+    const dir = gradedDir(lesson);
     await runChecks(lesson.checks.map((check) => ({ lesson, check, dir })), {
       lang,
       jobs,
@@ -272,6 +283,80 @@ async function gradeOnce(chosen: Lesson[], all: boolean, print: (line: string) =
   return pass;
 }
 
+/**
+ * `--lessons PATH`: the lessons folder of another checkout, graded with this
+ * checkout's graders. It must hold a folder for each lesson chosen; returns
+ * its absolute path.
+ */
+async function lessonsFolder(path: string, chosen: Lesson[]): Promise<string> {
+  const absolute = path.startsWith("/") ? path : `${Deno.cwd()}/${path}`;
+  const folder = absolute.replace(/\/+$/, "");
+  for (const lesson of chosen) {
+    try {
+      if (!(await Deno.stat(`${folder}/${lesson.slug}`)).isDirectory) throw new Deno.errors.NotFound();
+    } catch (error) {
+      if (error instanceof Deno.errors.PermissionDenied) {
+        usage(`--lessons ${path}: the grade task may read only this course's folder and /tmp`);
+      }
+      usage(`--lessons ${path}: there is no folder ${lesson.slug} in it`);
+    }
+  }
+  return folder;
+}
+
+/**
+ * `--require LIST`: the lessons that are due, e.g. `1,2` (an empty list: none).
+ * Each must be a lesson being graded.
+ */
+export function dueLessons(list: string, chosen: Pick<Lesson, "number">[]): number[] {
+  const numbers = list.split(",").map((text) => text.trim()).filter((text) => text !== "");
+  return numbers.map((text) => {
+    const lesson = /^\d+$/.test(text) ? chosen.find((l) => l.number === Number(text)) : undefined;
+    if (!lesson) {
+      usage(
+        `--require takes lesson numbers being graded, separated by commas (${
+          chosen.map((l) => l.number).join(", ")
+        }); '${text}' is not one`,
+      );
+    }
+    return lesson.number;
+  });
+}
+
+/** The due lessons with a failed check. */
+export function failedDue(graded: LessonResults[], due: number[]): number[] {
+  return graded
+    .filter(({ lesson, results }) => due.includes(lesson.number) && results.some((r) => r.status === "failed"))
+    .map(({ lesson }) => lesson.number);
+}
+
+/** The line under the verdict when lessons are due: whether they pass, and that the others do not count. */
+export function dueVerdict(graded: LessonResults[], due: number[], language: Lang = "en"): string {
+  const failing = failedDue(graded, due);
+  const list = (numbers: number[]) => numbers.length ? numbers.join(", ") : "-";
+  const others = graded.map(({ lesson }) => lesson.number).filter((n) => !due.includes(n));
+  if (language === "ru") {
+    return `к сдаче: уроки ${list(due)}; ${
+      failing.length ? `не пройдены: ${list(failing)}` : "все пройдены"
+    }; остальные (${list(others)}) показаны, но не в счёт.`;
+  }
+  return `due: lessons ${list(due)}; ${failing.length ? `failing: ${list(failing)}` : "all pass"}; the others (${
+    list(others)
+  }) are reported, not failed.`;
+}
+
+/** Writes a results file, making its folder (`results/` in a fresh checkout); a failure is one line and exit 2. */
+async function writeResults(path: string, text: string): Promise<void> {
+  try {
+    const folder = path.split("/").slice(0, -1).join("/");
+    if (folder) await Deno.mkdir(folder, { recursive: true });
+    await Deno.writeTextFile(path, text);
+  } catch (error) {
+    console.error(`grade: cannot write ${path}: ${(error as Error).message.split("\n")[0]}`);
+    Deno.exit(2);
+  }
+}
+
 /** The closing lines: counts, and what to do next. */
 function verdict(pass: Pass, all: boolean): string[] {
   const words = WORDS[lang];
@@ -290,7 +375,7 @@ function verdict(pass: Pass, all: boolean): string[] {
  * answer is at the top while you edit; Ctrl+C stops.
  */
 async function watch(lesson: Lesson, all: boolean): Promise<never> {
-  const dir = lessonDir(lesson, "lessons");
+  const dir = gradedDir(lesson);
   while (true) {
     const lines: string[] = [];
     const pass = await gradeOnce([lesson], all, (line) => lines.push(line));
@@ -327,6 +412,8 @@ if (import.meta.main) {
         watch: { type: "boolean" },
         lang: { type: "string" },
         jobs: { type: "string" },
+        lessons: { type: "string" },
+        require: { type: "string" },
       },
       allowPositionals: true,
     });
@@ -342,6 +429,8 @@ if (import.meta.main) {
     jobs = Number(parsed.values.jobs);
   }
   const chosen = chosenLessons(parsed.positionals);
+  if (parsed.values.lessons !== undefined) lessonsPath = await lessonsFolder(parsed.values.lessons, chosen);
+  const due = parsed.values.require === undefined ? undefined : dueLessons(parsed.values.require, chosen);
   const all = parsed.values.all ?? false;
   // When the machine will not let the grader start a program, that is said once, as the machine's doing (exit 3).
   const refused = await spawnRefused();
@@ -356,10 +445,15 @@ if (import.meta.main) {
   const pass = await gradeOnce(chosen, all, console.log);
   // For CI and learning platforms: Exercism-style JSON with points, and JUnit XML.
   if (parsed.values.json) {
-    await Deno.writeTextFile(parsed.values.json, JSON.stringify(toResultsJson(pass.graded), null, 2) + "\n");
+    const json = toResultsJson(pass.graded, {
+      due,
+      work: await describeWork(lessonsPath ?? lessonDir(chosen[0], "lessons")),
+    });
+    await writeResults(parsed.values.json, JSON.stringify(json, null, 2) + "\n");
   }
-  if (parsed.values.junit) await Deno.writeTextFile(parsed.values.junit, toJUnit(pass.graded));
+  if (parsed.values.junit) await writeResults(parsed.values.junit, toJUnit(pass.graded));
   if (pass.graded.length > 1) console.log(progress(pass.graded, lang).join("\n") + "\n");
   console.log(verdict(pass, all).join("\n"));
-  Deno.exit(pass.failed === 0 ? 0 : 1);
+  if (due) console.log(dueVerdict(pass.graded, due, lang));
+  Deno.exit((due ? failedDue(pass.graded, due).length : pass.failed) === 0 ? 0 : 1);
 }

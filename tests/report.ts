@@ -8,6 +8,7 @@
  */
 import { textIn } from "./harness/text.ts";
 import type { Lesson, Result } from "./harness/check.ts";
+import type { Work } from "./work.ts";
 
 /** One lesson's results, as `deno task grade` collects them. */
 export interface LessonResults {
@@ -26,8 +27,19 @@ export interface ResultsJson {
   status: Status;
   /** Points earned and possible, over every lesson graded: a passed check is worth 1. */
   points: { earned: number; possible: number };
-  /** Per lesson: its number, slug, title, points. */
-  lessons: { number: number; slug: string; title: string; points: { earned: number; possible: number } }[];
+  /** Whose work was graded, when, and by which commit of the course (`deno task grade --json` always writes it). */
+  work?: Work;
+  /** The lessons due (`--require`), whose failures alone fail the run; absent when every lesson graded counts. */
+  required?: number[];
+  /** Per lesson: its number, slug, title, points; whether every check passed; whether it is due (with `--require`). */
+  lessons: {
+    number: number;
+    slug: string;
+    title: string;
+    points: { earned: number; possible: number };
+    status?: "pass" | "fail";
+    due?: boolean;
+  }[];
   /** Every check, in order. */
   tests: {
     name: string;
@@ -37,12 +49,18 @@ export interface ResultsJson {
     message: string | null;
     output: string | null;
     points: { earned: number; possible: number };
+    /** True for a check of code the course gives whole: reported, worth no points. */
+    given?: boolean;
   }[];
 }
 
-/** Skipped checks (a machine without IPv6, say) count neither way: they are not possible points. */
+/**
+ * Points are for the learner's work: a passed check is worth 1. Skipped checks
+ * (a machine without IPv6, say) and checks of code the course gives whole
+ * (`covers: "given"`, which untouched starters pass) count neither way.
+ */
 function points(result: Result) {
-  return result.status === "skipped"
+  return result.status === "skipped" || result.check.covers === "given"
     ? { earned: 0, possible: 0 }
     : { earned: result.status === "passed" ? 1 : 0, possible: 1 };
 }
@@ -57,8 +75,12 @@ function message(result: Result): string | null {
     .filter(Boolean).join("\n") || null;
 }
 
-/** The results as Exercism-style JSON with points. */
-export function toResultsJson(graded: LessonResults[]): ResultsJson {
+/**
+ * The results as Exercism-style JSON with points; `options.work` says whose
+ * work it is, `options.due` which lessons are due (then only they decide
+ * `status`).
+ */
+export function toResultsJson(graded: LessonResults[], options: { work?: Work; due?: number[] } = {}): ResultsJson {
   const tests = graded.flatMap(({ lesson, results }) =>
     results.map((result) => ({
       name: `lesson ${lesson.number}: ${result.check.title.en}`,
@@ -70,26 +92,36 @@ export function toResultsJson(graded: LessonResults[]): ResultsJson {
       message: message(result),
       output: result.status === "failed" && result.transcript.length ? result.transcript.join("\n") : null,
       points: points(result),
+      ...(result.check.covers === "given" ? { given: true } : {}),
     }))
   );
+  const { due, work } = options;
+  const counted = due ? tests.filter((t) => due.includes(t.lesson)) : tests;
   const sum = (list: { points: { earned: number; possible: number } }[]) => ({
     earned: list.reduce((n, t) => n + t.points.earned, 0),
     possible: list.reduce((n, t) => n + t.points.possible, 0),
   });
   return {
     version: 2,
-    status: tests.some((t) => t.status === "error")
+    status: counted.some((t) => t.status === "error")
       ? "error"
-      : tests.some((t) => t.status === "fail")
+      : counted.some((t) => t.status === "fail")
       ? "fail"
       : "pass",
+    ...(work ? { work } : {}),
+    ...(due ? { required: due } : {}),
     points: sum(tests),
-    lessons: graded.map(({ lesson }) => ({
-      number: lesson.number,
-      slug: lesson.slug,
-      title: lesson.title.en,
-      points: sum(tests.filter((t) => t.lesson === lesson.number)),
-    })),
+    lessons: graded.map(({ lesson }) => {
+      const own = tests.filter((t) => t.lesson === lesson.number);
+      return {
+        number: lesson.number,
+        slug: lesson.slug,
+        title: lesson.title.en,
+        points: sum(own),
+        status: own.some((t) => t.status !== "pass") ? "fail" as const : "pass" as const,
+        ...(due ? { due: due.includes(lesson.number) } : {}),
+      };
+    }),
     tests,
   };
 }

@@ -78,3 +78,68 @@ Deno.test("the summary: a row per lesson with checks and points, then the total"
     ].join("\n"),
   );
 });
+
+Deno.test("the learner edition's workflow: the course at a pinned commit, a step per lesson, the due list from a variable", async () => {
+  const { learnerWorkflow } = await import("./edition.ts");
+  const { lessons } = await import("./checks/mod.ts");
+  const workflow = parse(learnerWorkflow("https://example.org/t/course.git", "v1"));
+  const job = workflow.jobs.grade;
+  assert.equal(job.env.COURSE_REPO, "${{ vars.COURSE_REPO || 'https://example.org/t/course.git' }}");
+  assert.equal(job.env.COURSE_REF, "${{ vars.COURSE_REF || 'v1' }}");
+  assert.match(job.env.COURSE_DUE, /vars\.COURSE_DUE/);
+  const steps: (Step & { name?: string; id?: string; with?: Record<string, string> })[] = job.steps;
+  assert.deepEqual(steps.flatMap((s) => s.uses ? [s.uses.split("@")[0]] : []), [
+    "actions/checkout",
+    "denoland/setup-deno",
+    "actions/upload-artifact",
+  ]);
+  // The learner's repository goes inside the course's, where the course's grade task may read it.
+  assert.equal(steps.find((s) => s.uses?.startsWith("actions/checkout"))!.with!.path, "course/learner");
+  const fetch = steps[0].run!;
+  assert.match(fetch, /git -C course fetch -q --depth 1 "\$COURSE_REPO" "\$COURSE_REF"/);
+  // One step per lesson, named for it, grading the learner's lessons/ with the course's graders.
+  const perLesson = steps.filter((s) => s.id?.startsWith("lesson-"));
+  assert.deepEqual(perLesson.map((s) => s.name), lessons.map((l) => `Lesson ${l.number}: ${l.title.en}`));
+  for (const [i, step] of perLesson.entries()) {
+    assert.match(step.run!, new RegExp(`^deno task grade ${lessons[i].number} --lessons learner/lessons --json `));
+  }
+  // The summary and the gate: the class report over the lessons' results; only COURSE_DUE's lessons can fail the job.
+  assert.match(steps.at(-1)!.run!, /^deno task class-report results\/lesson-\*\.json --require "\$COURSE_DUE"$/);
+  assert.ok(perLesson.every((s) => (s as { "continue-on-error"?: boolean })["continue-on-error"] === true));
+  const tasks = Object.keys(JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`)).tasks);
+  for (const run of steps.flatMap((s) => s.run ? [s.run] : [])) {
+    for (const [, task] of run.matchAll(/deno task ([\w-]+)/g)) assert.ok(tasks.includes(task), `no task ${task}`);
+  }
+
+  // The fetch step, run here against this checkout at its commit (git only; its lines are git commands).
+  const head = await new Deno.Command("git", {
+    args: ["-C", ROOT, "rev-parse", "HEAD"],
+    stdout: "piped",
+    stderr: "null",
+  })
+    .output();
+  if (!head.success) {
+    console.log("skipped: the fetch step's run (this copy of the course is not a git checkout)");
+    return;
+  }
+  const commit = new TextDecoder().decode(head.stdout).trim();
+  const work = await Deno.makeTempDir({ dir: "/tmp", prefix: "workflow-" });
+  try {
+    const env = { COURSE_REPO: `file://${ROOT}`, COURSE_REF: commit };
+    for (const line of fetch.trim().split("\n").filter((l) => l.startsWith("git "))) {
+      const args = line.split(/\s+/).slice(1).map((word) =>
+        word.replace(/^"\$(\w+)"$/, (_, name: keyof typeof env) => env[name])
+      );
+      const out = await new Deno.Command("git", { args, cwd: work, stdout: "null", stderr: "piped" }).output();
+      assert.ok(out.success, `${line}: ${new TextDecoder().decode(out.stderr)}`);
+    }
+    const fetched = await new Deno.Command("git", {
+      args: ["-C", `${work}/course`, "rev-parse", "HEAD"],
+      stdout: "piped",
+    }).output();
+    assert.equal(new TextDecoder().decode(fetched.stdout).trim(), commit);
+    await Deno.stat(`${work}/course/tests/grade.ts`);
+  } finally {
+    await Deno.remove(work, { recursive: true });
+  }
+});

@@ -22,22 +22,39 @@ interface TaskConfig {
   tasks: Record<string, string | { command: string }>;
 }
 
+/** Loopback, where every lesson's programs may connect and listen. */
+const LOOPBACK = "127.0.0.1,[::1],localhost";
+
+/** The environment a lesson program may read: its language, and the language of an unfinished step's goal. */
+const LANGUAGE = "--allow-env=LANG,LC_ALL,COURSE_TODO_LANG";
+
 /**
- * The `deno` arguments of the lesson's task in deno.json, up to its script,
- * with the script swapped for `dir/main.ts`. The grader so runs programs with
- * exactly the permissions the learner's own `deno task lesson-N` grants.
+ * The permissions the course grants each lesson's programs, defined here, in
+ * the graders: the grader launches a learner's programs with these flags and
+ * no others, whatever the graded checkout's deno.json says, and the suite
+ * proves deno.json's `lesson-N` and `solution-N` tasks grant exactly these.
+ */
+export function lessonFlags(lesson: Pick<Lesson, "number">): string[] {
+  if (lesson.number === 1) {
+    const socket = "/tmp/deno-course-01.sock";
+    return [LANGUAGE, `--allow-net=${LOOPBACK},unix:${socket}`, `--allow-read=${socket}`, `--allow-write=${socket}`];
+  }
+  return [LANGUAGE, `--allow-net=${LOOPBACK}`];
+}
+
+/** The command of task `lesson-N` (or `solution-N`, with `side`), as deno.json must hold it. */
+export function lessonTask(lesson: Pick<Lesson, "number" | "slug">, side: Side = "lessons"): string {
+  return ["deno", "run", ...lessonFlags(lesson), `${side}/${lesson.slug}/main.ts`].join(" ");
+}
+
+/**
+ * The `deno` arguments that run the lesson's programs in `dir`: `run`, this
+ * course's own deno.json as the configuration (its import map and unstable
+ * flags; never a deno.json beside the graded files), the course's
+ * permissions for the lesson ({@linkcode lessonFlags}), and `dir/main.ts`.
  */
 export function taskCommand(lesson: Lesson, dir: string): string[] {
-  const config: TaskConfig = JSON.parse(Deno.readTextFileSync(`${ROOT}/deno.json`));
-  const task = config.tasks[`lesson-${lesson.number}`];
-  const command = typeof task === "string" ? task : task?.command;
-  if (!command) throw new Error(`deno.json has no task lesson-${lesson.number}`);
-  const words = command.split(/\s+/);
-  const script = `lessons/${lesson.slug}/main.ts`;
-  if (words[0] !== "deno" || words.at(-1) !== script) {
-    throw new Error(`task lesson-${lesson.number} must be 'deno run <flags> ${script}'`);
-  }
-  return [...words.slice(1, -1), `${dir}/main.ts`];
+  return ["run", "--config", `${ROOT}/deno.json`, ...lessonFlags(lesson), `${dir}/main.ts`];
 }
 
 /** The `deno` arguments of task `name` in deno.json (`run --allow-… tests/grade.ts`), to run it as `deno task` would. */

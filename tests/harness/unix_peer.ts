@@ -96,8 +96,8 @@ async function connect(path: string): Promise<void> {
     let eof = false;
     try {
       const buffer = new Uint8Array(4096);
-      for (let n = await conn.read(buffer); n !== null; n = await conn.read(buffer)) {
-        chunks.push(...buffer.subarray(0, n));
+      for (let got = await conn.read(buffer); got !== null; got = await conn.read(buffer)) {
+        chunks.push(...buffer.subarray(0, got));
       }
       eof = true;
       conn.close();

@@ -273,8 +273,8 @@ export async function readAll(conn: Deno.Conn, ms: number): Promise<{ data: Uint
   const buffer = new Uint8Array(256);
   const timer = setTimeout(() => conn.close(), ms);
   try {
-    for (let n = await conn.read(buffer); n !== null; n = await conn.read(buffer)) {
-      pieces.push(...buffer.subarray(0, n));
+    for (let got = await conn.read(buffer); got !== null; got = await conn.read(buffer)) {
+      pieces.push(...buffer.subarray(0, got));
     }
     return { data: Uint8Array.from(pieces), eof: true };
   } catch {
