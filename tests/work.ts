@@ -6,6 +6,7 @@
  * @module
  */
 import { ROOT } from "./harness/course.ts";
+import { programEnv } from "./harness/process.ts";
 
 /** What `deno task grade --json` says about the work it graded. */
 export interface Work {
@@ -29,6 +30,9 @@ async function git(dir: string, ...args: string[]): Promise<string | null> {
     // A local git answers at once; 10 s is for a machine under load, past it the field is left unknown.
     const out = await new Deno.Command("git", {
       args: ["-C", dir, ...args],
+      // The environment the grader chooses (LD_LIBRARY_PATH and the like would make the spawn refused).
+      clearEnv: true,
+      env: programEnv(),
       stdout: "piped",
       stderr: "null",
       signal: AbortSignal.timeout(10_000),
