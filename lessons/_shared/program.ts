@@ -120,28 +120,117 @@ export interface Program {
 }
 
 const encoder = new TextEncoder();
-let pending: string[] = [];
-let flushTimer: ReturnType<typeof setTimeout> | undefined;
 
-/** Writes the lines {@linkcode log} has gathered, now. */
-export function flushLog(): void {
-  clearTimeout(flushTimer);
-  flushTimer = undefined;
-  if (pending.length === 0) return;
+/**
+ * How much log text may wait for stdout, in characters. A terminal, or a pipe
+ * somebody reads, keeps this queue near empty. A pipe nobody reads fills up
+ * (the kernel holds about 64 KiB), then this queue; from then on new lines are
+ * dropped and counted, so the log costs neither memory nor time.
+ */
+export const LOG_QUEUE_CHARS = 64 * 1024;
+
+let pending: string[] = [];
+let pendingChars = 0;
+/** Lines dropped since the queue was last full; reported in the log once stdout takes lines again. */
+let dropped = 0;
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+/** The write to stdout under way: it lasts as long as the reader makes it wait. */
+let writing: Promise<void> | undefined;
+/** stdout is closed (its reader went away): nothing more can be written. */
+let stdoutGone = false;
+
+/** The queued lines, and after them a note of any dropped since, as one chunk of bytes; empties the queue. */
+function takePending(): Uint8Array | undefined {
+  if (dropped > 0) {
+    pending.push(say(
+      `(log: ${dropped} line${dropped === 1 ? "" : "s"} dropped here: stdout was not being read)`,
+      `(журнал: здесь пропущено строк: ${dropped}: stdout никто не читал)`,
+    ));
+    dropped = 0;
+  }
+  if (pending.length === 0) return undefined;
   const bytes = encoder.encode(pending.join("\n") + "\n");
   pending = [];
-  for (let at = 0; at < bytes.length;) at += Deno.stdout.writeSync(bytes.subarray(at));
+  pendingChars = 0;
+  return bytes;
 }
 
 /**
- * Prints a line on stdout, like console.log, but gathers the lines of one
- * turn of the event loop into a single write. A busy server logs a line per
- * client; one system call per line would cost it more CPU than serving the
- * client does. `runProgram` flushes before the program exits.
+ * Writes the queue to stdout with the asynchronous `write`, which waits on a
+ * thread of its own: while a reader keeps stdout waiting, the event loop, and
+ * so the network, goes on.
+ */
+function startWriting(): void {
+  flushTimer = undefined;
+  if (writing || stdoutGone) return;
+  writing = (async () => {
+    try {
+      for (let bytes = takePending(); bytes; bytes = takePending()) {
+        for (let at = 0; at < bytes.length;) at += await Deno.stdout.write(bytes.subarray(at));
+      }
+    } catch {
+      // stdout was closed: the log has nowhere to go, and that must not stop the program either.
+      stdoutGone = true;
+      pending = [];
+      pendingChars = 0;
+    } finally {
+      writing = undefined;
+    }
+  })();
+}
+
+/**
+ * Writes the lines {@linkcode log} has gathered, now, unless an earlier write
+ * still waits for stdout (nobody is reading it): then they follow that one, as
+ * they would anyway, and the program does not block here.
+ */
+export function flushLog(): void {
+  clearTimeout(flushTimer);
+  flushTimer = undefined;
+  if (writing || stdoutGone) return;
+  const bytes = takePending();
+  if (!bytes) return;
+  try {
+    for (let at = 0; at < bytes.length;) at += Deno.stdout.writeSync(bytes.subarray(at));
+  } catch {
+    stdoutGone = true;
+  }
+}
+
+/** Resolves once the log is written, or after `ms` if stdout is still not being read. */
+async function logWritten(ms: number): Promise<void> {
+  const { promise: late, resolve } = Promise.withResolvers<"late">();
+  const timer = setTimeout(() => resolve("late"), ms);
+  try {
+    while (writing) {
+      if (await Promise.race([writing.then(() => "written" as const), late]) === "late") return;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Prints a line on stdout, like console.log, but never makes the program wait.
+ * Lines of one turn of the event loop go out in a single write (a busy server
+ * logs a line per client; one system call per line would cost it more CPU than
+ * serving the client does), and the write does not block: a server whose
+ * stdout nobody reads keeps serving. Up to {@linkcode LOG_QUEUE_CHARS} of text
+ * waits; beyond that lines are dropped, and once stdout takes lines again the
+ * log says how many, where they are missing. `runProgram` writes what is left
+ * before the program exits.
  */
 export function log(line: string): void {
+  if (stdoutGone) return;
+  if (dropped > 0 || pendingChars + line.length + 1 > LOG_QUEUE_CHARS) {
+    // Full: drop this line and every one after it until the writer takes the queue, so the note of how many
+    // were dropped stands exactly where they are missing.
+    dropped++;
+    return;
+  }
   pending.push(line);
-  flushTimer ??= setTimeout(flushLog, 0);
+  pendingChars += line.length + 1;
+  if (!writing) flushTimer ??= setTimeout(startWriting, 0);
 }
 
 /**
@@ -222,6 +311,8 @@ export async function runProgram(program: Program, args: string[]): Promise<numb
     console.error(describeError(error, where));
     return error instanceof UsageError ? 2 : 1;
   } finally {
+    // Give a slow reader of stdout a moment for the last lines; one that never reads does not hold the exit.
+    await logWritten(2000);
     flushLog();
     Deno.removeSignalListener("SIGINT", onInterrupt);
     globalThis.removeEventListener("unhandledrejection", onUnhandled);
