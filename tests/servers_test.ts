@@ -12,6 +12,7 @@
  */
 import assert from "node:assert/strict";
 import { ROOT, taskArgs } from "./harness/course.ts";
+import { resetConnection } from "./harness/socket.ts";
 
 /** A reference program started with the permissions of its `solution-N` task; stdout is a pipe the test reads at will. */
 class Program implements AsyncDisposable {
@@ -19,6 +20,7 @@ class Program implements AsyncDisposable {
   readonly #stdout: ReadableStreamDefaultReader<Uint8Array>;
   readonly #stderr: Promise<string>;
   readonly #decoder = new TextDecoder();
+  #pump?: Promise<void>;
   /** What has been read from stdout so far. */
   text = "";
 
@@ -36,6 +38,15 @@ class Program implements AsyncDisposable {
     this.#stderr = new Response(this.child.stderr).text();
   }
 
+  /** From now on stdout is read as it comes, in the background, to its end. */
+  keepReading(): void {
+    this.#pump ??= (async () => {
+      for (let chunk = await this.#stdout.read(); !chunk.done; chunk = await this.#stdout.read()) {
+        this.text += this.#decoder.decode(chunk.value, { stream: true });
+      }
+    })();
+  }
+
   /** Reads stdout until `found` matches what was read, within `ms`; returns the match. */
   async readUntil(found: RegExp, ms: number, what: string): Promise<RegExpMatchArray> {
     const deadline = Date.now() + ms;
@@ -44,18 +55,24 @@ class Program implements AsyncDisposable {
       if (match) return match;
       const left = deadline - Date.now();
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const chunk = await Promise.race([
-        this.#stdout.read(),
-        new Promise<"late">((resolve) => timer = setTimeout(() => resolve("late"), Math.max(left, 0))),
-      ]).finally(() => clearTimeout(timer));
-      if (chunk === "late" || chunk.done) {
-        assert.fail(
-          `expected ${what} on stdout within ${ms / 1000} s, got ${
-            chunk === "late" ? "nothing more" : "EOF"
-          }; stdout ended with: ${JSON.stringify(this.text.slice(-300))}`,
-        );
+      const late = new Promise<"late">((resolve) => timer = setTimeout(() => resolve("late"), Math.max(left, 0)));
+      // Read a chunk, or (when the background reads) look again in 20 ms.
+      const next = this.#pump
+        ? new Promise<"again">((resolve) => setTimeout(() => resolve("again"), Math.min(20, Math.max(left, 0))))
+        : this.#stdout.read();
+      const chunk = await Promise.race([next, late]).finally(() => clearTimeout(timer));
+      if (chunk === "again") {
+        if (left > 0) continue;
+      } else if (chunk !== "late" && !chunk.done) {
+        this.text += this.#decoder.decode(chunk.value, { stream: true });
+        continue;
       }
-      this.text += this.#decoder.decode(chunk.value, { stream: true });
+      if (this.text.match(found)) continue;
+      assert.fail(
+        `expected ${what} on stdout within ${ms / 1000} s, got ${
+          chunk !== "late" && chunk !== "again" && chunk.done ? "EOF" : "nothing more"
+        }; stdout ended with: ${JSON.stringify(this.text.slice(-300))}`,
+      );
     }
   }
 
@@ -64,13 +81,14 @@ class Program implements AsyncDisposable {
     return Number((await this.readUntil(/^listening on \S+:(\d+)$/m, 20_000, "'listening on HOST:PORT'"))[1]);
   }
 
-  /** Kills the program (if it still runs) and returns its stderr. */
+  /** Kills the program (if it still runs), reads the rest of its stdout and returns its stderr. */
   async stop(): Promise<string> {
     try {
       this.child.kill("SIGKILL");
     } catch { /* already ended */ }
     await this.child.status;
-    await this.#stdout.cancel();
+    this.keepReading();
+    await this.#pump;
     return await this.#stderr;
   }
 
@@ -136,3 +154,94 @@ Deno.test("the shared log: a server whose stdout nobody reads keeps serving, and
     "a line after the note",
   );
 });
+
+/** Sends `count` resets (`parallel` at a time) to a server; returns how long the storm took, in ms. */
+async function resetStorm(port: number, count: number, parallel: number): Promise<number> {
+  const from = Date.now();
+  await inParallel(count, parallel, () => resetConnection("127.0.0.1", port, 30_000));
+  return Date.now() - from;
+}
+
+/** Sends `line` on a fresh connection and reads until `until` comes back or the server closes, within `ms`. */
+async function exchange(port: number, line: string, ms: number): Promise<string> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const timer = setTimeout(() => conn.close(), ms);
+  let got = "";
+  try {
+    await conn.write(new TextEncoder().encode(line));
+    const decoder = new TextDecoder();
+    const buffer = new Uint8Array(1024);
+    while (!got.includes("\n")) {
+      const n = await conn.read(buffer);
+      if (n === null) break;
+      got += decoder.decode(buffer.subarray(0, n), { stream: true });
+    }
+    conn.close();
+  } catch {
+    /* closed at the deadline */
+  } finally {
+    clearTimeout(timer);
+  }
+  return got;
+}
+
+/** Each server of lessons 1, 2 and 4, and how to see it serve one more client. */
+const storms: { lesson: number; serves(server: Program, port: number): Promise<void> }[] = [
+  {
+    lesson: 1,
+    async serves(_server, port) {
+      assert.match(await timeLine(port, 10_000), /^\d{4}-\d\d-\d\dT.*\n$/, "no time line within 10 s after the storm");
+    },
+  },
+  {
+    lesson: 2,
+    async serves(server, port) {
+      // One conversation at a time: the server prints what its client says.
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      try {
+        await conn.write(new TextEncoder().encode("after the storm\n"));
+        await server.readUntil(
+          /^127\.0\.0\.1:\d+: after the storm$/m,
+          10_000,
+          "the message of a client after the storm",
+        );
+      } finally {
+        conn.close();
+      }
+    },
+  },
+  {
+    lesson: 4,
+    async serves(_server, port) {
+      assert.equal(await exchange(port, "after the storm\n", 10_000), "after the storm\n", "no echo within 10 s");
+    },
+  },
+];
+
+for (const { lesson, serves } of storms) {
+  Deno.test(`lesson ${lesson}'s server: a storm of 3,000 resets costs a few log lines and no pause`, async () => {
+    await using server = new Program(lesson, ["server", "--host", "127.0.0.1", "--port", "0"]);
+    const port = await server.port();
+    server.keepReading();
+    // The storm takes about a second. Pausing 10 ms after each failed accept() (a client reset before it was
+    // accepted) made it take over 30: while the server paused, its listen queue filled, the kernel dropped new
+    // SYNs, and each client waited for its retry (1 s, then 3 s…), so the real clients among them did too.
+    const storm = 3000;
+    const ms = await resetStorm(port, storm, 50);
+    await serves(server, port);
+    await server.stop();
+    const failures = server.text.split("\n").filter((line) => line.startsWith("accept failed"));
+    // At most a line a second, plus the first: a storm is a count in the log, not a line per reset.
+    const allowed = Math.ceil(ms / 1000) + 2;
+    assert.ok(
+      failures.length <= allowed,
+      `${failures.length} 'accept failed' lines in a storm of ${ms} ms (${allowed} at most): ${
+        JSON.stringify(failures.slice(0, 3))
+      }…`,
+    );
+    assert.ok(
+      ms < 20_000,
+      `the storm of ${storm} resets took ${ms} ms: the server paused after failed accepts (about 1 s is usual)`,
+    );
+  });
+}

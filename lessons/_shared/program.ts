@@ -234,6 +234,67 @@ export function log(line: string): void {
 }
 
 /**
+ * Whether an error means the process, or the system, is out of a resource
+ * (EMFILE: too many open files; ENFILE, ENOBUFS, ENOMEM): then every
+ * `accept()` fails the same way until something is freed, and an accept loop
+ * should wait a little instead of spinning. Any other failure of `accept()`
+ * concerns one connection (a client that reset it before it was accepted) and
+ * says nothing about the next one.
+ */
+export function outOfResources(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "EMFILE" || code === "ENFILE" || code === "ENOBUFS" || code === "ENOMEM";
+}
+
+/**
+ * A logger for failed `accept()`s that stays short in a storm: the first
+ * failure is logged at once, the ones that follow within `everyMs` as one
+ * count (`accept failed 2999 more times in 1 s …`), so thousands of resets
+ * cost a few lines, not thousands. Call it with each error `accept()` throws.
+ *
+ * @example
+ * ```ts
+ * const acceptFailed = acceptFailureLog(console.log);
+ * acceptFailed(new Error("Transport endpoint is not connected")); // logged at once
+ * acceptFailed(new Error("Transport endpoint is not connected")); // counted, logged within a second
+ * ```
+ */
+export function acceptFailureLog(log: (line: string) => void, everyMs = 1000): (error: unknown) => void {
+  let count = 0;
+  let last = "";
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const wait = () => {
+    const waiting = setTimeout(report, everyMs);
+    // The report must not keep a stopped server's process alive.
+    Deno.unrefTimer(waiting);
+    timer = waiting;
+  };
+  const report = () => {
+    if (count === 0) {
+      timer = undefined;
+      return;
+    }
+    log(
+      `accept failed ${count} more time${count === 1 ? "" : "s"} in ${
+        everyMs / 1000
+      } s (last: ${last}); still listening`,
+    );
+    count = 0;
+    wait();
+  };
+  return (error) => {
+    const message = error instanceof Error ? error.message : String(error);
+    if (timer === undefined) {
+      log(`accept failed: ${message}; still listening`);
+      wait();
+    } else {
+      count++;
+      last = message;
+    }
+  };
+}
+
+/**
  * A failure the program explains itself (an HTTP error, a name DNS does not
  * know): printed as its message alone, with no place in the code, since it
  * is not a bug there.

@@ -222,6 +222,17 @@ export const promises: Promised[] = [
     checks: ["unix-socket"],
   },
   {
+    id: "unix-not-socket",
+    in: "text",
+    says: {
+      en:
+        "a server given a path where a file or a directory stands must stop with a one-line error and leave it as it was",
+      ru:
+        "сервер, которому дали путь, где стоит файл или каталог, должен остановиться с ошибкой в одну строку и оставить их как были",
+    },
+    checks: ["unix-not-socket"],
+  },
+  {
     id: "backlog",
     in: "text",
     says: {
