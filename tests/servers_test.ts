@@ -13,6 +13,7 @@
 import assert from "node:assert/strict";
 import { ROOT, taskArgs } from "./harness/course.ts";
 import { resetConnection } from "./harness/socket.ts";
+import { acceptFailureLog, outOfResources, showControl } from "../lessons/_shared/program.ts";
 
 /** A reference program started with the permissions of its `solution-N` task; stdout is a pipe the test reads at will. */
 class Program implements AsyncDisposable {
@@ -245,3 +246,34 @@ for (const { lesson, serves } of storms) {
     );
   });
 }
+
+Deno.test("acceptFailureLog: the first failure at once, then the rest of a burst as one count", async () => {
+  const lines: string[] = [];
+  const failed = acceptFailureLog((line) => lines.push(line), 50);
+  const reset = new Error("Transport endpoint is not connected (os error 107)");
+  for (let i = 0; i < 3000; i++) failed(reset);
+  assert.deepEqual(lines, ["accept failed: Transport endpoint is not connected (os error 107); still listening"]);
+  // Two periods: one reports the count, the next finds nothing more and stops its timer.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(lines.length, 2, lines.join("\n"));
+  assert.match(lines[1], /^accept failed 2999 more times in 0\.05 s \(last: Transport endpoint is not connected/);
+  // A quiet period later, a new failure is logged at once again.
+  failed(reset);
+  assert.equal(lines.length, 3);
+  await new Promise((resolve) => setTimeout(resolve, 120));
+  assert.equal(lines.length, 3, "a single failure is not followed by a count of zero");
+});
+
+Deno.test("outOfResources: EMFILE and its kin pause an accept loop; one connection's failure does not", () => {
+  const withCode = (code: string) => Object.assign(new Error(code), { code });
+  for (const code of ["EMFILE", "ENFILE", "ENOBUFS", "ENOMEM"]) assert.ok(outOfResources(withCode(code)), code);
+  for (const code of ["ENOTCONN", "ECONNABORTED", "ECONNRESET"]) assert.ok(!outOfResources(withCode(code)), code);
+  assert.ok(!outOfResources(new Deno.errors.NotConnected("Transport endpoint is not connected")));
+  assert.ok(!outOfResources(undefined));
+});
+
+Deno.test("showControl: control characters from the network are shown escaped; text, line breaks and tabs stay", () => {
+  assert.equal(showControl("12:00\x1b[2J\x1b]0;owned\x07\x00\rfake"), "12:00\\x1b[2J\\x1b]0;owned\\x07\\x00\\x0dfake");
+  assert.equal(showControl("\u009b31m \x7f"), "\\x9b31m \\x7f");
+  assert.equal(showControl("время ✓\n\tsecond line"), "время ✓\n\tsecond line");
+});

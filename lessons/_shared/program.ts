@@ -500,6 +500,28 @@ function learnerFrame(error: Error): string | undefined {
   return match ? `${courseRelative(match[1])}:${match[2]}` : undefined;
 }
 
+/**
+ * Text from the network, made safe to show on a terminal: every control
+ * character except the line break and the tab is written as an escape
+ * (`\x1b`, `\x07`, `\x00`, `\x9b`). A terminal obeys control characters: ESC
+ * starts a command that can move the cursor, clear the screen, retitle the
+ * window or recolour what follows, a CR lets the rest of a line overwrite its
+ * start, so whoever sends them writes on the reader's screen, not just into
+ * it. Escaped, the bytes stay visible and harmless. (A backslash is left as it
+ * is: the escapes are for a person to read, not to be parsed back.)
+ *
+ * @example
+ * ```ts
+ * import { showControl } from "./program.ts";
+ * console.log(showControl("12:00\x1b[2J\r\x07")); // 12:00\x1b[2J\x0d\x07
+ * ```
+ */
+export function showControl(text: string): string {
+  // C0 controls but \t and \n, DEL, and the C1 controls (U+0080–U+009F; U+009B is CSI, ESC [ in one character).
+  // deno-lint-ignore no-control-regex
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
 /** Formats a socket address the way the course prints it: `127.0.0.1:8000`, `[::1]:8000`, `unix:/tmp/x.sock`. */
 export function formatAddr(addr: Deno.Addr): string {
   if ("hostname" in addr) return hostPort(addr.hostname, addr.port);

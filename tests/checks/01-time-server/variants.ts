@@ -354,6 +354,15 @@ export const variants: Variant[] = [
     message: /the client exited with code 1 after a server on \[::1\] sent the line/,
   },
   {
+    id: "client-prints-raw",
+    mistake: "the client prints the server's answer raw, control characters and all",
+    file: "client.ts",
+    patch: [["  options.log(showControl(text.endsWith", "  options.log((text.endsWith"]],
+    breaks: "client-escapes",
+    rejectedBy: "client-escapes-control",
+    message: /printed the server's control characters raw/,
+  },
+  {
     id: "client-tcp-only",
     mistake: "the client ignores --unix and always connects over TCP",
     file: "client.ts",
