@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { todo } from "@course/program.ts";
+import { showControl, todo } from "@course/program.ts";
 
 /** How `runClient` is configured; `main.ts` fills it from the command line. */
 export interface ClientOptions {
@@ -39,8 +39,10 @@ export async function runClient(options: ClientOptions): Promise<void> {
     },
   );
   const text = await readUntilClosed(conn, options.timeoutMs);
-  // The server ends its line with "\n"; log adds its own.
-  options.log(text.endsWith("\n") ? text.slice(0, -1) : text);
+  // Given: the server ends its line with "\n"; log adds its own. Control
+  // characters from the network are shown escaped (\x1b, not ESC): a server
+  // must not be able to drive the terminal of whoever reads its answer.
+  options.log(showControl(text.endsWith("\n") ? text.slice(0, -1) : text));
 }
 
 /** Everything the server sends, as text, once it has closed the connection. Closes `conn`. */

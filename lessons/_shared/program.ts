@@ -120,28 +120,178 @@ export interface Program {
 }
 
 const encoder = new TextEncoder();
-let pending: string[] = [];
-let flushTimer: ReturnType<typeof setTimeout> | undefined;
 
-/** Writes the lines {@linkcode log} has gathered, now. */
-export function flushLog(): void {
-  clearTimeout(flushTimer);
-  flushTimer = undefined;
-  if (pending.length === 0) return;
+/**
+ * How much log text may wait for stdout, in characters. A terminal, or a pipe
+ * somebody reads, keeps this queue near empty. A pipe nobody reads fills up
+ * (the kernel holds about 64 KiB), then this queue; from then on new lines are
+ * dropped and counted, so the log costs neither memory nor time.
+ */
+export const LOG_QUEUE_CHARS = 64 * 1024;
+
+let pending: string[] = [];
+let pendingChars = 0;
+/** Lines dropped since the queue was last full; reported in the log once stdout takes lines again. */
+let dropped = 0;
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+/** The write to stdout under way: it lasts as long as the reader makes it wait. */
+let writing: Promise<void> | undefined;
+/** stdout is closed (its reader went away): nothing more can be written. */
+let stdoutGone = false;
+
+/** The queued lines, and after them a note of any dropped since, as one chunk of bytes; empties the queue. */
+function takePending(): Uint8Array | undefined {
+  if (dropped > 0) {
+    pending.push(say(
+      `(log: ${dropped} line${dropped === 1 ? "" : "s"} dropped here: stdout was not being read)`,
+      `(журнал: здесь пропущено строк: ${dropped}: stdout никто не читал)`,
+    ));
+    dropped = 0;
+  }
+  if (pending.length === 0) return undefined;
   const bytes = encoder.encode(pending.join("\n") + "\n");
   pending = [];
-  for (let at = 0; at < bytes.length;) at += Deno.stdout.writeSync(bytes.subarray(at));
+  pendingChars = 0;
+  return bytes;
 }
 
 /**
- * Prints a line on stdout, like console.log, but gathers the lines of one
- * turn of the event loop into a single write. A busy server logs a line per
- * client; one system call per line would cost it more CPU than serving the
- * client does. `runProgram` flushes before the program exits.
+ * Writes the queue to stdout with the asynchronous `write`, which waits on a
+ * thread of its own: while a reader keeps stdout waiting, the event loop, and
+ * so the network, goes on.
+ */
+function startWriting(): void {
+  flushTimer = undefined;
+  if (writing || stdoutGone) return;
+  writing = (async () => {
+    try {
+      for (let bytes = takePending(); bytes; bytes = takePending()) {
+        for (let at = 0; at < bytes.length;) at += await Deno.stdout.write(bytes.subarray(at));
+      }
+    } catch {
+      // stdout was closed: the log has nowhere to go, and that must not stop the program either.
+      stdoutGone = true;
+      pending = [];
+      pendingChars = 0;
+    } finally {
+      writing = undefined;
+    }
+  })();
+}
+
+/**
+ * Writes the lines {@linkcode log} has gathered, now, unless an earlier write
+ * still waits for stdout (nobody is reading it): then they follow that one, as
+ * they would anyway, and the program does not block here.
+ */
+export function flushLog(): void {
+  clearTimeout(flushTimer);
+  flushTimer = undefined;
+  if (writing || stdoutGone) return;
+  const bytes = takePending();
+  if (!bytes) return;
+  try {
+    for (let at = 0; at < bytes.length;) at += Deno.stdout.writeSync(bytes.subarray(at));
+  } catch {
+    stdoutGone = true;
+  }
+}
+
+/** Resolves once the log is written, or after `ms` if stdout is still not being read. */
+async function logWritten(ms: number): Promise<void> {
+  const { promise: late, resolve } = Promise.withResolvers<"late">();
+  const timer = setTimeout(() => resolve("late"), ms);
+  try {
+    while (writing) {
+      if (await Promise.race([writing.then(() => "written" as const), late]) === "late") return;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Prints a line on stdout, like console.log, but never makes the program wait.
+ * Lines of one turn of the event loop go out in a single write (a busy server
+ * logs a line per client; one system call per line would cost it more CPU than
+ * serving the client does), and the write does not block: a server whose
+ * stdout nobody reads keeps serving. Up to {@linkcode LOG_QUEUE_CHARS} of text
+ * waits; beyond that lines are dropped, and once stdout takes lines again the
+ * log says how many, where they are missing. `runProgram` writes what is left
+ * before the program exits.
  */
 export function log(line: string): void {
+  if (stdoutGone) return;
+  if (dropped > 0 || pendingChars + line.length + 1 > LOG_QUEUE_CHARS) {
+    // Full: drop this line and every one after it until the writer takes the queue, so the note of how many
+    // were dropped stands exactly where they are missing.
+    dropped++;
+    return;
+  }
   pending.push(line);
-  flushTimer ??= setTimeout(flushLog, 0);
+  pendingChars += line.length + 1;
+  if (!writing) flushTimer ??= setTimeout(startWriting, 0);
+}
+
+/**
+ * Whether an error means the process, or the system, is out of a resource
+ * (EMFILE: too many open files; ENFILE, ENOBUFS, ENOMEM): then every
+ * `accept()` fails the same way until something is freed, and an accept loop
+ * should wait a little instead of spinning. Any other failure of `accept()`
+ * concerns one connection (a client that reset it before it was accepted) and
+ * says nothing about the next one.
+ */
+export function outOfResources(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "EMFILE" || code === "ENFILE" || code === "ENOBUFS" || code === "ENOMEM";
+}
+
+/**
+ * A logger for failed `accept()`s that stays short in a storm: the first
+ * failure is logged at once, the ones that follow within `everyMs` as one
+ * count (`accept failed 2999 more times in 1 s …`), so thousands of resets
+ * cost a few lines, not thousands. Call it with each error `accept()` throws.
+ *
+ * @example
+ * ```ts
+ * const acceptFailed = acceptFailureLog(console.log);
+ * acceptFailed(new Error("Transport endpoint is not connected")); // logged at once
+ * acceptFailed(new Error("Transport endpoint is not connected")); // counted, logged within a second
+ * ```
+ */
+export function acceptFailureLog(log: (line: string) => void, everyMs = 1000): (error: unknown) => void {
+  let count = 0;
+  let last = "";
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const wait = () => {
+    const waiting = setTimeout(report, everyMs);
+    // The report must not keep a stopped server's process alive.
+    Deno.unrefTimer(waiting);
+    timer = waiting;
+  };
+  const report = () => {
+    if (count === 0) {
+      timer = undefined;
+      return;
+    }
+    log(
+      `accept failed ${count} more time${count === 1 ? "" : "s"} in ${
+        everyMs / 1000
+      } s (last: ${last}); still listening`,
+    );
+    count = 0;
+    wait();
+  };
+  return (error) => {
+    const message = error instanceof Error ? error.message : String(error);
+    if (timer === undefined) {
+      log(`accept failed: ${message}; still listening`);
+      wait();
+    } else {
+      count++;
+      last = message;
+    }
+  };
 }
 
 /**
@@ -222,6 +372,8 @@ export async function runProgram(program: Program, args: string[]): Promise<numb
     console.error(describeError(error, where));
     return error instanceof UsageError ? 2 : 1;
   } finally {
+    // Give a slow reader of stdout a moment for the last lines; one that never reads does not hold the exit.
+    await logWritten(2000);
     flushLog();
     Deno.removeSignalListener("SIGINT", onInterrupt);
     globalThis.removeEventListener("unhandledrejection", onUnhandled);
@@ -346,6 +498,28 @@ function learnerFrame(error: Error): string | undefined {
   const frame = error.stack?.split("\n").find((line) => /\/(lessons|solutions)\//.test(line));
   const match = frame?.match(/(file:\/\/[^\s)]+?):(\d+):\d+/);
   return match ? `${courseRelative(match[1])}:${match[2]}` : undefined;
+}
+
+/**
+ * Text from the network, made safe to show on a terminal: every control
+ * character except the line break and the tab is written as an escape
+ * (`\x1b`, `\x07`, `\x00`, `\x9b`). A terminal obeys control characters: ESC
+ * starts a command that can move the cursor, clear the screen, retitle the
+ * window or recolour what follows, a CR lets the rest of a line overwrite its
+ * start, so whoever sends them writes on the reader's screen, not just into
+ * it. Escaped, the bytes stay visible and harmless. (A backslash is left as it
+ * is: the escapes are for a person to read, not to be parsed back.)
+ *
+ * @example
+ * ```ts
+ * import { showControl } from "./program.ts";
+ * console.log(showControl("12:00\x1b[2J\r\x07")); // 12:00\x1b[2J\x0d\x07
+ * ```
+ */
+export function showControl(text: string): string {
+  // C0 controls but \t and \n, DEL, and the C1 controls (U+0080–U+009F; U+009B is CSI, ESC [ in one character).
+  // deno-lint-ignore no-control-regex
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
 /** Formats a socket address the way the course prints it: `127.0.0.1:8000`, `[::1]:8000`, `unix:/tmp/x.sock`. */

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { showControl } from "@course/program.ts";
 
 /** How `runClient` is configured; `main.ts` fills it from the command line. */
 export interface ClientOptions {
@@ -66,6 +67,8 @@ export async function runClient(options: ClientOptions): Promise<void> {
     if (!timedOut) conn.close();
   }
 
-  // The server ends its line with "\n"; console.log adds its own.
-  options.log(text.endsWith("\n") ? text.slice(0, -1) : text);
+  // Given: the server ends its line with "\n"; log adds its own. Control
+  // characters from the network are shown escaped (\x1b, not ESC): a server
+  // must not be able to drive the terminal of whoever reads its answer.
+  options.log(showControl(text.endsWith("\n") ? text.slice(0, -1) : text));
 }

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { formatAddr } from "@course/program.ts";
+import { acceptFailureLog, formatAddr, outOfResources, ProgramError } from "@course/program.ts";
 
 /** How `runServer` is configured; `main.ts` fills it from the command line. */
 export interface ServerOptions {
@@ -44,18 +44,20 @@ export async function runServer(options: ServerOptions): Promise<void> {
   options.signal.addEventListener("abort", stop, { once: true });
 
   const inFlight = new Set<Promise<void>>();
+  const acceptFailed = acceptFailureLog(options.log);
   while (!options.signal.aborted) {
     let conn: Deno.Conn;
     try {
       conn = await listener.accept();
     } catch (error) {
-      // Closing the listener to stop makes accept() throw: the normal way out.
       if (options.signal.aborted || error instanceof Deno.errors.BadResource) break;
-      // Anything else concerns one connection, e.g. a client that reset it
-      // before accept() returned: log it and keep listening. The short pause
-      // keeps a persistent error (too many open files) from spinning the CPU.
-      options.log(`accept failed: ${error instanceof Error ? error.message : error}; still listening`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      // One connection failed (its client reset it before accept() returned):
+      // the next one is fine, so accept it at once; a storm of such failures
+      // is logged as a count. Only when the process is out of resources (too
+      // many open files) does every accept() fail: then wait for a client to
+      // leave rather than spin.
+      acceptFailed(error);
+      if (outOfResources(error)) await new Promise((resolve) => setTimeout(resolve, 100));
       continue;
     }
     // Serve the client without awaiting it here, so a slow or broken client
@@ -115,16 +117,32 @@ export function timestamp(now: Date): string {
 
 /**
  * AF_UNIX: the address is a path in the file system. A socket file left by a
- * server that crashed blocks the path, so remove it, but only when nothing
- * answers there (a live server keeps its socket).
+ * server that crashed blocks the path, so remove it, but only that: a path
+ * that is not a socket (a file, a directory) belongs to someone else, and a
+ * socket a live server answers on is that server's. Connecting is how to tell
+ * a live socket from a leftover: a connection to a leftover is refused.
  */
 async function listenUnix(path: string): Promise<Deno.Listener> {
+  let info: Deno.FileInfo | undefined;
   try {
-    (await Deno.connect({ transport: "unix", path })).close();
-    throw new Deno.errors.AddrInUse(`a server is already listening on ${path}`);
+    // lstat, not stat: a symbolic link is not a socket either, wherever it points.
+    info = await Deno.lstat(path);
   } catch (error) {
-    if (error instanceof Deno.errors.ConnectionRefused) await Deno.remove(path);
-    else if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  if (info !== undefined) {
+    if (!info.isSocket) {
+      const kind = info.isDirectory ? "a directory" : info.isFile ? "a regular file" : "not a socket";
+      throw new ProgramError(`${path} is ${kind}, not a socket: it is not ours to delete (choose another --unix path)`);
+    }
+    try {
+      (await Deno.connect({ transport: "unix", path })).close();
+      throw new Deno.errors.AddrInUse(`a server is already listening on ${path}`);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.ConnectionRefused)) throw error;
+    }
+    // A socket nobody answers on: what a crashed server left behind.
+    await Deno.remove(path);
   }
   return Deno.listen({ transport: "unix", path });
 }

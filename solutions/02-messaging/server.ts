@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { formatAddr } from "@course/program.ts";
+import { acceptFailureLog, formatAddr, outOfResources } from "@course/program.ts";
 import { byteLength, CutShort, LineReader, LineTooLong, NotUtf8, writeLine } from "./lines.ts";
 
 /** How `runServer` is configured; `main.ts` fills it from the command line. */
@@ -43,14 +43,20 @@ export async function runServer(options: ServerOptions): Promise<void> {
   // One console for all conversations (see Console below).
   const console = new Console(options.console, options.log);
   const stopped = aborted(options.signal);
+  const acceptFailed = acceptFailureLog(options.log);
   while (!options.signal.aborted) {
     let conn: Deno.Conn;
     try {
       conn = await listener.accept();
     } catch (error) {
       if (options.signal.aborted || error instanceof Deno.errors.BadResource) break;
-      options.log(`accept failed: ${error instanceof Error ? error.message : error}; still listening`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      // One connection failed (its client reset it before accept() returned):
+      // the next one is fine, so accept it at once; a storm of such failures
+      // is logged as a count. Only when the process is out of resources (too
+      // many open files) does every accept() fail: then wait for a client to
+      // leave rather than spin.
+      acceptFailed(error);
+      if (outOfResources(error)) await new Promise((resolve) => setTimeout(resolve, 100));
       continue;
     }
     // One conversation at a time: while it lasts, the next clients wait in

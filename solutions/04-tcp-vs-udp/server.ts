@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { formatAddr } from "@course/program.ts";
+import { acceptFailureLog, formatAddr, outOfResources } from "@course/program.ts";
 
 /** How `runServer` is configured; `main.ts` fills it from the command line. */
 export interface ServerOptions {
@@ -63,14 +63,20 @@ function bindBoth(host: string, port: number): [Deno.TcpListener, Deno.DatagramC
 /** Accepts TCP clients and echoes each one's bytes back, all at once. */
 async function serveTcp(listener: Deno.TcpListener, options: ServerOptions): Promise<void> {
   const jobs = new Set<Promise<void>>();
+  const acceptFailed = acceptFailureLog(options.log);
   while (true) {
     let conn: Deno.Conn;
     try {
       conn = await listener.accept();
     } catch (error) {
       if (options.signal.aborted || error instanceof Deno.errors.BadResource) break;
-      options.log(`accept failed: ${error instanceof Error ? error.message : error}; still listening`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      // One connection failed (its client reset it before accept() returned):
+      // the next one is fine, so accept it at once; a storm of such failures
+      // is logged as a count. Only when the process is out of resources (too
+      // many open files) does every accept() fail: then wait for a client to
+      // leave rather than spin.
+      acceptFailed(error);
+      if (outOfResources(error)) await new Promise((resolve) => setTimeout(resolve, 100));
       continue;
     }
     const job = serveTcpClient(conn, options);

@@ -132,6 +132,33 @@ export const promises: Promised[] = [
     },
   },
   {
+    id: "accept-storm",
+    in: "text",
+    says: {
+      en: "One connection's failure says nothing about the next, so the loop accepts the next one at once.",
+      ru: "Ошибка одного соединения ничего не говорит о следующем, поэтому цикл сразу принимает следующее.",
+    },
+    checks: [],
+    ungraded: {
+      en:
+        "the accept loop is given code, the same in starter and reference; tests/servers_test.ts proves it on the reference with a storm of 3,000 resets (a few log lines, no pause)",
+      ru:
+        "цикл accept дан в заготовке и одинаков в ней и в эталоне; tests/servers_test.ts доказывает это на эталоне бурей из 3000 сбросов (несколько строк лога, без пауз)",
+    },
+  },
+  {
+    id: "log-never-waits",
+    in: "text",
+    says: { en: "So `log` never waits.", ru: "Поэтому `log` никогда не ждёт." },
+    checks: [],
+    ungraded: {
+      en:
+        "`log` is the course's shared launcher code, not the learner's; tests/servers_test.ts proves it on the reference time server with a stdout nobody reads (6,000 clients served, every line written or counted)",
+      ru:
+        "`log` — общий код запускающей программы курса, а не ученика; tests/servers_test.ts доказывает это на эталонном сервере времени, чей stdout никто не читает (6000 клиентов обслужены, каждая строка записана или посчитана)",
+    },
+  },
+  {
     id: "one-bad-client",
     in: "text",
     says: {
@@ -220,6 +247,17 @@ export const promises: Promised[] = [
         "сокет живого сервера забирать нельзя: второй сервер на занятом пути должен остановиться с ошибкой в одну строку, как на занятом порту, а первый — продолжать работу",
     },
     checks: ["unix-socket"],
+  },
+  {
+    id: "unix-not-socket",
+    in: "text",
+    says: {
+      en:
+        "a server given a path where a file or a directory stands must stop with a one-line error and leave it as it was",
+      ru:
+        "сервер, которому дали путь, где стоит файл или каталог, должен остановиться с ошибкой в одну строку и оставить их как были",
+    },
+    checks: ["unix-not-socket"],
   },
   {
     id: "backlog",
@@ -351,6 +389,15 @@ export const promises: Promised[] = [
     },
     also: [{ in: { help: "client", flag: "--host" }, says: { en: "the server's host", ru: "хост сервера" } }],
     checks: ["client-ipv6"],
+  },
+  {
+    id: "client-escapes",
+    in: "text",
+    says: {
+      en: "every control character except the line break and the tab is shown as an escape such as `\\x1b`",
+      ru: "каждый управляющий символ, кроме перевода строки и табуляции, показан экранированным, например `\\x1b`",
+    },
+    checks: ["client-escapes-control"],
   },
   {
     id: "client-unix",

@@ -107,6 +107,58 @@ export const clientChecks: Check[] = [
     },
   },
   {
+    id: "client-escapes-control",
+    title: {
+      en: "control characters in the answer (ESC, BEL, CR, NUL) are printed escaped, not raw",
+      ru: "управляющие символы в ответе (ESC, BEL, CR, NUL) выводятся экранированными, а не как есть",
+    },
+    hint: {
+      en:
+        "Print the answer through the given showControl(), as the given last line of runClient does: it writes \\x1b instead of ESC. A terminal obeys the bytes it prints; a server must not drive yours.",
+      ru:
+        "Выводите ответ через данный showControl(), как данная последняя строка runClient: он пишет \\x1b вместо ESC. Терминал выполняет байты, которые печатает; сервер не должен управлять вашим.",
+    },
+    async run(trial) {
+      // A hostile time server: it clears the screen, retitles the window, rings the bell and overwrites its line.
+      const controls = "\x1b[2J\x1b]0;owned\x07\x00\rfake time";
+      const text = `${new Date().toISOString()}${controls}\n`;
+      await using dribbler = new DribbleServer(
+        { message: new TextEncoder().encode(text), chunk: 64, pauseMs: 0 },
+        trial.transcript,
+      );
+      const [client, status] = await runClient(trial, [
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String((dribbler.address as { port: number }).port),
+      ]);
+      const printed = client.stdout.join("\n");
+      // deno-lint-ignore no-control-regex
+      const raw = printed.match(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+      const kept = ["[2J", "]0;owned", "fake time"].every((part) => printed.includes(part));
+      if (status.code !== 0 || raw || !kept) {
+        throw new CheckFailure({
+          en: raw
+            ? `the client printed the server's control characters raw (${
+              visible(raw[0])
+            } among them): on a terminal they clear the screen, retitle the window and overwrite the line`
+            : "the client did not print the answer with its control characters shown escaped",
+          ru: raw
+            ? `клиент вывел управляющие символы сервера как есть (среди них ${
+              visible(raw[0])
+            }): в терминале они очищают экран, меняют заголовок окна и затирают строку`
+            : "клиент не вывел ответ с экранированными управляющими символами",
+        }, {
+          expected: {
+            en: "the whole answer, each control character escaped (e.g. \\x1b[2J)",
+            ru: "весь ответ, каждый управляющий символ экранирован (например, \\x1b[2J)",
+          },
+          actual: `${visible(printed || "(nothing)")}, exit code ${status.code}`,
+        });
+      }
+    },
+  },
+  {
     id: "client-timeout",
     title: {
       en:

@@ -442,6 +442,82 @@ export const serverChecks: Check[] = [
     },
   },
   {
+    id: "unix-not-socket",
+    title: {
+      en:
+        "--unix PATH where a regular file or a directory stands: the server stops with a one-line error naming PATH and leaves it as it was",
+      ru:
+        "--unix PATH, где стоит обычный файл или каталог: сервер останавливается с ошибкой в одну строку, где назван PATH, и оставляет их как были",
+    },
+    hint: {
+      en:
+        "Only a socket file can be a leftover of a crashed server. Before deleting anything at the path, Deno.lstat it: not a socket (isSocket false) is an error naming the path. A connect to a regular file is refused just like one to a dead socket, so a refused connect alone does not prove a leftover.",
+      ru:
+        "Остатком упавшего сервера может быть только файл сокета. Прежде чем что-то удалять по этому пути, вызовите Deno.lstat: не сокет (isSocket false) — это ошибка, где назван путь. Подключение к обычному файлу получает отказ точно так же, как к мёртвому сокету, поэтому один отказ ещё не доказывает, что перед вами остаток.",
+    },
+    async run(trial) {
+      const content = "precious: not a socket\n";
+      for (const kind of ["file", "directory"] as const) {
+        const path = uniqueSocketPath();
+        removeLater(trial, path);
+        if (kind === "file") await Deno.writeTextFile(path, content);
+        else await Deno.mkdir(path);
+        const noun: Bilingual = kind === "file"
+          ? { en: "a regular file", ru: "обычный файл" }
+          : { en: "an empty directory", ru: "пустой каталог" };
+        const what: Bilingual = { en: `${noun.en} stands at ${path}`, ru: `по пути ${path} стоит ${noun.ru}` };
+        const server = trial.start(`server (${kind})`, ["server", "--unix", path], { extraFlags: unixFlags(path) });
+        const status = await server.exitWithin(8000);
+        const left = await Deno.lstat(path).catch(() => undefined);
+        const intact = kind === "file"
+          ? left?.isFile === true && await Deno.readTextFile(path).catch(() => "") === content
+          : left?.isDirectory === true;
+        if (!intact) {
+          const done: Bilingual = left === undefined
+            ? { en: "deleted it", ru: "удалил его" }
+            : left.isSocket
+            ? { en: "deleted it and put its own socket there", ru: "удалил его и положил туда свой сокет" }
+            : { en: "changed it", ru: "изменил его" };
+          throw new CheckFailure({
+            en: `the server was told --unix ${path}, where ${noun.en} stood, and ${done.en}: ` +
+              "only a socket nobody answers on may be removed",
+            ru: `серверу указали --unix ${path}, где был ${noun.ru}, и он ${done.ru}: ` +
+              "удалять можно только сокет, на котором никто не отвечает",
+          }, {
+            expected: {
+              en: `the ${kind} left as it was, and a one-line error`,
+              ru: "всё оставлено как было, и ошибка в одну строку",
+            },
+            actual: { en: `the server ${done.en}`, ru: `сервер ${done.ru}` },
+          });
+        }
+        if (!status) {
+          throw new CheckFailure({
+            en: `the server was still running 8 s after being told --unix ${path}, where ${noun.en} stands`,
+            ru: `сервер всё ещё работал через 8 с после того, как ему указали --unix ${path}, где стоит ${noun.ru}`,
+          }, {
+            expected: {
+              en: "exit with a non-zero code and one line on stderr naming the path",
+              ru: "завершение с ненулевым кодом и одна строка в stderr, где назван путь",
+            },
+            actual: visible(server.stdout.join("\n") || "(nothing)"),
+          });
+        }
+        assertCleanError(server, status, { en: `when ${what.en}`, ru: `когда ${what.ru}` });
+        const line = server.stderr.find((l) => l.trim() !== "") ?? "";
+        if (!line.includes(path)) {
+          throw new CheckFailure({
+            en: `the server's error when ${what.en} does not name the path`,
+            ru: `ошибка сервера, когда ${what.ru}, не называет путь`,
+          }, {
+            expected: { en: `one line that names ${path}`, ru: `одна строка, где назван ${path}` },
+            actual: visible(line),
+          });
+        }
+      }
+    },
+  },
+  {
     id: "backlog",
     slow: true,
     title: {

@@ -105,7 +105,7 @@ export const variants: Variant[] = [
     file: "server.ts",
     patch: [
       [
-        "      options.log(`accept failed: ${error instanceof Error ? error.message : error}; still listening`);",
+        "      acceptFailed(error);",
         "      throw error;",
       ],
       ['    log(`Client ${peer}: ${error instanceof Error ? error.name : "error"}, dropped`);', "    throw error;"],
@@ -248,12 +248,22 @@ export const variants: Variant[] = [
     mistake: "the server deletes the socket file before listening, whoever listens there",
     file: "server.ts",
     patch: [[
-      '    (await Deno.connect({ transport: "unix", path })).close();\n    throw new Deno.errors.AddrInUse(`a server is already listening on ${path}`);\n',
-      "    await Deno.remove(path);\n",
+      '      (await Deno.connect({ transport: "unix", path })).close();\n      throw new Deno.errors.AddrInUse(`a server is already listening on ${path}`);\n',
+      '      throw new Deno.errors.ConnectionRefused("not even asked");\n',
     ]],
     breaks: "unix-in-use",
     rejectedBy: "unix-socket",
     message: /took over unix:/,
+  },
+  {
+    id: "unix-deletes-file",
+    mistake:
+      "the server deletes whatever is at the --unix path when a connect there is refused, a regular file or a directory too",
+    file: "server.ts",
+    patch: [["    if (!info.isSocket) {", "    if (!info.isSocket && info.isSymlink) {"]],
+    breaks: "unix-not-socket",
+    rejectedBy: "unix-not-socket",
+    message: /where a regular file stood, and deleted it/,
   },
   {
     id: "backlog-plus-one",
@@ -342,6 +352,15 @@ export const variants: Variant[] = [
     breaks: "client-ipv6",
     rejectedBy: "client-ipv6",
     message: /the client exited with code 1 after a server on \[::1\] sent the line/,
+  },
+  {
+    id: "client-prints-raw",
+    mistake: "the client prints the server's answer raw, control characters and all",
+    file: "client.ts",
+    patch: [["  options.log(showControl(text.endsWith", "  options.log((text.endsWith"]],
+    breaks: "client-escapes",
+    rejectedBy: "client-escapes-control",
+    message: /printed the server's control characters raw/,
   },
   {
     id: "client-tcp-only",

@@ -168,7 +168,7 @@ export const accepted: Accepted[] = [
     differs: "every message the text leaves free is reworded (logs, endings, errors that are not the protocol's)",
     file: "server.ts",
     patch: [
-      ["`accept failed: ${", "`could not accept a client: ${"],
+      ["      acceptFailed(error);", "      options.log(`could not accept a client: ${error}`);"],
       ['options.log("waiting for the next client");', 'options.log("ready for another client");'],
       ['options.log("server stopped");', 'options.log("bye");'],
       ["options.log(`Client ${peer} connected`);", "options.log(`new client from ${peer}`);"],

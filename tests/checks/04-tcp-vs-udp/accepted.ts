@@ -20,7 +20,7 @@ const reworded: Accepted = {
     ],
     ['  options.log("server stopped");', '  options.log("bye");'],
     [
-      "      options.log(`accept failed: ${error instanceof Error ? error.message : error}; still listening`);",
+      "      acceptFailed(error);",
       "      options.log(`could not take a connection (${error}), carrying on`);",
     ],
     ["      options.log(`${who}: counted ${total} bytes`);", "      options.log(`[${who}] tally done, ${total} B`);"],
