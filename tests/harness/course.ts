@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { programEnv } from "./process.ts";
 import type { Accepted, Lesson, Variant } from "./check.ts";
 
 /** The course root (the folder with deno.json), as a path. */
@@ -78,7 +79,9 @@ export async function runTask(
   const child = new Deno.Command("deno", {
     args: [...taskArgs(name), ...extra],
     cwd: ROOT,
-    env: { NO_COLOR: "1" },
+    // The environment the course chooses: a LD_LIBRARY_PATH from the shell would make Deno refuse the spawn.
+    clearEnv: true,
+    env: programEnv(),
     stdout: "piped",
     stderr: "piped",
   }).spawn();

@@ -19,6 +19,7 @@
  *
  * @module
  */
+import { programEnv } from "./process.ts";
 import type { Bilingual, Lang } from "./text.ts";
 import type { Lesson } from "./check.ts";
 import { lessonDir, ROOT } from "./course.ts";
@@ -74,7 +75,8 @@ export async function helpLines(lesson: Lesson, command: string | undefined, lan
   const output = await new Deno.Command("deno", {
     args: [...words, ...(command === undefined ? [] : [command]), "--help"],
     cwd: ROOT,
-    env: { NO_COLOR: "1", LANG: lang === "ru" ? "ru_RU.UTF-8" : "C.UTF-8", LC_ALL: "" },
+    clearEnv: true,
+    env: programEnv({ LANG: lang === "ru" ? "ru_RU.UTF-8" : "C.UTF-8", LC_ALL: "" }),
     stdout: "piped",
     stderr: "piped",
     signal: AbortSignal.timeout(15_000),
@@ -94,6 +96,8 @@ export async function formatMarkdown(text: string): Promise<string> {
   const child = new Deno.Command("deno", {
     args: ["fmt", "--ext", "md", "-"],
     cwd: ROOT,
+    clearEnv: true,
+    env: programEnv(),
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
