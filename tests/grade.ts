@@ -14,24 +14,18 @@ import { lessons } from "./checks/mod.ts";
 import { lessonDir } from "./harness/course.ts";
 import { JOBS, type Lesson, type Result, runChecks } from "./harness/check.ts";
 import { type LessonResults, toJUnit, toResultsJson } from "./report.ts";
-import { type Lang, language, textIn } from "./harness/text.ts";
+import { type Lang, textIn } from "./harness/text.ts";
+import { argsMistake, cliLanguage, usageError, usageLine } from "./cli.ts";
 
 const colour = Deno.stdout.isTerminal() && !Deno.noColor;
 /** How many checks run at once (`--jobs`); 1 runs them one by one. */
 let jobs = JOBS;
 /** The report in the learner's language: `--lang`, else LC_ALL or LANG when the task may read them; else English. */
-let lang: Lang = language(Deno.args.find((a) => a.startsWith("--lang="))?.slice(7), (name) => {
-  try {
-    return Deno.env.get(name);
-  } catch {
-    return undefined;
-  }
-});
+let lang: Lang = cliLanguage(Deno.args);
 
 /** The report's own words; the checks bring theirs. */
 const WORDS = {
   en: {
-    usageError: "usage error",
     noLesson: (text: string) => `there is no graded lesson '${text}'`,
     watchOne: "--watch grades one lesson: deno task grade N --watch",
     progress: "progress",
@@ -60,7 +54,6 @@ const WORDS = {
     watching: (slug: string) => `watching lessons/${slug} for changes; Ctrl+C stops`,
   },
   ru: {
-    usageError: "ошибка в аргументах",
     noLesson: (text: string) => `урока '${text}' с проверками нет`,
     watchOne: "--watch проверяет один урок: deno task grade N --watch",
     progress: "прогресс",
@@ -92,14 +85,28 @@ const WORDS = {
 const paint = (format: Parameters<typeof styleText>[0], text: string) =>
   colour ? styleText(format, text, { validateStream: false }) : text;
 
-function usage(message: string): never {
-  console.error(`${WORDS[lang].usageError}: ${message}`);
-  console.error(
-    `usage: deno task grade [LESSON…] [--all] [--json PATH] [--junit PATH] [--watch] [--lang en|ru] [--jobs N]   (lessons: ${
+/** `deno task grade`'s command line, for `--help` and usage errors. */
+const GRADE_CLI = {
+  name: "grade",
+  about: {
+    en:
+      "Grades your programs in lessons/: every lesson, or the ones named; the first failure in full, then what to do next. Exit code 0 only when every check passed.",
+    ru:
+      "Проверяет ваши программы в lessons/: все уроки или названные; первая ошибка целиком, затем что делать дальше. Код выхода 0, только если пройдены все проверки.",
+  },
+  usage: {
+    en: `[LESSON…] [--all] [--json PATH] [--junit PATH] [--watch] [--lang en|ru] [--jobs N]   (lessons: ${
       lessons.map((l) => l.number).join(", ")
-    })`,
-  );
-  Deno.exit(2);
+    }; PATH under results/ or /tmp)`,
+    ru: `[УРОК…] [--all] [--json ПУТЬ] [--junit ПУТЬ] [--watch] [--lang en|ru] [--jobs N]   (уроки: ${
+      lessons.map((l) => l.number).join(", ")
+    }; ПУТЬ в results/ или /tmp)`,
+  },
+  options: {},
+};
+
+function usage(message: string): never {
+  usageError(GRADE_CLI, message, lang);
 }
 
 function chosenLessons(positionals: string[]): Lesson[] {
@@ -315,6 +322,10 @@ async function watch(lesson: Lesson, all: boolean): Promise<never> {
 }
 
 if (import.meta.main) {
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    console.log(`${GRADE_CLI.about[lang]}\n\n${usageLine(GRADE_CLI, lang)}`);
+    Deno.exit(0);
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -330,7 +341,7 @@ if (import.meta.main) {
       allowPositionals: true,
     });
   } catch (error) {
-    usage((error as Error).message.split(". ")[0]);
+    usage(argsMistake(error, lang));
   }
   if (parsed.values.lang !== undefined) {
     if (!/^(en|ru)$/.test(parsed.values.lang)) usage("--lang takes en or ru");

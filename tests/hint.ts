@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import type { ParseArgsOptionsConfig } from "node:util";
+import { type Cli, parseCli, usageError } from "./cli.ts";
 import { lessons } from "./checks/mod.ts";
 
 import { language } from "./harness/text.ts";
@@ -25,20 +26,32 @@ export function hintText(n: number, k: number, lang: "en" | "ru"): string {
   return [`${n}.${k} ${title}: ${check.title[lang]} [${check.id}]`, "", check.hint[lang], "", more].join("\n");
 }
 
+/** `deno task hint`'s command line. */
+export const HINT_CLI = {
+  name: "hint",
+  about: {
+    en: "A lesson's hints, one at a time, in the order you meet its TODOs.",
+    ru: "Подсказки урока, по одной, в том порядке, в каком вы встречаете его TODO.",
+  },
+  usage: { en: "LESSON [NUMBER] [--lang en|ru]", ru: "УРОК [НОМЕР] [--lang en|ru]" },
+  options: { lang: { type: "string" } },
+  positionals: 2,
+} satisfies Cli<ParseArgsOptionsConfig>;
+
 if (import.meta.main) {
+  const { positionals, lang } = parseCli(HINT_CLI);
+  const [n, k = "1"] = positionals;
+  if (!n) usageError(HINT_CLI, lang === "ru" ? "какой урок?" : "which lesson?", lang);
+  if (!/^\d+$/.test(n) || !/^\d+$/.test(k)) {
+    usageError(
+      HINT_CLI,
+      lang === "ru" ? `не номер: '${/^\d+$/.test(n) ? k : n}'` : `not a number: '${/^\d+$/.test(n) ? k : n}'`,
+      lang,
+    );
+  }
   try {
-    const { values, positionals } = parseArgs({
-      args: Deno.args,
-      options: { lang: { type: "string" } },
-      allowPositionals: true,
-    });
-    const [n, k = "1"] = positionals;
-    if (!n || !/^\d+$/.test(n) || !/^\d+$/.test(k)) {
-      throw new Error("usage: deno task hint LESSON [NUMBER] [--lang en|ru]");
-    }
-    console.log(hintText(Number(n), Number(k), language(values.lang, (name) => Deno.env.get(name))));
+    console.log(hintText(Number(n), Number(k), lang));
   } catch (error) {
-    console.error(`hint: ${(error as Error).message.split(". ")[0]}`);
-    Deno.exit(2);
+    usageError(HINT_CLI, (error as Error).message, lang);
   }
 }

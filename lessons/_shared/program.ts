@@ -213,14 +213,27 @@ export async function runProgram(program: Program, args: string[]): Promise<numb
       console.log(commandHelp(program, name, command));
       return 0;
     }
-    values = parseCommandArgs(command, rest, name);
+    values = parseCommandArgs(command, rest);
     await command.run(values, stop.signal);
     return 0;
   } catch (error) {
     flushLog();
     const where = error instanceof UsageError ? undefined : command?.address?.(values);
     console.error(describeError(error, where));
-    return error instanceof UsageError ? 2 : 1;
+    if (!(error instanceof UsageError)) return 1;
+    // A usage mistake: one line, then the usage it broke.
+    console.error(
+      command
+        ? say(
+          `usage: ${program.name} ${name} [options]   ('${program.name} ${name} --help' lists the options)`,
+          `запуск: ${program.name} ${name} [параметры]   ('${program.name} ${name} --help' перечисляет параметры)`,
+        )
+        : say(
+          `usage: ${program.name} [command] [options]   ('${program.name} --help' lists the commands)`,
+          `запуск: ${program.name} [команда] [параметры]   ('${program.name} --help' перечисляет команды)`,
+        ),
+    );
+    return 2;
   } finally {
     flushLog();
     Deno.removeSignalListener("SIGINT", onInterrupt);
@@ -228,15 +241,44 @@ export async function runProgram(program: Program, args: string[]): Promise<numb
   }
 }
 
-function parseCommandArgs(command: Command, args: string[], name: string): Record<string, unknown> {
+function parseCommandArgs(command: Command, args: string[]): Record<string, unknown> {
   const options: ParseArgsOptionsConfig = {};
   for (const [flag, { help: _help, ...config }] of Object.entries(command.options)) options[flag] = config;
+  // `--port -1` is a value that starts with a dash, which parseArgs calls ambiguous: hand it over as `--port=-1`,
+  // so the option's own check (parsePort) says what is wrong with it.
+  const joined = args.flatMap((arg, i) => {
+    const previous = args[i - 1]?.match(/^--([\w-]+)$/)?.[1];
+    if (previous && options[previous]?.type === "string" && /^-\d/.test(arg)) return [];
+    const flag = arg.match(/^--([\w-]+)$/)?.[1];
+    const next = args[i + 1];
+    if (flag && options[flag]?.type === "string" && next !== undefined && /^-\d/.test(next)) return [`${arg}=${next}`];
+    return [arg];
+  });
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+    return parseArgs({ args: joined, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`${message.split(". ")[0]} (${say("see", "см.")} '${name} --help')`);
+    throw new UsageError(argsMistake(error));
   }
+}
+
+/** parseArgs' complaint in the course's words, in the learner's language. */
+function argsMistake(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: string }).code;
+  const quoted = message.match(/'([^' ]+)/)?.[1] ?? "";
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    return say(`unknown option '${quoted}'`, `неизвестный параметр '${quoted}'`);
+  }
+  if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
+    return say(`unexpected argument '${quoted}'`, `лишний аргумент '${quoted}'`);
+  }
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && /argument missing/.test(message)) {
+    return say(`${quoted} needs a value`, `${quoted} требует значения`);
+  }
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && /does not take an argument/.test(message)) {
+    return say(`${quoted} takes no value`, `${quoted} не принимает значения`);
+  }
+  return message.split(/\.\s/)[0];
 }
 
 function programHelp(program: Program): string {

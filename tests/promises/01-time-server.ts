@@ -170,9 +170,8 @@ export const promises: Promised[] = [
     also: [{
       in: "contract",
       says: {
-        en: "Errors (port in use, connection refused, an unknown flag) are one line on stderr and a non-zero exit code",
-        ru:
-          "Ошибки (порт занят, в соединении отказано, неизвестный флаг) — это одна строка в stderr и ненулевой код возврата",
+        en: "Errors (port in use, connection refused) are one line on stderr and a non-zero exit code",
+        ru: "Ошибки (порт занят, в соединении отказано) — это одна строка в stderr и ненулевой код возврата",
       },
     }],
     checks: ["port-in-use"],
