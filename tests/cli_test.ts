@@ -59,7 +59,7 @@ for (const name of scripts) {
       assert.match(wrong.stderr[0], lang === "ru" ? /ошибка в аргументах: / : /usage error: /);
       assert.match(wrong.stderr[0], /--bogus/);
       assert.match(wrong.stderr[1], usagePattern(name, lang));
-      assert.doesNotMatch(wrong.stderr.join("\n"), /Uncaught|    at /);
+      assert.doesNotMatch(wrong.stderr.join("\n"), /Uncaught|^ {4}at /m);
     }
   });
 }

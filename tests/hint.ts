@@ -10,8 +10,6 @@ import type { ParseArgsOptionsConfig } from "node:util";
 import { type Cli, parseCli, usageError } from "./cli.ts";
 import { lessons } from "./checks/mod.ts";
 
-import { language } from "./harness/text.ts";
-
 /** The text `deno task hint` prints for hint `k` (from 1) of lesson `n`. */
 export function hintText(n: number, k: number, lang: "en" | "ru"): string {
   const lesson = lessons.find((l) => l.number === n);
