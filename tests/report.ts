@@ -15,6 +15,24 @@ export interface LessonResults {
   results: Result[];
 }
 
+/** Where a lesson stands, in the grader's words. */
+export type LessonStatus = "done" | "in progress" | "not started";
+
+/**
+ * Where a lesson stands: done when every check that ran passed; not started
+ * when nothing passed but the checks of what the course gives; else in
+ * progress. The grader's progress table and the CI summary both say it so.
+ */
+export function lessonStatus(results: Result[]): LessonStatus {
+  const counted = results.filter((r) => r.status !== "skipped");
+  const passed = counted.filter((r) => r.status === "passed");
+  if (passed.length === counted.length) return "done";
+  return passed.every((r) => r.check.covers === "given") ? "not started" : "in progress";
+}
+
+/** The mark the CI summary gives each status. */
+export const STATUS_MARK: Record<LessonStatus, string> = { "done": "✅", "in progress": "🟨", "not started": "⬜" };
+
 /** A check's status in Exercism's words. */
 type Status = "pass" | "fail" | "error";
 
@@ -27,7 +45,14 @@ export interface ResultsJson {
   /** Points earned and possible, over every lesson graded: a passed check is worth 1. */
   points: { earned: number; possible: number };
   /** Per lesson: its number, slug, title, points. */
-  lessons: { number: number; slug: string; title: string; points: { earned: number; possible: number } }[];
+  lessons: {
+    number: number;
+    slug: string;
+    title: string;
+    /** As the grader's progress table says it (absent in files written before it was added). */
+    status?: LessonStatus;
+    points: { earned: number; possible: number };
+  }[];
   /** Every check, in order. */
   tests: {
     name: string;
@@ -84,10 +109,11 @@ export function toResultsJson(graded: LessonResults[]): ResultsJson {
       ? "fail"
       : "pass",
     points: sum(tests),
-    lessons: graded.map(({ lesson }) => ({
+    lessons: graded.map(({ lesson, results }) => ({
       number: lesson.number,
       slug: lesson.slug,
       title: lesson.title.en,
+      status: lessonStatus(results),
       points: sum(tests.filter((t) => t.lesson === lesson.number)),
     })),
     tests,
@@ -137,16 +163,20 @@ export function toMarkdown(json: ResultsJson): string {
     const tests = json.tests.filter((t) => t.lesson === lesson.number);
     const passed = tests.filter((t) => t.status === "pass" && t.points.possible > 0).length;
     const counted = tests.filter((t) => t.points.possible > 0).length;
-    const mark = passed === counted ? "✅" : passed === 0 ? "⬜" : "🟨";
-    return `| ${mark} ${lesson.number}. ${lesson.title} | ${passed} / ${counted} | ${lesson.points.earned} / ${lesson.points.possible} |`;
+    // Older files have no status: then only the counts tell.
+    const status: LessonStatus = lesson.status ??
+      (passed === counted ? "done" : passed === 0 ? "not started" : "in progress");
+    return `| ${
+      STATUS_MARK[status]
+    } ${lesson.number}. ${lesson.title} | ${status} | ${passed} / ${counted} | ${lesson.points.earned} / ${lesson.points.possible} |`;
   });
   return [
     "## Grading",
     "",
-    "| Lesson | Checks passed | Points |",
-    "| --- | ---: | ---: |",
+    "| Lesson | Status | Checks passed | Points |",
+    "| --- | --- | ---: | ---: |",
     ...rows,
-    `| **Total** | | **${json.points.earned} / ${json.points.possible}** |`,
+    `| **Total** | | | **${json.points.earned} / ${json.points.possible}** |`,
     "",
   ].join("\n");
 }
