@@ -107,11 +107,16 @@ for (const lesson of lessons) {
     }
   });
 
-  Deno.test(`${name}: the starter's demo names the first TODO in one line, in English or in Russian`, async () => {
+  Deno.test(`${name}: the starter's demo names the first TODO in one line, in English or in Russian, and says what next`, async () => {
     const demo = await run(lesson, "lessons", []);
     assert.notEqual(demo.code, 0);
     assert.deepEqual(demo.stderr.filter(Boolean).length, 1, visible(demo.stderr.join("\n")));
     assert.match(demo.stderr[0], /^not done yet: TODO 1 in lessons\/\S+\.ts: [a-z"'`]/);
+    // A newcomer's first run reads as the start of the lesson: the next step, and the finished programs to look at.
+    const said = demo.stdout.join("\n");
+    assert.match(said, /that is how each lesson starts/);
+    assert.ok(said.includes(`read lessons/${lesson.slug}/README.md`), said);
+    assert.ok(said.includes(`deno task solution-${lesson.number}`), said);
     // Asked for Russian goals (as the grader does for a Russian report), the same step reads in Russian.
     const ru = await run(lesson, "lessons", [], "ru");
     assert.match(ru.stderr[0], /^not done yet: TODO 1 in lessons\/\S+\.ts: [^a-z]*[а-яё]/);

@@ -84,8 +84,31 @@ export class TodoError extends Error {
 export function todo(moduleUrl: string, step: number, goal: HelpText): never {
   flushLog();
   const text = typeof goal === "string" ? goal : goalsInRussian ? goal.ru : goal.en;
-  console.error(describeError(new TodoError(courseRelative(moduleUrl), step, text)));
+  const file = courseRelative(moduleUrl);
+  console.error(describeError(new TodoError(file, step, text)));
+  if (runningDemo) console.log(demoStopped(runningDemo, file));
   Deno.exit(1);
+}
+
+/** The program whose demo is running (no subcommand), for {@linkcode todo}'s word to a newcomer. */
+let runningDemo: Program | undefined;
+
+/**
+ * What the demo adds, on stdout, when it stops at a TODO: that this is where
+ * a lesson starts, not a crash, and the ways on.
+ */
+function demoStopped(program: Program, file: string): string {
+  const task = program.name.replace(/^deno task /, "");
+  const n = task.match(/-(\d+)$/)?.[1] ?? "N";
+  const readme = `${file.slice(0, file.lastIndexOf("/"))}/${ru ? "README.ru.md" : "README.md"}`;
+  return say(
+    `The demo stops at the first step you have not written yet, named above: that is how each lesson starts.\n` +
+      `Next: read ${readme}, write that step, and run deno task ${task} again (deno task grade ${n} checks your work).\n` +
+      `To see the finished programs run first: deno task ${task.replace("lesson-", "solution-")}.`,
+    `Демо останавливается на первом шаге, который вы ещё не написали (он назван выше): так начинается каждый урок.\n` +
+      `Дальше: прочитайте ${readme}, напишите этот шаг и снова запустите deno task ${task} (deno task grade ${n} проверит работу).\n` +
+      `Посмотреть, как работают готовые программы: deno task ${task.replace("lesson-", "solution-")}.`,
+  );
 }
 
 /** A `file://` URL or path shown relative to the course root (`lessons/…`). */
@@ -196,6 +219,7 @@ export async function runProgram(program: Program, args: string[]): Promise<numb
   let values: Record<string, unknown> = {};
   try {
     if (name === undefined) {
+      runningDemo = program;
       await program.demo(stop.signal);
       return 0;
     }
