@@ -49,8 +49,8 @@ const say = (en: string, russian: string) => ru ? russian : en;
 /** Help text in English, or in both languages. */
 export type HelpText = string | { en: string; ru: string };
 
-/** `text` in the learner's language. */
-function pick(text: HelpText): string {
+/** `text` in the learner's language: for a lesson's own messages in both languages. */
+export function pick(text: HelpText): string {
   return typeof text === "string" ? text : ru ? text.ru : text.en;
 }
 
