@@ -2,7 +2,9 @@
  * `deno task grade [N…] [--all]`: runs the lessons' checks against your
  * programs in lessons/ and says, check by check, what passed and what did
  * not. The first failure is shown in full (what was expected, what arrived,
- * a hint, and what your programs printed); `--all` shows every failure so.
+ * a hint naming the TODO it concerns, and what your programs printed);
+ * `--all` shows every failure so. Grading several lessons, a lesson whose
+ * programs still stop at a TODO is one line: where it stands, and that step.
  * `--json PATH` and `--junit PATH` also write the results for CI (Exercism's
  * results.json shape with points, and JUnit XML; PATH under `results/` or
  * `/tmp`). Exit code 0 only when every check passed.
