@@ -22,7 +22,10 @@ import type { Lang } from "./harness/text.ts";
  */
 const BY_HAND: Record<number, Record<string, string>> = {
   1: {
-    "announces-address": "server.ts 2",
+    "announces-address": "server.ts 1 2",
+    "logs-clients": "server.ts 3",
+    "port-in-use": "server.ts 1",
+    "client-refused": "client.ts 1",
     "time-line": "server.ts 4",
     "closes": "server.ts 4",
     "time-zone": "server.ts 4",
@@ -59,6 +62,19 @@ const BY_HAND: Record<number, Record<string, string>> = {
     "mid-line": "lines.ts 1",
     "console-idle": "server.ts 2",
     "client-server-resets": "client.ts 1",
+  },
+  3: {
+    "names": "server.ts 2",
+    "order-per-sender": "server.ts 3 4",
+    "console-end": "server.ts 8",
+    "reset-mid-line": "server.ts 7",
+    "client-server-resets": "client.ts 1",
+  },
+  4: {
+    "tcp-echo-opening": "server.ts 1",
+    "udp-peers": "server.ts 2",
+    "server-busy": "server.ts 1 2",
+    "bulk-tcp": "bulk.ts 1",
   },
   5: {
     "asks-dns": "fetch.ts 1",
