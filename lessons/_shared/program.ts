@@ -46,6 +46,11 @@ const goalsInRussian: boolean = (() => {
 /** English or Russian, whichever the learner reads. */
 const say = (en: string, russian: string) => ru ? russian : en;
 
+/** The learner's language: "ru" when LC_ALL or LANG says Russian, else "en". */
+export function learnerLanguage(): "en" | "ru" {
+  return ru ? "ru" : "en";
+}
+
 /** Help text in English, or in both languages. */
 export type HelpText = string | { en: string; ru: string };
 
@@ -138,8 +143,14 @@ export interface Program {
   about: HelpText;
   // deno-lint-ignore no-explicit-any
   commands: Record<string, Command<any>>;
-  /** Runs with no subcommand: the lesson's demo. */
-  demo(signal: AbortSignal): Promise<void>;
+  /**
+   * Runs with no subcommand: the lesson's demo. With `trace` (`--trace`), the
+   * demo's client talks to its server through a relay and the conversation is
+   * drawn as a ladder diagram (see `trace.ts`).
+   */
+  demo(signal: AbortSignal, trace?: boolean): Promise<void>;
+  /** True when the demo can draw the conversation (`--trace`). */
+  traces?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -218,9 +229,9 @@ export async function runProgram(program: Program, args: string[]): Promise<numb
   const command = name === undefined ? undefined : program.commands[name];
   let values: Record<string, unknown> = {};
   try {
-    if (name === undefined) {
+    if (name === undefined || (name === "--trace" && rest.length === 0 && program.traces)) {
       runningDemo = program;
-      await program.demo(stop.signal);
+      await program.demo(stop.signal, name === "--trace");
       return 0;
     }
     if (name === "--help" || name === "-h" || name === "help") {
@@ -319,6 +330,12 @@ function programHelp(program: Program): string {
       `With no command, runs the demo. '${program.name} COMMAND --help' shows a command's options.`,
       `Без команды запускается демо. '${program.name} COMMAND --help' показывает параметры команды.`,
     ),
+    ...(program.traces
+      ? [say(
+        `'${program.name} --trace' runs the demo through a relay and draws the conversation as a ladder diagram.`,
+        `'${program.name} --trace' запускает демо через ретранслятор и рисует разговор лестничной диаграммой.`,
+      )]
+      : []),
   ];
   return lines.join("\n");
 }

@@ -380,4 +380,20 @@ export const promises: Promised[] = [
     }],
     checks: ["client-refused"],
   },
+  {
+    id: "trace",
+    in: "text",
+    says: {
+      en: "puts a relay between the demo's client and server and draws what crossed it, a ladder per connection",
+      ru:
+        "ставит между клиентом и сервером демо ретранслятор и рисует, что через него прошло, лестницей на каждое соединение",
+    },
+    checks: [],
+    ungraded: {
+      en:
+        "the relay and the ladder are given code (main.ts and lessons/_shared/trace.ts), not the learner's: tests/trace_test.ts proves them",
+      ru:
+        "ретранслятор и лестница — выданный код (main.ts и lessons/_shared/trace.ts), а не код ученика: их доказывает tests/trace_test.ts",
+    },
+  },
 ];
