@@ -1,6 +1,6 @@
 /**
  * `deno task lesson-N --trace`: the relay records what crosses it, and the
- * ladder diagram draws it (lesson 1's demo so far).
+ * ladder diagram draws it (lessons 1 and 2 so far).
  *
  * @module
  */
@@ -98,8 +98,29 @@ Deno.test("deno task solution-1 --trace draws both connections of the demo, in E
   assert.match(help.stdout, /--trace' runs the demo through a relay/);
 });
 
+Deno.test("deno task solution-2 --trace draws each line both ways, UTF-8 counted in bytes, then the close", async () => {
+  const { code, stdout, stderr } = await task("solution-2", ["--trace"], "C.UTF-8");
+  assert.equal(code, 0, stderr);
+  const arrows = stdout.split("\n").filter((line) => /^\[trace\] {3}\|(<|-)/.test(line));
+  const said = arrows.map((line) => {
+    const arrow = line.replace(/^\[trace\] {3}\|/, "").replace(/\| {2}\+\d+ ms$/, "");
+    return `${arrow.endsWith("->") ? ">" : "<"} ${arrow.replace(/^<?-+ /, "").replace(/ -+>?$/, "")}`;
+  });
+  assert.deepEqual(said, [
+    "> connect (SYN, SYN-ACK, ACK)",
+    '> "hello, server\\n" 14 B',
+    '< "hello, client\\n" 14 B',
+    '> "привет 👋\\n" 18 B',
+    '< "и тебе привет 🙂\\n" 30 B',
+    '> "exit\\n" 5 B',
+    "< FIN (no more from me)",
+    "> FIN (no more from me)",
+  ], arrows.join("\n"));
+  assert.match(stdout, /^\[trace\] {3}\| +both sides closed +\| {2}\+\d+ ms$/m);
+});
+
 Deno.test("--trace where a lesson's demo cannot draw yet is a usage error", async () => {
-  const wrong = await task("solution-2", ["--trace"], "C.UTF-8");
+  const wrong = await task("solution-3", ["--trace"], "C.UTF-8");
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /^usage error: unknown command '--trace'/);
 });

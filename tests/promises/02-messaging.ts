@@ -615,4 +615,19 @@ export const promises: Promised[] = [
     },
     checks: ["client-one-shot-endings"],
   },
+  {
+    id: "trace",
+    in: "text",
+    says: {
+      en: "runs the same demo through a relay and draws the conversation as a ladder",
+      ru: "запускает то же демо через ретранслятор и рисует разговор лестницей",
+    },
+    checks: [],
+    ungraded: {
+      en:
+        "the relay and the ladder are given code (main.ts and lessons/_shared/trace.ts), not the learner's: tests/trace_test.ts proves them",
+      ru:
+        "ретранслятор и лестница — выданный код (main.ts и lessons/_shared/trace.ts), а не код ученика: их доказывает tests/trace_test.ts",
+    },
+  },
 ];
