@@ -1,6 +1,6 @@
 /**
  * `deno task lesson-N --trace`: the relay records what crosses it, and the
- * ladder diagram draws it (lessons 1 and 2 so far).
+ * ladder diagram draws it (lessons 1, 2 and 3 so far).
  *
  * @module
  */
@@ -119,8 +119,23 @@ Deno.test("deno task solution-2 --trace draws each line both ways, UTF-8 counted
   assert.match(stdout, /^\[trace\] {3}\| +both sides closed +\| {2}\+\d+ ms$/m);
 });
 
+Deno.test("deno task solution-3 --trace draws a ladder per chat client: its name first, then its exit, goodbye and close", async () => {
+  const { code, stdout, stderr } = await task("solution-3", ["--trace"], "C.UTF-8");
+  assert.equal(code, 0, stderr);
+  const ladders = stdout.split(/^\[trace\] connection \d+:$/m).slice(1);
+  assert.equal(ladders.length, 3, stdout);
+  for (const [i, name] of ["alice", "bob", "carol"].entries()) {
+    const arrows = ladders[i].split("\n").filter((line) => /^\[trace\] {3}\|(<|-)/.test(line));
+    assert.match(arrows[1], new RegExp(`^\\[trace\\] {3}\\|-+ "${name}\\\\n" \\d+ B -+>\\|`), ladders[i]);
+    assert.match(arrows.at(-4)!, /-+ "exit\\n" 5 B -+>\|/, ladders[i]);
+    assert.match(arrows.at(-3)!, /<-+ "\* goodbye\\n" 10 B -+\|/, ladders[i]);
+    assert.match(arrows.at(-2)!, /<-+ FIN/, ladders[i]);
+    assert.match(arrows.at(-1)!, /-+ FIN .*->\|/, ladders[i]);
+  }
+});
+
 Deno.test("--trace where a lesson's demo cannot draw yet is a usage error", async () => {
-  const wrong = await task("solution-3", ["--trace"], "C.UTF-8");
+  const wrong = await task("solution-4", ["--trace"], "C.UTF-8");
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /^usage error: unknown command '--trace'/);
 });

@@ -570,4 +570,19 @@ export const promises: Promised[] = [
       ru: "compare дан готовым (compare.ts) вместе с флагами; это измерение, учащийся не пишет в нём ничего",
     },
   },
+  {
+    id: "trace",
+    in: "text",
+    says: {
+      en: "runs the same demo through a relay and draws each client's connection as a ladder",
+      ru: "запускает то же демо через ретранслятор и рисует соединение каждого клиента лестницей",
+    },
+    checks: [],
+    ungraded: {
+      en:
+        "the relay and the ladder are given code (main.ts and lessons/_shared/trace.ts), not the learner's: tests/trace_test.ts proves them",
+      ru:
+        "ретранслятор и лестница — выданный код (main.ts и lessons/_shared/trace.ts), а не код ученика: их доказывает tests/trace_test.ts",
+    },
+  },
 ];
