@@ -46,7 +46,11 @@ Deno.test("a lesson finished in a learner's own style passes deno fmt --check, d
   try {
     await Deno.copyFile(`${ROOT}/deno.json`, `${dir}/deno.json`);
     await Deno.mkdir(`${dir}/lessons/_shared`, { recursive: true });
-    await Deno.copyFile(`${ROOT}/lessons/_shared/program.ts`, `${dir}/lessons/_shared/program.ts`);
+    for (const entry of Deno.readDirSync(`${ROOT}/lessons/_shared`)) {
+      if (entry.isFile) {
+        await Deno.copyFile(`${ROOT}/lessons/_shared/${entry.name}`, `${dir}/lessons/_shared/${entry.name}`);
+      }
+    }
     for (const side of ["lessons", "solutions"]) {
       await Deno.mkdir(`${dir}/${side}/02-messaging`, { recursive: true });
       for (const entry of Deno.readDirSync(`${ROOT}/solutions/02-messaging`)) {
