@@ -214,7 +214,7 @@ export function parseOptions(args: string[]): BenchOptions | undefined {
       },
     }));
   } catch (error) {
-    throw new BenchUsageError(`${error instanceof Error ? error.message.split(". ")[0] : error}; ${USAGE}`);
+    throw new BenchUsageError(`${error instanceof Error ? error.message.split(". ")[0] : error}`);
   }
   if (values.help) return undefined;
   const lesson = whole("lesson", values.lesson, 1);
@@ -728,6 +728,7 @@ async function main(args: string[]): Promise<number> {
     }
     if (error instanceof BenchUsageError) {
       console.error(`bench: usage error: ${error.message}`);
+      if (!error.message.includes("usage: ")) console.error(USAGE);
       return 2;
     }
     if (error instanceof BenchError) {

@@ -74,7 +74,7 @@ for (const lesson of lessons) {
     assert.equal(solutionTask, lessonTask.replace(`lessons/${lesson.slug}/`, `solutions/${lesson.slug}/`));
   });
 
-  Deno.test(`${name}: --help on every command, one-line usage errors`, async () => {
+  Deno.test(`${name}: --help on every command; a usage error is one line and the usage, exit 2`, async () => {
     // The commands, as the program's own --help lists them.
     const menu = (await run(lesson, "solutions", ["--help"])).stdout;
     const commands = menu.slice(menu.indexOf("commands:") + 1).map((line) => line.match(/^ {2}(\S+) {2}/)?.[1])
@@ -86,11 +86,13 @@ for (const lesson of lessons) {
       assert.equal(help.code, 0);
       assert.match(help.stdout.join("\n"), /usage: deno task solution-\d+ [\w-]+ \[options\]/);
     }
-    for (const args of [[server, "--prot", "1"], [server, "--port", "70000"], ["nonsense"]]) {
+    for (const args of [[server, "--prot", "1"], [server, "--port", "70000"], [server, "--port", "-1"], ["nonsense"]]) {
       const wrong = await run(lesson, "solutions", args);
       assert.equal(wrong.code, 2, `${args.join(" ")} should be a usage error`);
-      assert.equal(wrong.stderr.filter(Boolean).length, 1, `one line on stderr for ${args.join(" ")}`);
+      assert.equal(wrong.stderr.filter(Boolean).length, 2, `one line and the usage on stderr for ${args.join(" ")}`);
       assert.match(wrong.stderr[0], /^usage error: /);
+      assert.match(wrong.stderr[1], /^usage: deno task solution-\d+ /);
+      if (args[1] === "--port") assert.match(wrong.stderr[0], /--port must be a whole number from 0 to 65535/);
     }
   });
 
@@ -105,11 +107,16 @@ for (const lesson of lessons) {
     }
   });
 
-  Deno.test(`${name}: the starter's demo names the first TODO in one line, in English or in Russian`, async () => {
+  Deno.test(`${name}: the starter's demo names the first TODO in one line, in English or in Russian, and says what next`, async () => {
     const demo = await run(lesson, "lessons", []);
     assert.notEqual(demo.code, 0);
     assert.deepEqual(demo.stderr.filter(Boolean).length, 1, visible(demo.stderr.join("\n")));
     assert.match(demo.stderr[0], /^not done yet: TODO 1 in lessons\/\S+\.ts: [a-z"'`]/);
+    // A newcomer's first run reads as the start of the lesson: the next step, and the finished programs to look at.
+    const said = demo.stdout.join("\n");
+    assert.match(said, /that is how each lesson starts/);
+    assert.ok(said.includes(`read lessons/${lesson.slug}/README.md`), said);
+    assert.ok(said.includes(`deno task solution-${lesson.number}`), said);
     // Asked for Russian goals (as the grader does for a Russian report), the same step reads in Russian.
     const ru = await run(lesson, "lessons", [], "ru");
     assert.match(ru.stderr[0], /^not done yet: TODO 1 in lessons\/\S+\.ts: [^a-z]*[а-яё]/);

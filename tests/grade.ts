@@ -2,7 +2,9 @@
  * `deno task grade [N…] [--all]`: runs the lessons' checks against your
  * programs in lessons/ and says, check by check, what passed and what did
  * not. The first failure is shown in full (what was expected, what arrived,
- * a hint, and what your programs printed); `--all` shows every failure so.
+ * a hint naming the TODO it concerns, and what your programs printed);
+ * `--all` shows every failure so. Grading several lessons, a lesson whose
+ * programs still stop at a TODO is one line: where it stands, and that step.
  * `--json PATH` and `--junit PATH` also write the results for CI (Exercism's
  * results.json shape with points, and JUnit XML; PATH under `results/` or
  * `/tmp`). Exit code 0 only when every check passed; with `--require 1,2`,
@@ -17,9 +19,11 @@ import { lessons } from "./checks/mod.ts";
 import { lessonDir } from "./harness/course.ts";
 import { describeWork } from "./work.ts";
 import { JOBS, type Lesson, type Result, runChecks } from "./harness/check.ts";
-import { type LessonResults, toJUnit, toResultsJson } from "./report.ts";
-import { type Lang, language, textIn } from "./harness/text.ts";
+import { type LessonResults, lessonStatus, toJUnit, toResultsJson } from "./report.ts";
+import { type Lang, textIn } from "./harness/text.ts";
 import { spawnRefused } from "./harness/process.ts";
+import { argsMistake, cliLanguage, usageError, usageLine } from "./cli.ts";
+import { stepsOf, stepsText } from "./hint.ts";
 
 const colour = Deno.stdout.isTerminal() && !Deno.noColor;
 /** How many checks run at once (`--jobs`); 1 runs them one by one. */
@@ -32,25 +36,25 @@ function gradedDir(lesson: Lesson): string {
   return lessonsPath === undefined ? lessonDir(lesson, "lessons") : `${lessonsPath}/${lesson.slug}`;
 }
 /** The report in the learner's language: `--lang`, else LC_ALL or LANG when the task may read them; else English. */
-let lang: Lang = language(Deno.args.find((a) => a.startsWith("--lang="))?.slice(7), (name) => {
-  try {
-    return Deno.env.get(name);
-  } catch {
-    return undefined;
-  }
-});
+let lang: Lang = cliLanguage(Deno.args);
 
 /** The report's own words; the checks bring theirs. */
 const WORDS = {
   en: {
-    usageError: "usage error",
     noLesson: (text: string) => `there is no graded lesson '${text}'`,
     watchOne: "--watch grades one lesson: deno task grade N --watch",
+    outside: (flag: string, path: string) =>
+      `--${flag} ${path}: the results go under results/ or /tmp (say results/${path.split("/").at(-1)})`,
     progress: "progress",
     status: { "done": "done", "in progress": "in progress", "not started": "not started" },
     checks: "checks",
     next: (n: number, title: string, id: string, slug: string) =>
       `Next: lesson ${n}, "${title}" [${id}]: read lessons/${slug}/README.md, then deno task grade ${n}.`,
+    nextTodo: (n: number, todo: string, slug: string) =>
+      `Next: lesson ${n}: read lessons/${slug}/README.md, then write ${todo}; deno task lesson-${n} runs your programs, deno task grade ${n} grades them.`,
+    unfinished: (status: string, passed: number, total: number, todo: string) =>
+      `${status}, ${passed} of ${total} checks; next: ${todo}`,
+    sameStep: "(the same step as above)",
     allDone: "Next: nothing left. Every lesson is done.",
     skipped: "skipped:",
     failed: "failed",
@@ -62,7 +66,7 @@ const WORDS = {
     cheats: (slug: string) => `not graded: lessons/${slug} imports from solutions/ or tests/:`,
     standAlone: "Your programs must stand on their own; remove those imports and grade again.",
     lesson: "lesson",
-    hardening: "what real servers meet",
+    section: { core: "core", hardening: "hardening: what real servers meet" },
     passed: (passed: number, total: number) => `${passed} of ${total} checks passed`,
     skippedHere: (n: number) => `, ${n} skipped on this machine`,
     wellDone: ". Well done.",
@@ -72,14 +76,20 @@ const WORDS = {
     watching: (slug: string) => `watching lessons/${slug} for changes; Ctrl+C stops`,
   },
   ru: {
-    usageError: "ошибка в аргументах",
     noLesson: (text: string) => `урока '${text}' с проверками нет`,
     watchOne: "--watch проверяет один урок: deno task grade N --watch",
+    outside: (flag: string, path: string) =>
+      `--${flag} ${path}: результаты пишутся в results/ или /tmp (например, results/${path.split("/").at(-1)})`,
     progress: "прогресс",
     status: { "done": "готов", "in progress": "в работе", "not started": "не начат" },
     checks: "проверок",
     next: (n: number, title: string, id: string, slug: string) =>
       `Дальше: урок ${n}, «${title}» [${id}]: прочитайте lessons/${slug}/README.ru.md, затем deno task grade ${n}.`,
+    nextTodo: (n: number, todo: string, slug: string) =>
+      `Дальше: урок ${n}: прочитайте lessons/${slug}/README.ru.md, затем напишите ${todo}; deno task lesson-${n} запускает ваши программы, deno task grade ${n} проверяет их.`,
+    unfinished: (status: string, passed: number, total: number, todo: string) =>
+      `${status}, пройдено проверок: ${passed} из ${total}; дальше: ${todo}`,
+    sameStep: "(тот же шаг, что выше)",
     allDone: "Дальше: ничего не осталось. Все уроки готовы.",
     skipped: "пропущена:",
     failed: "не пройдена",
@@ -91,7 +101,7 @@ const WORDS = {
     cheats: (slug: string) => `не проверяется: lessons/${slug} импортирует из solutions/ или tests/:`,
     standAlone: "Ваши программы должны работать сами по себе; уберите эти импорты и запустите проверку снова.",
     lesson: "урок",
-    hardening: "что встречается настоящим серверам",
+    section: { core: "основное", hardening: "закалка: что встречается настоящим серверам" },
     passed: (passed: number, total: number) => `пройдено проверок: ${passed} из ${total}`,
     skippedHere: (n: number) => `, пропущено на этой машине: ${n}`,
     wellDone: ". Отлично.",
@@ -104,14 +114,30 @@ const WORDS = {
 const paint = (format: Parameters<typeof styleText>[0], text: string) =>
   colour ? styleText(format, text, { validateStream: false }) : text;
 
+/** `deno task grade`'s command line, for `--help` and usage errors. */
+const GRADE_CLI = {
+  name: "grade",
+  about: {
+    en:
+      "Grades your programs in lessons/: every lesson, or the ones named; the first failure in full, then what to do next. Exit code 0 only when every check passed.",
+    ru:
+      "Проверяет ваши программы в lessons/: все уроки или названные; первая ошибка целиком, затем что делать дальше. Код выхода 0, только если пройдены все проверки.",
+  },
+  usage: {
+    en:
+      `[LESSON…] [--all] [--json PATH] [--junit PATH] [--watch] [--lang en|ru] [--jobs N] [--lessons PATH] [--require LIST]   (lessons: ${
+        lessons.map((l) => l.number).join(", ")
+      }; PATH under results/ or /tmp)`,
+    ru:
+      `[УРОК…] [--all] [--json ПУТЬ] [--junit ПУТЬ] [--watch] [--lang en|ru] [--jobs N] [--lessons ПУТЬ] [--require СПИСОК]   (уроки: ${
+        lessons.map((l) => l.number).join(", ")
+      }; ПУТЬ в results/ или /tmp)`,
+  },
+  options: {},
+};
+
 function usage(message: string): never {
-  console.error(`${WORDS[lang].usageError}: ${message}`);
-  console.error(
-    `usage: deno task grade [LESSON…] [--all] [--json PATH] [--junit PATH] [--watch] [--lang en|ru] [--jobs N] [--lessons PATH] [--require LIST]   (lessons: ${
-      lessons.map((l) => l.number).join(", ")
-    })`,
-  );
-  Deno.exit(2);
+  usageError(GRADE_CLI, message, lang);
 }
 
 function chosenLessons(positionals: string[]): Lesson[] {
@@ -152,12 +178,7 @@ export function progress(graded: LessonResults[], language: Lang = "en"): string
   const rows = graded.map(({ lesson, results }) => {
     const counted = results.filter((r) => r.status !== "skipped");
     const passed = counted.filter((r) => r.status === "passed");
-    const status = passed.length === counted.length
-      ? "done"
-      : passed.every((r) => r.check.covers === "given")
-      ? "not started"
-      : "in progress";
-    return { lesson, status: status as keyof typeof words.status, text: `${passed.length}/${counted.length}` };
+    return { lesson, status: lessonStatus(results), text: `${passed.length}/${counted.length}` };
   });
   const lines = [paint("bold", words.progress)];
   for (const row of rows) {
@@ -170,12 +191,37 @@ export function progress(graded: LessonResults[], language: Lang = "en"): string
   }
   const next = graded.find(({ results }) => results.some((r) => r.status === "failed"));
   const first = next?.results.find((r) => r.status === "failed");
+  const todo = next && unfinishedStep(next.results, language);
   lines.push(
-    next && first
+    next && todo
+      ? words.nextTodo(next.lesson.number, todo.replace(/^[^:]+: /, "").replace(/: [^]*$/, ""), next.lesson.slug)
+      : next && first
       ? words.next(next.lesson.number, first.check.title[language], first.check.id, next.lesson.slug)
       : words.allDone,
   );
   return lines;
+}
+
+/** The "not done yet: TODO n in FILE" a failure's message starts with, if a program stopped at a TODO. */
+function todoOf(result: Result, language: Lang): string | undefined {
+  if (result.status !== "failed") return undefined;
+  return result.message?.[language].match(/^(?:not done yet|ещё не сделано): TODO \d+ (?:in|в) [^\s:]+/)?.[0];
+}
+
+/**
+ * The step a lesson stopped at: the first failed check's TODO line, with its
+ * goal ("not done yet: TODO 1 in lessons/…/server.ts: listen on …"), when a
+ * program stopped at one; undefined when the lesson's programs ran to the end.
+ */
+export function unfinishedStep(results: Result[], language: Lang = "en"): string | undefined {
+  const stopped = results.find((r) => todoOf(r, language) !== undefined);
+  // The message goes on after the goal with " (so: what the check saw)".
+  return stopped?.message?.[language].replace(/ \((?:so|поэтому): [^]*$/, "");
+}
+
+/** `text` cut to `width` characters, with "…" where it was cut. */
+function shorten(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
 
 /**
@@ -192,7 +238,13 @@ export function firstDifferingColumn(expected: string, actual: string): number |
   return i;
 }
 
-function render(result: Result, full: boolean): string[] {
+/**
+ * One check's lines of the report: its mark and title; when it failed, its
+ * message, and in `full` also expected, actual, the hint (naming the TODO it
+ * concerns, where the course knows) and the transcript. A failure that stopped
+ * at a TODO already shown is one short line.
+ */
+export function render(result: Result, full: boolean, todosShown: Set<string> = new Set(), lesson?: Lesson): string[] {
   const mark = result.status === "passed"
     ? paint("green", "✔")
     : result.status === "skipped"
@@ -203,6 +255,13 @@ function render(result: Result, full: boolean): string[] {
   const lines = [`  ${mark} ${title} ${paint("dim", `[${result.check.id}, ${result.ms} ms]`)}`];
   if (result.status === "skipped") lines.push(`      ${words.skipped} ${result.message?.[lang]}`);
   if (result.status !== "failed") return lines;
+  // A step already named above is named again in one short line: its goal is there.
+  const todo = todoOf(result, lang);
+  if (todo && !full && todosShown.has(todo)) {
+    lines.push(`      ${paint("red", `${todo} ${words.sameStep}`)}`);
+    return lines;
+  }
+  if (todo) todosShown.add(todo);
   lines.push(`      ${paint("red", result.message?.[lang] ?? words.failed)}`);
   if (!full) return lines;
   const expected = result.expected && textIn(result.expected, lang);
@@ -213,7 +272,10 @@ function render(result: Result, full: boolean): string[] {
   if (at !== undefined) {
     lines.push(`${" ".repeat(6 + words.actual.length + 1 + at)}${paint("red", `^ ${words.differs}`)}`);
   }
-  lines.push(`      ${paint("cyan", words.hint)} ${result.check.hint[lang]}`);
+  // Which TODO the hint is about, where the course knows.
+  const steps = lesson && stepsOf(lesson).get(result.check.id);
+  const about = lesson && steps?.length ? `(${stepsText(lesson, steps, lang)}) ` : "";
+  lines.push(`      ${paint("cyan", words.hint)} ${about}${result.check.hint[lang]}`);
   if (result.transcript.length) {
     lines.push(`      ${words.happened}`);
     lines.push(...result.transcript.map((line) => `      ${paint("dim", line)}`));
@@ -227,21 +289,34 @@ interface Pass {
   passed: number;
   failed: number;
   skipped: number;
+  /** Failures shown in full, and failures shown in a line or folded into a lesson's line. */
+  shownInFull: number;
+  brief: number;
 }
 
-/** Grades `chosen`, printing each line of the report through `print`. */
+/**
+ * Grades `chosen`, printing each line of the report through `print`. One
+ * lesson is reported check by check as the checks end. Several lessons: a
+ * lesson whose programs stop at an unfinished step is one line (where it
+ * stands and that step); the others check by check.
+ */
 async function gradeOnce(chosen: Lesson[], all: boolean, print: (line: string) => void): Promise<Pass> {
-  const pass: Pass = { graded: [], passed: 0, failed: 0, skipped: 0 };
-  let shownInFull = 0;
+  const pass: Pass = { graded: [], passed: 0, failed: 0, skipped: 0, shownInFull: 0, brief: 0 };
+  const words = WORDS[lang];
+  const many = chosen.length > 1;
+  const todosShown = new Set<string>();
+  let lastFolded = false;
   for (const lesson of chosen) {
     const results: Result[] = [];
     pass.graded.push({ lesson, results });
     const cheats = await forbiddenImports(gradedDir(lesson));
     if (cheats.length > 0) {
       // Graded as it stands, the lesson would be graded on the reference or the grader, not on its code.
-      print(paint("red", `  ${WORDS[lang].cheats(lesson.slug)}`));
+      if (lastFolded) print("");
+      lastFolded = false;
+      print(paint("red", `  ${words.cheats(lesson.slug)}`));
       for (const line of cheats) print(`    ${line}`);
-      print(`  ${WORDS[lang].standAlone}`);
+      print(`  ${words.standAlone}`);
       for (const check of lesson.checks) {
         results.push({
           check,
@@ -254,32 +329,65 @@ async function gradeOnce(chosen: Lesson[], all: boolean, print: (line: string) =
           ms: 0,
         });
         pass.failed++;
+        pass.brief++;
       }
       print("");
       continue;
     }
-    print(paint("bold", `${WORDS[lang].lesson} ${lesson.number}: ${lesson.title[lang]} (lessons/${lesson.slug})`));
+    const heading = `${words.lesson} ${lesson.number}: ${lesson.title[lang]} (${
+      lessonsPath === undefined ? `lessons/${lesson.slug}` : gradedDir(lesson)
+    })`;
     let section = "core";
+    /** Renders one result, heading the hardening section when it starts. */
+    const lines = (result: Result): string[] => {
+      const out: string[] = [];
+      if ((result.check.section ?? "core") !== section) {
+        section = result.check.section ?? "core";
+        out.push(paint("bold", `  ${words.section[section as "core" | "hardening"]}`));
+      }
+      const full = result.status === "failed" && (all || pass.shownInFull === 0);
+      if (full) pass.shownInFull++;
+      else if (result.status === "failed") pass.brief++;
+      out.push(...render(result, full, todosShown, lesson));
+      return out;
+    };
+    if (!many) print(paint("bold", heading));
     // Checks run a few at a time; the report prints each in the lesson's order as soon as it and those before are done.
     const dir = gradedDir(lesson);
     await runChecks(lesson.checks.map((check) => ({ lesson, check, dir })), {
       lang,
       jobs,
       onResult(result) {
-        if ((result.check.section ?? "core") !== section) {
-          section = result.check.section ?? "core";
-          print(paint("bold", `  ${section}: ${WORDS[lang].hardening}`));
-        }
         results.push(result);
-        const full = result.status === "failed" && (all || shownInFull++ === 0);
-        print(render(result, full).join("\n"));
         if (result.status === "passed") pass.passed++;
         else if (result.status === "skipped") pass.skipped++;
         else pass.failed++;
+        if (!many) print(lines(result).join("\n"));
       },
     });
+    if (many) {
+      const step = unfinishedStep(results, lang);
+      if (step && !all) {
+        // Unfinished: where it stands and its next step, in one line.
+        const counted = results.filter((r) => r.status !== "skipped");
+        const passed = counted.filter((r) => r.status === "passed").length;
+        const status = lessonStatus(results);
+        pass.brief += counted.length - passed;
+        const line = `${heading}: ${
+          words.unfinished(words.status[status], passed, counted.length, step.replace(/^[^:]+: /, ""))
+        }`;
+        print(`${paint("bold", shorten(line, width()))}`);
+        lastFolded = true;
+        continue;
+      }
+      if (lastFolded) print("");
+      lastFolded = false;
+      print(paint("bold", heading));
+      for (const result of results) print(lines(result).join("\n"));
+    }
     print("");
   }
+  if (lastFolded) print("");
   return pass;
 }
 
@@ -357,6 +465,15 @@ async function writeResults(path: string, text: string): Promise<void> {
   }
 }
 
+/** How wide a line of the report may be: the terminal's width, else 160 columns. */
+function width(): number {
+  try {
+    return Deno.stdout.isTerminal() ? Deno.consoleSize().columns : 160;
+  } catch {
+    return 160;
+  }
+}
+
 /** The closing lines: counts, and what to do next. */
 function verdict(pass: Pass, all: boolean): string[] {
   const words = WORDS[lang];
@@ -364,15 +481,16 @@ function verdict(pass: Pass, all: boolean): string[] {
   const summary = `${words.passed(pass.passed, total)}${pass.skipped ? words.skippedHere(pass.skipped) : ""}`;
   if (pass.failed === 0) return [paint("green", `${summary}${words.wellDone}`)];
   const lines = [paint("red", `${summary}${words.failedCount(pass.failed)}`)];
-  if (pass.graded.length === 1) lines.push(words.fixFirst);
-  if (!all && pass.failed > 1) lines.push(words.seeAll);
+  // Only when a failure was shown in full: a report of unfinished lessons shows none.
+  if (pass.shownInFull > 0) lines.push(words.fixFirst);
+  if (!all && pass.shownInFull > 0 && pass.brief > 0) lines.push(words.seeAll);
   return lines;
 }
 
 /**
  * `--watch`: grades the lesson, then again each time a file in its folder
- * changes. Each pass clears the screen and puts the counts first, so the
- * answer is at the top while you edit; Ctrl+C stops.
+ * changes. Each pass clears the screen and ends with the counts, so the
+ * answer is where the eye lands while you edit; Ctrl+C stops.
  */
 async function watch(lesson: Lesson, all: boolean): Promise<never> {
   const dir = gradedDir(lesson);
@@ -380,9 +498,10 @@ async function watch(lesson: Lesson, all: boolean): Promise<never> {
     const lines: string[] = [];
     const pass = await gradeOnce([lesson], all, (line) => lines.push(line));
     if (Deno.stdout.isTerminal()) console.log("\x1b[2J\x1b[H");
-    console.log(verdict(pass, all)[0]);
     console.log(paint("dim", WORDS[lang].watching(lesson.slug)) + "\n");
     console.log(lines.join("\n"));
+    // The round ends with its summary line, where the eye lands.
+    console.log(verdict(pass, all).join("\n"));
     // Wait for a change, then for the editor to finish writing (a burst of events).
     using watcher = Deno.watchFs(dir);
     for await (const event of watcher) {
@@ -401,6 +520,10 @@ async function watch(lesson: Lesson, all: boolean): Promise<never> {
 }
 
 if (import.meta.main) {
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    console.log(`${GRADE_CLI.about[lang]}\n\n${usageLine(GRADE_CLI, lang)}`);
+    Deno.exit(0);
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -418,7 +541,7 @@ if (import.meta.main) {
       allowPositionals: true,
     });
   } catch (error) {
-    usage((error as Error).message.split(". ")[0]);
+    usage(argsMistake(error, lang));
   }
   if (parsed.values.lang !== undefined) {
     if (!/^(en|ru)$/.test(parsed.values.lang)) usage("--lang takes en or ru");
@@ -427,6 +550,13 @@ if (import.meta.main) {
   if (parsed.values.jobs !== undefined) {
     if (!/^[1-9]\d?$/.test(parsed.values.jobs)) usage("--jobs takes a number from 1 to 99");
     jobs = Number(parsed.values.jobs);
+  }
+  // The task may write results only under results/ and /tmp: say so before grading, not after.
+  for (const flag of ["json", "junit"] as const) {
+    const path = parsed.values[flag];
+    if (path !== undefined && !/^(\.\/)?results\/[^]+|^\/tmp\/[^]+/.test(path) || path?.split("/").includes("..")) {
+      usage(WORDS[lang].outside(flag, path!));
+    }
   }
   const chosen = chosenLessons(parsed.positionals);
   if (parsed.values.lessons !== undefined) lessonsPath = await lessonsFolder(parsed.values.lessons, chosen);

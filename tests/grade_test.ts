@@ -108,13 +108,16 @@ Deno.test("hints: one at a time, in order, in the learner's language", async () 
   assert.equal(language(undefined, (name) => name === "LC_ALL" ? "C.UTF-8" : "ru_RU.UTF-8"), "en");
   assert.equal(language(undefined, () => undefined), "en");
   const first = hintText(1, 1, "en");
-  assert.match(first, /^1\.1 TCP time server: .+ \[announces-address\]\n\n.+\n\nNext hint: deno task hint 1 2$/);
+  assert.match(
+    first,
+    /^1\.1 TCP time server, TODO 1 in lessons\/01-time-server\/server\.ts: .+ \[[\w-]+\]\n\n.+\n\nNext hint: deno task hint 1 2$/,
+  );
   assert.match(hintText(1, 1, "ru"), /Следующая подсказка: deno task hint 1 2$/);
   assert.throws(() => hintText(1, 99, "en"), /lesson 1 has hints 1 to \d+/);
   assert.throws(() => hintText(42, 1, "en"), /there is no lesson 42/);
 });
 
-Deno.test("--watch grades one lesson, counts first, then watches; two lessons are a usage error", async () => {
+Deno.test("--watch grades one lesson and ends each round with its counts; two lessons are a usage error", async () => {
   const { ROOT, runTask, taskArgs } = await import("./harness/course.ts");
   const wrong = await runTask("grade", ["1", "2", "--watch"]);
   assert.equal(wrong.code, 2);
@@ -131,8 +134,8 @@ Deno.test("--watch grades one lesson, counts first, then watches; two lessons ar
   const reader = watching.stdout.pipeThrough(new TextDecoderStream()).getReader();
   const deadline = setTimeout(() => watching.kill("SIGKILL"), 30_000);
   try {
-    // The counts, the watching line and the report arrive in separate writes: wait for the report too.
-    while (!out.includes("watching lessons/01-time-server") || !out.includes("lesson 1: TCP time server")) {
+    // The watching line, the report and the counts arrive in separate writes: wait for the counts, which end a round.
+    while (!/checks passed/.test(out)) {
       const { value, done } = await reader.read();
       if (done) break;
       out += value;
@@ -146,7 +149,98 @@ Deno.test("--watch grades one lesson, counts first, then watches; two lessons ar
   }
   const lines = out.split("\n").filter(Boolean);
   const { lessons } = await import("./checks/mod.ts");
-  assert.match(lines[0], new RegExp(`^\\d+ of ${lessons[0].checks.length} checks passed`), "the counts come first");
-  assert.match(lines[1], /^watching lessons\/01-time-server for changes; Ctrl\+C stops$/);
-  assert.match(out, /lesson 1: TCP time server/);
+  assert.match(lines[0], /^watching lessons\/01-time-server for changes; Ctrl\+C stops$/);
+  assert.match(lines[1], /^lesson 1: TCP time server/);
+  const counts = lines.findIndex((line) => /checks passed/.test(line));
+  assert.match(lines[counts], new RegExp(`^\\d+ of ${lessons[0].checks.length} checks passed`));
+  assert.ok(
+    lines.slice(counts + 1).every((line) => !/^ {2}[✔✘○] /.test(line)),
+    "no check is reported after the counts",
+  );
+});
+
+Deno.test("hints follow the TODOs: lesson 2 starts where its demo stops (TODO 1 in lines.ts), each hint names its TODO", async () => {
+  const { hintOrder, hintText, stepsOf } = await import("./hint.ts");
+  const { lessons } = await import("./checks/mod.ts");
+  const lesson = lessons.find((l) => l.number === 2)!;
+  assert.match(hintText(2, 1, "en"), /^2\.1 Bidirectional messaging, TODO 1 in lessons\/02-messaging\/lines\.ts: /);
+  assert.match(hintText(2, 1, "ru"), /^2\.1 .+, TODO 1 в lessons\/02-messaging\/lines\.ts: /);
+  // By file in the text's order (lines.ts, server.ts, client.ts), then by TODO: never back to an earlier step.
+  const files = ["lines.ts", "server.ts", "client.ts"];
+  const keys = hintOrder(lesson).map(({ check, steps }) => {
+    assert.ok(steps.length > 0, `lesson 2's hint for ${check.id} names no TODO`);
+    return Math.max(...steps.map((s) => files.indexOf(s.file) * 100 + s.step));
+  });
+  assert.deepEqual(keys, [...keys].sort((a, b) => a - b));
+  // Every TODO named exists in its starter.
+  for (const l of lessons) {
+    for (const [id, steps] of stepsOf(l)) {
+      for (const { file, step } of steps) {
+        const source = await Deno.readTextFile(new URL(`../lessons/${l.slug}/${file}`, import.meta.url));
+        assert.match(
+          source,
+          new RegExp(`todo\\(\\s*import\\.meta\\.url,\\s*${step},`),
+          `${id}: no TODO ${step} in ${file}`,
+        );
+      }
+    }
+  }
+});
+
+Deno.test("a failed check's hint says which TODO it concerns; a TODO already shown is one short line", async () => {
+  const { render } = await import("./grade.ts");
+  const { lessons } = await import("./checks/mod.ts");
+  const lesson = lessons.find((l) => l.number === 2)!;
+  const check = lesson.checks.find((c) => c.id === "byte-by-byte")!;
+  const todo = "not done yet: TODO 1 in lessons/02-messaging/lines.ts: read more";
+  const failed: Result = {
+    check,
+    status: "failed",
+    message: { en: `${todo} (so: nothing)`, ru: "" },
+    transcript: [],
+    ms: 1,
+  };
+  const shown = new Set<string>();
+  const full = render(failed, true, shown, lesson).join("\n");
+  assert.match(full, /hint: +\(TODO 1 in lessons\/02-messaging\/lines\.ts\) /);
+  const again = render(failed, false, shown, lesson);
+  assert.equal(again.length, 2);
+  assert.match(again[1], /TODO 1 in lessons\/02-messaging\/lines\.ts \(the same step as above\)$/);
+});
+
+Deno.test("the next step of an unfinished lesson is its TODO", () => {
+  const check: Check = { id: "x", title: { en: "x", ru: "x" }, hint: { en: "", ru: "" }, run: async () => {} };
+  const lesson: Lesson = { number: 7, slug: "07-x", title: { en: "L7", ru: "" }, checks: [], variants: [] };
+  const message = { en: "not done yet: TODO 3 in lessons/07-x/a.ts: do it (so: no line)", ru: "" };
+  const lines = progress([{ lesson, results: [{ check, status: "failed", message, transcript: [], ms: 0 }] }]);
+  assert.match(
+    lines[2],
+    /^Next: lesson 7: read lessons\/07-x\/README\.md, then write TODO 3 in lessons\/07-x\/a\.ts; /,
+  );
+});
+
+Deno.test("on a fresh clone, deno task grade fits one screen: a line per lesson (its next step), the table, the counts", async (t) => {
+  const { runTask } = await import("./harness/course.ts");
+  const { lessons } = await import("./checks/mod.ts");
+  const { readManifest, touched } = await import("./starters.ts");
+  const manifest = readManifest();
+  for (const lesson of lessons) {
+    if ((await touched(lesson, manifest)).length > 0) {
+      console.log(`skipped: lesson ${lesson.number} is not as given, so this is not a fresh clone`);
+      if (Deno.env.get("COURSE_CI")) assert.fail(`lesson ${lesson.number} differs from tests/starters.json`);
+      return;
+    }
+  }
+  const { code, stdout } = await runTask("grade", [], 600_000);
+  const lines = stdout.trimEnd().split("\n");
+  await t.step("one screen (24 lines)", () => assert.ok(lines.length <= 24, `${lines.length} lines:\n${stdout}`));
+  for (const lesson of lessons) {
+    const mine = lines.filter((line) => line.startsWith(`lesson ${lesson.number}: `));
+    assert.equal(mine.length, 1, `lesson ${lesson.number}: ${mine.join(" | ")}`);
+    assert.match(mine[0], /: not started, \d+ of \d+ checks; next: TODO \d+ in lessons\//);
+  }
+  assert.doesNotMatch(stdout, /[✔✘]/, "no check lines");
+  assert.doesNotMatch(stdout, /Fix the first failure|shown in full/i, "nothing is shown in full, so nothing says so");
+  assert.match(lines.at(-1)!, /^\d+ of \d+ checks passed, \d+ failed\.$/);
+  assert.equal(code, 1);
 });

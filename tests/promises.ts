@@ -7,13 +7,21 @@
  * @module
  */
 import { lessons } from "./checks/mod.ts";
+import { parseCli } from "./cli.ts";
 import { lessonDir } from "./harness/course.ts";
 import { formatMarkdown, graderSection, splitAtSection } from "./harness/promises.ts";
 
-if (Deno.args.includes("--help")) {
-  console.log("usage: deno task promises   (writes the 'What the grader checks' section of every lesson text)");
-  Deno.exit(0);
-}
+parseCli({
+  name: "promises",
+  about: {
+    en:
+      "Contributors: writes the 'What the grader checks' section of every lesson text (EN, RU) from its checks and promise table.",
+    ru:
+      "Для авторов: пишет раздел «Что проверяет `deno task grade N`» каждого текста урока (EN, RU) по его проверкам и таблице обещаний.",
+  },
+  usage: { en: "[--lang en|ru]", ru: "[--lang en|ru]" },
+  options: { lang: { type: "string" } },
+});
 for (const lesson of lessons) {
   if (!lesson.promises) continue;
   for (const lang of ["en", "ru"] as const) {

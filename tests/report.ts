@@ -16,6 +16,24 @@ export interface LessonResults {
   results: Result[];
 }
 
+/** Where a lesson stands, in the grader's words. */
+export type LessonStatus = "done" | "in progress" | "not started";
+
+/**
+ * Where a lesson stands: done when every check that ran passed; not started
+ * when nothing passed but the checks of what the course gives; else in
+ * progress. The grader's progress table and the CI summary both say it so.
+ */
+export function lessonStatus(results: Result[]): LessonStatus {
+  const counted = results.filter((r) => r.status !== "skipped");
+  const passed = counted.filter((r) => r.status === "passed");
+  if (passed.length === counted.length) return "done";
+  return passed.every((r) => r.check.covers === "given") ? "not started" : "in progress";
+}
+
+/** The mark the CI summary gives each status. */
+export const STATUS_MARK: Record<LessonStatus, string> = { "done": "✅", "in progress": "🟨", "not started": "⬜" };
+
 /** A check's status in Exercism's words. */
 type Status = "pass" | "fail" | "error";
 
@@ -31,7 +49,7 @@ export interface ResultsJson {
   work?: Work;
   /** The lessons due (`--require`), whose failures alone fail the run; absent when every lesson graded counts. */
   required?: number[];
-  /** Per lesson: its number, slug, title, points; whether every check passed; whether it is due (with `--require`). */
+  /** Per lesson: its number, slug, title, points; whether every check passed; whether it is due (with `--require`); where it stands. */
   lessons: {
     number: number;
     slug: string;
@@ -39,6 +57,8 @@ export interface ResultsJson {
     points: { earned: number; possible: number };
     status?: "pass" | "fail";
     due?: boolean;
+    /** Where the lesson stands, as the grader's progress table says it (absent in files written before it was added). */
+    progress?: LessonStatus;
   }[];
   /** Every check, in order. */
   tests: {
@@ -111,13 +131,14 @@ export function toResultsJson(graded: LessonResults[], options: { work?: Work; d
     ...(work ? { work } : {}),
     ...(due ? { required: due } : {}),
     points: sum(tests),
-    lessons: graded.map(({ lesson }) => {
+    lessons: graded.map(({ lesson, results }) => {
       const own = tests.filter((t) => t.lesson === lesson.number);
       return {
         number: lesson.number,
         slug: lesson.slug,
         title: lesson.title.en,
         points: sum(own),
+        progress: lessonStatus(results),
         status: own.some((t) => t.status !== "pass") ? "fail" as const : "pass" as const,
         ...(due ? { due: due.includes(lesson.number) } : {}),
       };
@@ -169,16 +190,20 @@ export function toMarkdown(json: ResultsJson): string {
     const tests = json.tests.filter((t) => t.lesson === lesson.number);
     const passed = tests.filter((t) => t.status === "pass" && t.points.possible > 0).length;
     const counted = tests.filter((t) => t.points.possible > 0).length;
-    const mark = passed === counted ? "✅" : passed === 0 ? "⬜" : "🟨";
-    return `| ${mark} ${lesson.number}. ${lesson.title} | ${passed} / ${counted} | ${lesson.points.earned} / ${lesson.points.possible} |`;
+    // Older files have no status: then only the counts tell.
+    const status: LessonStatus = lesson.progress ??
+      (passed === counted ? "done" : passed === 0 ? "not started" : "in progress");
+    return `| ${
+      STATUS_MARK[status]
+    } ${lesson.number}. ${lesson.title} | ${status} | ${passed} / ${counted} | ${lesson.points.earned} / ${lesson.points.possible} |`;
   });
   return [
     "## Grading",
     "",
-    "| Lesson | Checks passed | Points |",
-    "| --- | ---: | ---: |",
+    "| Lesson | Status | Checks passed | Points |",
+    "| --- | --- | ---: | ---: |",
     ...rows,
-    `| **Total** | | **${json.points.earned} / ${json.points.possible}** |`,
+    `| **Total** | | | **${json.points.earned} / ${json.points.possible}** |`,
     "",
   ].join("\n");
 }

@@ -43,7 +43,14 @@ Deno.test("--json: Exercism's results.json shape, with points per check and per 
   assert.equal(json.status, "fail");
   assert.deepEqual(json.points, { earned: 1, possible: 2 });
   assert.deepEqual(json.lessons, [
-    { number: 9, slug: "09-demo", title: "Demo", points: { earned: 1, possible: 2 }, status: "fail" },
+    {
+      number: 9,
+      slug: "09-demo",
+      title: "Demo",
+      points: { earned: 1, possible: 2 },
+      status: "fail",
+      progress: "in progress",
+    },
   ]);
   assert.deepEqual(json.tests.map((t) => [t.id, t.status, t.points.earned, t.points.possible]), [
     ["a", "pass", 1, 1],

@@ -8,11 +8,11 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import type { ParseArgsOptionsConfig } from "node:util";
+import { type Cli, parseCli, usageError } from "./cli.ts";
 import { lessons } from "./checks/mod.ts";
 import type { Lesson } from "./harness/check.ts";
 import { ROOT } from "./harness/course.ts";
-import { language } from "./harness/text.ts";
 import { type Manifest, readManifest, recorded, touched } from "./starters.ts";
 
 /** Reset's words in both languages; `{…}` fills in. */
@@ -28,7 +28,6 @@ export const WORDS = {
     noGit: "reset takes the originals from this repository's git history, and git is not installed.",
     noBlob:
       "the original of {path} is not in this repository's git history (git cat-file {id} failed). Was the course downloaded without .git, or cloned shallow? Fetch its history (git fetch --unshallow) and try again.",
-    usage: "usage: deno task reset LESSON [--yes] [--lang en|ru]",
     noLesson: "there is no lesson {n}; lessons: {all}",
   },
   ru: {
@@ -43,7 +42,6 @@ export const WORDS = {
     noGit: "reset берёт исходные файлы из истории git этого репозитория, а git не установлен.",
     noBlob:
       "исходного {path} нет в истории git этого репозитория (git cat-file {id} не удался). Курс скачан без .git или клонирован не полностью? Загрузите историю (git fetch --unshallow) и попробуйте снова.",
-    usage: "использование: deno task reset УРОК [--yes] [--lang en|ru]",
     noLesson: "урока {n} нет; уроки: {all}",
   },
 };
@@ -137,18 +135,28 @@ export async function resetLesson(
   return { restored: back, backup };
 }
 
+/** `deno task reset`'s command line. */
+export const RESET_CLI = {
+  name: "reset",
+  about: {
+    en:
+      "Puts a lesson's files back as they were given: names the files that differ, asks, copies your versions to backups/, then restores.",
+    ru:
+      "Возвращает файлы урока в выданный вид: называет отличающиеся файлы, спрашивает, копирует ваши версии в backups/, затем восстанавливает.",
+  },
+  usage: { en: "LESSON [--yes] [--lang en|ru]", ru: "УРОК [--yes] [--lang en|ru]" },
+  options: { yes: { type: "boolean" }, lang: { type: "string" } },
+  positionals: 1,
+} satisfies Cli<ParseArgsOptionsConfig>;
+
 if (import.meta.main) {
-  const { values, positionals } = parseArgs({
-    args: Deno.args,
-    options: { yes: { type: "boolean" }, lang: { type: "string" } },
-    allowPositionals: true,
-  });
-  const words = WORDS[language(values.lang, (name) => Deno.env.get(name))];
+  const { values, positionals, lang } = parseCli(RESET_CLI);
+  const words = WORDS[lang];
+  const [n] = positionals;
+  if (!n) usageError(RESET_CLI, lang === "ru" ? "какой урок?" : "which lesson?", lang);
+  const lesson = lessons.find((l) => /^\d+$/.test(n) && l.number === Number(n));
+  if (!lesson) usageError(RESET_CLI, fill(words.noLesson, { n, all: lessons.map((l) => l.number).join(", ") }), lang);
   try {
-    const [n] = positionals;
-    if (!n || !/^\d+$/.test(n) || positionals.length > 1) throw new ResetError(words.usage);
-    const lesson = lessons.find((l) => l.number === Number(n));
-    if (!lesson) throw new ResetError(fill(words.noLesson, { n, all: lessons.map((l) => l.number).join(", ") }));
     await resetLesson(lesson, {
       words,
       say: console.log,

@@ -13,6 +13,7 @@
 import { lessons } from "./checks/mod.ts";
 import type { Lesson } from "./harness/check.ts";
 import { ROOT } from "./harness/course.ts";
+import { parseCli } from "./cli.ts";
 
 /** Where the record lives. */
 export const MANIFEST = "tests/starters.json";
@@ -80,6 +81,17 @@ export async function record(root = ROOT): Promise<Manifest> {
 }
 
 if (import.meta.main) {
+  parseCli({
+    name: "starters",
+    about: {
+      en:
+        "Contributors: records each lesson file as given (its git blob id) in tests/starters.json, for reset and the suite.",
+      ru:
+        "Для авторов: записывает каждый файл урока в выданном виде (id блоба git) в tests/starters.json, для reset и тестов.",
+    },
+    usage: { en: "[--lang en|ru]", ru: "[--lang en|ru]" },
+    options: { lang: { type: "string" } },
+  });
   const manifest = await record();
   Deno.writeTextFileSync(`${ROOT}/${MANIFEST}`, JSON.stringify(manifest, null, 2) + "\n");
   console.log(`${MANIFEST}: ${Object.keys(manifest).length} files of ${lessons.length} lessons recorded`);

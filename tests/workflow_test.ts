@@ -34,14 +34,16 @@ Deno.test(".github/workflows/grade.yml: valid YAML, the expected steps, and only
   assert.match(runs.join("\n"), /\$GITHUB_STEP_SUMMARY/);
 });
 
-Deno.test("the summary: a row per lesson with checks and points, then the total", () => {
+Deno.test("the summary: a row per lesson with the grader's status, checks and points, then the total", () => {
   const json: ResultsJson = {
     version: 2,
     status: "fail",
-    points: { earned: 3, possible: 5 },
+    points: { earned: 4, possible: 7 },
     lessons: [
       { number: 1, slug: "01-a", title: "A", points: { earned: 3, possible: 3 } },
       { number: 2, slug: "02-b", title: "B", points: { earned: 0, possible: 2 } },
+      // What the grader writes now: the status it gave (here only a given part passed, so not started).
+      { number: 3, slug: "03-c", title: "C", progress: "not started", points: { earned: 1, possible: 2 } },
     ],
     tests: [
       ...[1, 2, 3].map((i) => ({
@@ -62,6 +64,15 @@ Deno.test("the summary: a row per lesson with checks and points, then the total"
         output: null,
         points: { earned: 0, possible: 1 },
       })),
+      ...([["t6", "pass"], ["t7", "fail"]] as const).map(([id, status]) => ({
+        name: id,
+        lesson: 3,
+        id,
+        status,
+        message: null,
+        output: null,
+        points: { earned: status === "pass" ? 1 : 0, possible: 1 },
+      })),
     ],
   };
   assert.equal(
@@ -69,11 +80,12 @@ Deno.test("the summary: a row per lesson with checks and points, then the total"
     [
       "## Grading",
       "",
-      "| Lesson | Checks passed | Points |",
-      "| --- | ---: | ---: |",
-      "| ✅ 1. A | 3 / 3 | 3 / 3 |",
-      "| ⬜ 2. B | 0 / 2 | 0 / 2 |",
-      "| **Total** | | **3 / 5** |",
+      "| Lesson | Status | Checks passed | Points |",
+      "| --- | --- | ---: | ---: |",
+      "| ✅ 1. A | done | 3 / 3 | 3 / 3 |",
+      "| ⬜ 2. B | not started | 0 / 2 | 0 / 2 |",
+      "| ⬜ 3. C | not started | 1 / 2 | 1 / 2 |",
+      "| **Total** | | | **4 / 7** |",
       "",
     ].join("\n"),
   );

@@ -5,7 +5,17 @@
  *
  * @module
  */
-import { hostPort, labelled, log, parsePort, parsePositive, runProgram, UsageError } from "@course/program.ts";
+import {
+  hostPort,
+  labelled,
+  learnerLanguage,
+  log,
+  parsePort,
+  parsePositive,
+  runProgram,
+  UsageError,
+} from "@course/program.ts";
+import { ladder, LADDER_WORDS, Relay } from "@course/trace.ts";
 import { lineReader, MAX_LINE } from "./framing.ts";
 import { runServer } from "./server.ts";
 import { runClient } from "./client.ts";
@@ -149,7 +159,9 @@ const code = await runProgram({
   },
   // The demo: a server and three clients in one process. Each scripted
   // console types its next line only once the previous one was seen by all.
-  async demo() {
+  // With --trace, the clients talk to the server through a relay that draws each connection.
+  traces: true,
+  async demo(_signal, trace = false) {
     const stop = new AbortController();
     const { promise: listening, resolve: onListening } = Promise.withResolvers<number>();
     const seen: string[] = [];
@@ -209,13 +221,14 @@ const code = await runProgram({
     ];
     try {
       const port = await Promise.race([listening, server.then(() => Promise.reject(new Error("server stopped")))]);
+      const relay = trace ? Relay.start({ hostname: "127.0.0.1", port }) : undefined;
       const clients: Promise<void>[] = [];
       for (const [name, colour, steps] of scripts) {
         const print = labelled(name, colour);
         let step = 0;
         clients.push(runClient({
           host: "127.0.0.1",
-          port,
+          port: relay?.port ?? port,
           name,
           signal: stop.signal,
           log(line) {
@@ -232,7 +245,14 @@ const code = await runProgram({
         // Join in order: each waits until the server has logged the one before.
         await until(() => seen.some((line) => line.startsWith(`[server] ${name} joined`)));
       }
-      await Promise.all(clients);
+      try {
+        await Promise.all(clients);
+      } finally {
+        await relay?.close();
+      }
+      if (relay) {
+        for (const line of ladder(relay.events, LADDER_WORDS[learnerLanguage()])) labelled("trace", "yellow")(line);
+      }
     } finally {
       stop.abort();
       await server;

@@ -46,11 +46,16 @@ const goalsInRussian: boolean = (() => {
 /** English or Russian, whichever the learner reads. */
 const say = (en: string, russian: string) => ru ? russian : en;
 
+/** The learner's language: "ru" when LC_ALL or LANG says Russian, else "en". */
+export function learnerLanguage(): "en" | "ru" {
+  return ru ? "ru" : "en";
+}
+
 /** Help text in English, or in both languages. */
 export type HelpText = string | { en: string; ru: string };
 
-/** `text` in the learner's language. */
-function pick(text: HelpText): string {
+/** `text` in the learner's language: for a lesson's own messages in both languages. */
+export function pick(text: HelpText): string {
   return typeof text === "string" ? text : ru ? text.ru : text.en;
 }
 
@@ -84,8 +89,31 @@ export class TodoError extends Error {
 export function todo(moduleUrl: string, step: number, goal: HelpText): never {
   flushLog();
   const text = typeof goal === "string" ? goal : goalsInRussian ? goal.ru : goal.en;
-  console.error(describeError(new TodoError(courseRelative(moduleUrl), step, text)));
+  const file = courseRelative(moduleUrl);
+  console.error(describeError(new TodoError(file, step, text)));
+  if (runningDemo) console.log(demoStopped(runningDemo, file));
   Deno.exit(1);
+}
+
+/** The program whose demo is running (no subcommand), for {@linkcode todo}'s word to a newcomer. */
+let runningDemo: Program | undefined;
+
+/**
+ * What the demo adds, on stdout, when it stops at a TODO: that this is where
+ * a lesson starts, not a crash, and the ways on.
+ */
+function demoStopped(program: Program, file: string): string {
+  const task = program.name.replace(/^deno task /, "");
+  const n = task.match(/-(\d+)$/)?.[1] ?? "N";
+  const readme = `${file.slice(0, file.lastIndexOf("/"))}/${ru ? "README.ru.md" : "README.md"}`;
+  return say(
+    `The demo stops at the first step you have not written yet, named above: that is how each lesson starts.\n` +
+      `Next: read ${readme}, write that step, and run deno task ${task} again (deno task grade ${n} checks your work).\n` +
+      `To see the finished programs run first: deno task ${task.replace("lesson-", "solution-")}.`,
+    `Демо останавливается на первом шаге, который вы ещё не написали (он назван выше): так начинается каждый урок.\n` +
+      `Дальше: прочитайте ${readme}, напишите этот шаг и снова запустите deno task ${task} (deno task grade ${n} проверит работу).\n` +
+      `Посмотреть, как работают готовые программы: deno task ${task.replace("lesson-", "solution-")}.`,
+  );
 }
 
 /** A `file://` URL or path shown relative to the course root (`lessons/…`). */
@@ -115,8 +143,14 @@ export interface Program {
   about: HelpText;
   // deno-lint-ignore no-explicit-any
   commands: Record<string, Command<any>>;
-  /** Runs with no subcommand: the lesson's demo. */
-  demo(signal: AbortSignal): Promise<void>;
+  /**
+   * Runs with no subcommand: the lesson's demo. With `trace` (`--trace`), the
+   * demo's client talks to its server through a relay and the conversation is
+   * drawn as a ladder diagram (see `trace.ts`).
+   */
+  demo(signal: AbortSignal, trace?: boolean): Promise<void>;
+  /** True when the demo can draw the conversation (`--trace`). */
+  traces?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -345,8 +379,9 @@ export async function runProgram(program: Program, args: string[]): Promise<numb
   const command = name === undefined ? undefined : program.commands[name];
   let values: Record<string, unknown> = {};
   try {
-    if (name === undefined) {
-      await program.demo(stop.signal);
+    if (name === undefined || (name === "--trace" && rest.length === 0 && program.traces)) {
+      runningDemo = program;
+      await program.demo(stop.signal, name === "--trace");
       return 0;
     }
     if (name === "--help" || name === "-h" || name === "help") {
@@ -363,14 +398,27 @@ export async function runProgram(program: Program, args: string[]): Promise<numb
       console.log(commandHelp(program, name, command));
       return 0;
     }
-    values = parseCommandArgs(command, rest, name);
+    values = parseCommandArgs(command, rest);
     await command.run(values, stop.signal);
     return 0;
   } catch (error) {
     flushLog();
     const where = error instanceof UsageError ? undefined : command?.address?.(values);
     console.error(describeError(error, where));
-    return error instanceof UsageError ? 2 : 1;
+    if (!(error instanceof UsageError)) return 1;
+    // A usage mistake: one line, then the usage it broke.
+    console.error(
+      command
+        ? say(
+          `usage: ${program.name} ${name} [options]   ('${program.name} ${name} --help' lists the options)`,
+          `запуск: ${program.name} ${name} [параметры]   ('${program.name} ${name} --help' перечисляет параметры)`,
+        )
+        : say(
+          `usage: ${program.name} [command] [options]   ('${program.name} --help' lists the commands)`,
+          `запуск: ${program.name} [команда] [параметры]   ('${program.name} --help' перечисляет команды)`,
+        ),
+    );
+    return 2;
   } finally {
     // Give a slow reader of stdout a moment for the last lines; one that never reads does not hold the exit.
     await logWritten(2000);
@@ -380,15 +428,44 @@ export async function runProgram(program: Program, args: string[]): Promise<numb
   }
 }
 
-function parseCommandArgs(command: Command, args: string[], name: string): Record<string, unknown> {
+function parseCommandArgs(command: Command, args: string[]): Record<string, unknown> {
   const options: ParseArgsOptionsConfig = {};
   for (const [flag, { help: _help, ...config }] of Object.entries(command.options)) options[flag] = config;
+  // `--port -1` is a value that starts with a dash, which parseArgs calls ambiguous: hand it over as `--port=-1`,
+  // so the option's own check (parsePort) says what is wrong with it.
+  const joined = args.flatMap((arg, i) => {
+    const previous = args[i - 1]?.match(/^--([\w-]+)$/)?.[1];
+    if (previous && options[previous]?.type === "string" && /^-\d/.test(arg)) return [];
+    const flag = arg.match(/^--([\w-]+)$/)?.[1];
+    const next = args[i + 1];
+    if (flag && options[flag]?.type === "string" && next !== undefined && /^-\d/.test(next)) return [`${arg}=${next}`];
+    return [arg];
+  });
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+    return parseArgs({ args: joined, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`${message.split(". ")[0]} (${say("see", "см.")} '${name} --help')`);
+    throw new UsageError(argsMistake(error));
   }
+}
+
+/** parseArgs' complaint in the course's words, in the learner's language. */
+function argsMistake(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: string }).code;
+  const quoted = message.match(/'([^' ]+)/)?.[1] ?? "";
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    return say(`unknown option '${quoted}'`, `неизвестный параметр '${quoted}'`);
+  }
+  if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
+    return say(`unexpected argument '${quoted}'`, `лишний аргумент '${quoted}'`);
+  }
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && /argument missing/.test(message)) {
+    return say(`${quoted} needs a value`, `${quoted} требует значения`);
+  }
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && /does not take an argument/.test(message)) {
+    return say(`${quoted} takes no value`, `${quoted} не принимает значения`);
+  }
+  return message.split(/\.\s/)[0];
 }
 
 function programHelp(program: Program): string {
@@ -405,6 +482,12 @@ function programHelp(program: Program): string {
       `With no command, runs the demo. '${program.name} COMMAND --help' shows a command's options.`,
       `Без команды запускается демо. '${program.name} COMMAND --help' показывает параметры команды.`,
     ),
+    ...(program.traces
+      ? [say(
+        `'${program.name} --trace' runs the demo through a relay and draws the conversation as a ladder diagram.`,
+        `'${program.name} --trace' запускает демо через ретранслятор и рисует разговор лестничной диаграммой.`,
+      )]
+      : []),
   ];
   return lines.join("\n");
 }

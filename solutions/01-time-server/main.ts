@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { hostPort, labelled, log, parsePort, parsePositive, runProgram } from "@course/program.ts";
+import { hostPort, labelled, learnerLanguage, log, parsePort, parsePositive, runProgram } from "@course/program.ts";
+import { ladder, LADDER_WORDS, Relay } from "@course/trace.ts";
 import { runServer } from "./server.ts";
 import { runClient } from "./client.ts";
 
@@ -91,8 +92,9 @@ const code = await runProgram({
         }),
     },
   },
-  // The demo: a server on a free port and two clients, in one terminal.
-  async demo() {
+  // The demo: a server on a free port and two clients, in one terminal; with --trace, through a relay that draws it.
+  traces: true,
+  async demo(_signal, trace = false) {
     const stop = new AbortController();
     const serverLog = labelled("server", "magenta");
     const { promise: ready, resolve } = Promise.withResolvers<number>();
@@ -109,8 +111,21 @@ const code = await runProgram({
     });
     try {
       const port = await Promise.race([ready, server.then(() => Promise.reject(new Error("server stopped")))]);
-      for (let i = 0; i < 2; i++) {
-        await runClient({ host: "127.0.0.1", port, timeoutMs: 5000, log: labelled("client", "cyan") });
+      const relay = trace ? Relay.start({ hostname: "127.0.0.1", port }) : undefined;
+      try {
+        for (let i = 0; i < 2; i++) {
+          await runClient({
+            host: "127.0.0.1",
+            port: relay?.port ?? port,
+            timeoutMs: 5000,
+            log: labelled("client", "cyan"),
+          });
+        }
+      } finally {
+        await relay?.close();
+      }
+      if (relay) {
+        for (const line of ladder(relay.events, LADDER_WORDS[learnerLanguage()])) labelled("trace", "yellow")(line);
       }
     } finally {
       stop.abort();

@@ -5,7 +5,17 @@
  *
  * @module
  */
-import { hostPort, labelled, log, parsePort, parsePositive, runProgram, UsageError } from "@course/program.ts";
+import {
+  hostPort,
+  labelled,
+  learnerLanguage,
+  log,
+  parsePort,
+  parsePositive,
+  runProgram,
+  UsageError,
+} from "@course/program.ts";
+import { ladder, LADDER_WORDS, Relay } from "@course/trace.ts";
 import { CutShort, LineReader, MAX_LINE, NotUtf8 } from "./lines.ts";
 import { runServer } from "./server.ts";
 import { runClient } from "./client.ts";
@@ -166,7 +176,9 @@ const code = await runProgram({
   },
   // The demo: a server on a free port and a client, each with a scripted
   // console that types only after the other side's line was printed.
-  async demo() {
+  // With --trace, the client talks to the server through a relay that draws the conversation.
+  traces: true,
+  async demo(_signal, trace = false) {
     const stop = new AbortController();
     const serverLog = labelled("server", "magenta");
     const clientLog = labelled("client", "cyan");
@@ -198,19 +210,27 @@ const code = await runProgram({
     });
     try {
       const port = await Promise.race([listening, server.then(() => Promise.reject(new Error("server stopped")))]);
-      await runClient({
-        host: "127.0.0.1",
-        port,
-        maxLine: MAX_LINE,
-        messages: [],
-        timeoutMs: 5000,
-        signal: stop.signal,
-        log(line) {
-          clientLog(line);
-          if (line.startsWith("server: ")) answered++, wake();
-        },
-        console: scripted(["hello, server", "привет 👋", "exit"], (i) => until(() => answered >= i)),
-      });
+      const relay = trace ? Relay.start({ hostname: "127.0.0.1", port }) : undefined;
+      try {
+        await runClient({
+          host: "127.0.0.1",
+          port: relay?.port ?? port,
+          maxLine: MAX_LINE,
+          messages: [],
+          timeoutMs: 5000,
+          signal: stop.signal,
+          log(line) {
+            clientLog(line);
+            if (line.startsWith("server: ")) answered++, wake();
+          },
+          console: scripted(["hello, server", "привет 👋", "exit"], (i) => until(() => answered >= i)),
+        });
+      } finally {
+        await relay?.close();
+      }
+      if (relay) {
+        for (const line of ladder(relay.events, LADDER_WORDS[learnerLanguage()])) labelled("trace", "yellow")(line);
+      }
     } finally {
       stop.abort();
       await server;

@@ -6,7 +6,17 @@
  *
  * @module
  */
-import { hostPort, labelled, log, parsePort, parsePositive, runProgram, UsageError } from "@course/program.ts";
+import {
+  hostPort,
+  labelled,
+  log,
+  parsePort,
+  parsePositive,
+  pick,
+  ProgramError,
+  runProgram,
+  UsageError,
+} from "@course/program.ts";
 import { defaultZone, parseZone, runDnsServer, type Zone } from "./dns.ts";
 import { runHttpServer } from "./http.ts";
 import { runFetch } from "./fetch.ts";
@@ -143,15 +153,29 @@ const code = await runProgram({
       address: (v) => v.url ?? "",
       async run(v) {
         if (!v.url) throw new UsageError("say which URL: fetch --url http://site.loc:8080/");
-        await runFetch({
-          url: v.url,
-          dns: v.dns === undefined ? undefined : nameServer(v.dns),
-          maxRedirects: Number(v["max-redirects"]),
-          data: v.data,
-          verbose: v.verbose ?? false,
-          timeoutMs: parsePositive("timeout", v.timeout),
-          log,
-        });
+        try {
+          await runFetch({
+            url: v.url,
+            dns: v.dns === undefined ? undefined : nameServer(v.dns),
+            maxRedirects: Number(v["max-redirects"]),
+            data: v.data,
+            verbose: v.verbose ?? false,
+            timeoutMs: parsePositive("timeout", v.timeout),
+            log,
+          });
+        } catch (error) {
+          // Without --dns Deno asks the system's resolver, which is not on loopback: this task may not reach it.
+          const resolver = error instanceof Deno.errors.NotCapable && v.dns === undefined
+            ? error.message.match(/net access to "([^"]+)"/)?.[1]
+            : undefined;
+          if (!resolver) throw error;
+          throw new ProgramError(pick({
+            en:
+              `without --dns, fetch asks the system's resolver (${resolver}), which is not on loopback, and this lesson's task may reach loopback only: give --dns ADDRESS:PORT of a DNS server here (deno task lesson-5 dns-server)`,
+            ru:
+              `без --dns fetch спрашивает системный резолвер (${resolver}), а он не на loopback, и задача урока может обращаться только к loopback: укажите --dns АДРЕС:ПОРТ DNS-сервера на этой машине (deno task lesson-5 dns-server)`,
+          }));
+        }
       },
     },
   },

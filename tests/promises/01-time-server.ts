@@ -197,9 +197,8 @@ export const promises: Promised[] = [
     also: [{
       in: "contract",
       says: {
-        en: "Errors (port in use, connection refused, an unknown flag) are one line on stderr and a non-zero exit code",
-        ru:
-          "Ошибки (порт занят, в соединении отказано, неизвестный флаг) — это одна строка в stderr и ненулевой код возврата",
+        en: "Errors (port in use, connection refused) are one line on stderr and a non-zero exit code",
+        ru: "Ошибки (порт занят, в соединении отказано) — это одна строка в stderr и ненулевой код возврата",
       },
     }],
     checks: ["port-in-use"],
@@ -427,5 +426,21 @@ export const promises: Promised[] = [
       },
     }],
     checks: ["client-refused"],
+  },
+  {
+    id: "trace",
+    in: "text",
+    says: {
+      en: "puts a relay between the demo's client and server and draws what crossed it, a ladder per connection",
+      ru:
+        "ставит между клиентом и сервером демо ретранслятор и рисует, что через него прошло, лестницей на каждое соединение",
+    },
+    checks: [],
+    ungraded: {
+      en:
+        "the relay and the ladder are given code (main.ts and lessons/_shared/trace.ts), not the learner's: tests/trace_test.ts proves them",
+      ru:
+        "ретранслятор и лестница — выданный код (main.ts и lessons/_shared/trace.ts), а не код ученика: их доказывает tests/trace_test.ts",
+    },
   },
 ];

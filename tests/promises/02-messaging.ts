@@ -34,9 +34,9 @@ export const promises: Promised[] = [
     in: "contract",
     says: {
       en:
-        "Errors (port in use, connection refused, an unknown flag) are one line on stderr and a non-zero exit code, never a stack trace.",
+        "Errors (port in use, connection refused) are one line on stderr and a non-zero exit code, never a stack trace.",
       ru:
-        "Ошибки (порт занят, в соединении отказано, неизвестный флаг) — это одна строка в stderr и ненулевой код возврата, никогда не трассировка стека.",
+        "Ошибки (порт занят, в соединении отказано) — это одна строка в stderr и ненулевой код возврата, никогда не трассировка стека.",
     },
     checks: ["port-in-use", "client-refused", "client-server-resets", "client-one-shot-endings", "client-timeout"],
   },
@@ -614,5 +614,20 @@ export const promises: Promised[] = [
         'null: бросить Error о том, что сервер закрыл соединение, не ответив; "exit": напечатать, что сервер закончил разговор, и выйти (return). Сообщение "exit" завершает цикл (break) без ожидания ответа',
     },
     checks: ["client-one-shot-endings"],
+  },
+  {
+    id: "trace",
+    in: "text",
+    says: {
+      en: "runs the same demo through a relay and draws the conversation as a ladder",
+      ru: "запускает то же демо через ретранслятор и рисует разговор лестницей",
+    },
+    checks: [],
+    ungraded: {
+      en:
+        "the relay and the ladder are given code (main.ts and lessons/_shared/trace.ts), not the learner's: tests/trace_test.ts proves them",
+      ru:
+        "ретранслятор и лестница — выданный код (main.ts и lessons/_shared/trace.ts), а не код ученика: их доказывает tests/trace_test.ts",
+    },
   },
 ];

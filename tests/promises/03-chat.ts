@@ -352,9 +352,9 @@ export const promises: Promised[] = [
     in: "contract",
     says: {
       en:
-        "Errors (port in use, connection refused, an unknown flag) are one line on stderr and a non-zero exit code, never a stack trace.",
+        "Errors (port in use, connection refused) are one line on stderr and a non-zero exit code, never a stack trace.",
       ru:
-        "Ошибки (порт занят, в соединении отказано, неизвестный флаг) — это одна строка в stderr и ненулевой код возврата, никогда не трассировка стека.",
+        "Ошибки (порт занят, в соединении отказано) — это одна строка в stderr и ненулевой код возврата, никогда не трассировка стека.",
     },
     checks: ["port-in-use", "client-refused", "client-server-resets"],
   },
@@ -568,6 +568,21 @@ export const promises: Promised[] = [
     ungraded: {
       en: "compare is given whole (compare.ts), flags and all; it measures, the learner writes none of it",
       ru: "compare дан готовым (compare.ts) вместе с флагами; это измерение, учащийся не пишет в нём ничего",
+    },
+  },
+  {
+    id: "trace",
+    in: "text",
+    says: {
+      en: "runs the same demo through a relay and draws each client's connection as a ladder",
+      ru: "запускает то же демо через ретранслятор и рисует соединение каждого клиента лестницей",
+    },
+    checks: [],
+    ungraded: {
+      en:
+        "the relay and the ladder are given code (main.ts and lessons/_shared/trace.ts), not the learner's: tests/trace_test.ts proves them",
+      ru:
+        "ретранслятор и лестница — выданный код (main.ts и lessons/_shared/trace.ts), а не код ученика: их доказывает tests/trace_test.ts",
     },
   },
 ];

@@ -590,9 +590,9 @@ const rest: Promised[] = [
     in: "contract",
     says: {
       en:
-        "Errors (port in use, connection refused, an unknown flag) are one line on stderr and a non-zero exit code, never a stack trace.",
+        "Errors (port in use, connection refused) are one line on stderr and a non-zero exit code, never a stack trace.",
       ru:
-        "Ошибки (порт занят, в соединении отказано, неизвестный флаг) — это одна строка в stderr и ненулевой код возврата, никогда не трассировка стека.",
+        "Ошибки (порт занят, в соединении отказано) — это одна строка в stderr и ненулевой код возврата, никогда не трассировка стека.",
     },
     checks: ["port-in-use", "refused", "bulk-tcp-bad-answer"],
   },

@@ -91,8 +91,10 @@ export const promises: Promised[] = [
     id: "system-resolver",
     in: "text",
     says: {
-      en: "Without `--dns`, `fetch` asks the system's resolver, which has never heard of `site.loc`",
-      ru: "Без `--dns` `fetch` спрашивает системный резолвер, который о `site.loc` никогда не слышал",
+      en:
+        "Without `--dns`, `fetch` asks the system's resolver, which is not on loopback here: the lesson's task may not reach it, and `fetch` says so in one line",
+      ru:
+        "Без `--dns` `fetch` спрашивает системный резолвер, а он здесь не на loopback: задача урока до него не дотягивается, и `fetch` говорит об этом одной строкой",
     },
     checks: [],
     ungraded: {

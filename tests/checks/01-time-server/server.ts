@@ -256,8 +256,12 @@ export const serverChecks: Check[] = [
       }
       if (problems.length > 0) {
         throw new CheckFailure({
-          en: `${problems.length} of 100 parallel clients were not served properly`,
-          ru: `${problems.length} из 100 параллельных клиентов обслужены неправильно`,
+          en: problems.length === 100
+            ? "none of the 100 clients connecting at once got a time line and then EOF"
+            : `${problems.length} of the 100 clients connecting at once did not get a time line and then EOF`,
+          ru: problems.length === 100
+            ? "ни один из 100 клиентов, подключившихся разом, не получил строку со временем и затем EOF"
+            : `${problems.length} из 100 клиентов, подключившихся разом, не получили строку со временем и затем EOF`,
         }, {
           expected: { en: "100 time lines, each followed by EOF", ru: "100 строк со временем, за каждой — EOF" },
           actual: {

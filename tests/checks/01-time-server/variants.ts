@@ -88,7 +88,7 @@ export const variants: Variant[] = [
     ],
     breaks: "every-client",
     rejectedBy: "many-clients",
-    message: /of 100 parallel clients were not served properly/,
+    message: /of the 100 clients connecting at once (got|did not get) a time line/,
   },
   {
     id: "logs-own-address",
