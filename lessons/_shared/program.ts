@@ -105,6 +105,11 @@ export interface Command<V = Record<string, unknown>> {
   run(values: V, signal: AbortSignal): Promise<void>;
   /** Names the address the command works with, for error messages ("127.0.0.1:8000"). */
   address?(values: V): string;
+  /**
+   * A string option that may also be given as the one argument without a flag, as curl and wget take a URL:
+   * `fetch http://site.loc/` sets `url` as `fetch --url http://site.loc/` does.
+   */
+  argument?: string;
 }
 
 /** What a lesson's `main.ts` hands to {@linkcode runProgram}. */
@@ -231,12 +236,26 @@ export async function runProgram(program: Program, args: string[]): Promise<numb
 function parseCommandArgs(command: Command, args: string[], name: string): Record<string, unknown> {
   const options: ParseArgsOptionsConfig = {};
   for (const [flag, { help: _help, ...config }] of Object.entries(command.options)) options[flag] = config;
+  let parsed;
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+    parsed = parseArgs({ args, options, strict: true, allowPositionals: command.argument !== undefined });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new UsageError(`${message.split(". ")[0]} (${say("see", "см.")} '${name} --help')`);
   }
+  const { values, positionals } = parsed;
+  const argument = command.argument;
+  if (argument === undefined || positionals.length === 0) return values;
+  if (positionals.length > 1 || values[argument] !== undefined) {
+    const given = [...(values[argument] === undefined ? [] : [`--${argument} ${values[argument]}`]), ...positionals];
+    throw new UsageError(
+      say(
+        `one ${argument.toUpperCase()} only, got ${given.length}: ${given.join(", ")} (see '${name} --help')`,
+        `нужен один ${argument.toUpperCase()}, а их ${given.length}: ${given.join(", ")} (см. '${name} --help')`,
+      ),
+    );
+  }
+  return { ...values, [argument]: positionals[0] };
 }
 
 function programHelp(program: Program): string {
@@ -268,7 +287,9 @@ function commandHelp(program: Program, name: string, command: Command): string {
   return [
     pick(command.summary),
     "",
-    `${say("usage", "запуск")}: ${program.name} ${name} [options]`,
+    `${say("usage", "запуск")}: ${program.name} ${name}${
+      command.argument === undefined ? "" : ` ${command.argument.toUpperCase()}`
+    } [options]`,
     "",
     say("options:", "параметры:"),
     ...rows.map(([left, right]) => `${left.padEnd(width)}  ${right}`),

@@ -91,7 +91,10 @@ const code = await runProgram({
       options: {
         url: {
           type: "string",
-          help: { en: "the URL, e.g. http://site.loc:8080/", ru: "URL, например http://site.loc:8080/" },
+          help: {
+            en: "the URL, also taken without the flag, as curl takes it: fetch http://site.loc:8080/",
+            ru: "URL; можно и без флага, как у curl: fetch http://site.loc:8080/",
+          },
         },
         dns: {
           type: "string",
@@ -123,9 +126,10 @@ const code = await runProgram({
           help: { en: "ms for each step (DNS, connect, response)", ru: "мс на каждый шаг (DNS, подключение, ответ)" },
         },
       },
+      argument: "url",
       address: (v) => v.url ?? "",
       async run(v) {
-        if (!v.url) throw new UsageError("say which URL: fetch --url http://site.loc:8080/");
+        if (!v.url) throw new UsageError("say which URL: fetch http://site.loc:8080/");
         await runFetch({
           url: v.url,
           dns: v.dns === undefined ? undefined : nameServer(v.dns),

@@ -575,7 +575,10 @@ export const promises: Promised[] = [
   {
     id: "help-url",
     in: { help: "fetch", flag: "--url" },
-    says: { en: "the URL, e.g. http://site.loc:8080/", ru: "URL, например http://site.loc:8080/" },
+    says: {
+      en: "the URL, also taken without the flag, as curl takes it: fetch http://site.loc:8080/",
+      ru: "URL; можно и без флага, как у curl: fetch http://site.loc:8080/",
+    },
     checks: ["asks-dns", "request-format"],
   },
   {

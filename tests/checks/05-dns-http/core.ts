@@ -61,7 +61,7 @@ function expectMethod(request: SeenRequest | undefined, method: string, path: st
 const DNS_GRACE_MS = 3000;
 
 /**
- * Runs `fetch --url URL --dns DNS --timeout 500` until `dns` has been asked
+ * Runs `fetch URL --dns DNS --timeout 500` until `dns` has been asked
  * `question`, then gives it {@linkcode DNS_GRACE_MS} to end: a question
  * without a deadline, or with one of its own that is not --timeout, is still
  * waiting then.
@@ -73,7 +73,7 @@ async function fetchAfterQuestion(
   question: string,
   label: string,
 ): Promise<Run> {
-  const fetch = trial.start(label, ["fetch", "--url", url, "--dns", dns.address, "--timeout", "500"]);
+  const fetch = trial.start(label, ["fetch", url, "--dns", dns.address, "--timeout", "500"]);
   const until = performance.now() + RUN_MS;
   let status: Deno.CommandStatus | undefined;
   while (!status && !dns.asked.includes(question) && performance.now() < until) status = await fetch.exitWithin(20);

@@ -505,7 +505,6 @@ export const hardening: Check[] = [
       const { dns, http } = servers(trial, { "/endless": endlessLine(sent) });
       const fetch = trial.start("fetch", [
         "fetch",
-        "--url",
         `http://alpha.test:${http.port}/endless`,
         "--dns",
         dns.address,
