@@ -8,7 +8,7 @@
  */
 import { hostPort, labelled, log, parsePort, parsePositive, runProgram, UsageError } from "@course/program.ts";
 import { defaultZone, parseZone, runDnsServer, type Zone } from "./dns.ts";
-import { runHttpServer } from "./http.ts";
+import { MAX_CONNECTIONS, REQUEST_TIMEOUT_MS, runHttpServer } from "./http.ts";
 import { runFetch } from "./fetch.ts";
 
 /** `HOST:PORT` for --dns. */
@@ -79,9 +79,33 @@ const code = await runProgram({
           default: "8080",
           help: { en: "TCP port; 0 picks a free one", ru: "TCP-порт; 0 — любой свободный" },
         },
+        timeout: {
+          type: "string",
+          default: String(REQUEST_TIMEOUT_MS),
+          help: {
+            en: "ms a client has to send a whole request, or to start the next one; then 408 and close",
+            ru: "сколько мс у клиента на весь запрос или на начало следующего; потом 408 и закрытие",
+          },
+        },
+        "max-connections": {
+          type: "string",
+          default: String(MAX_CONNECTIONS),
+          help: {
+            en: "clients served at once; the next one gets 503",
+            ru: "сколько клиентов обслуживать одновременно; следующий получит 503",
+          },
+        },
       },
       address: (v) => hostPort(v.host, Number(v.port)),
-      run: (v, signal) => runHttpServer({ host: v.host, port: parsePort(v.port), log, signal }),
+      run: (v, signal) =>
+        runHttpServer({
+          host: v.host,
+          port: parsePort(v.port),
+          timeoutMs: parsePositive("timeout", v.timeout),
+          maxConnections: parsePositive("max-connections", v["max-connections"]),
+          log,
+          signal,
+        }),
     },
     fetch: {
       summary: {
