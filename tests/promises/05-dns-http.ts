@@ -163,6 +163,22 @@ export const promises: Promised[] = [
     checks: ["dns-deadline"],
   },
   {
+    id: "dns-other-errors",
+    in: "text",
+    says: {
+      en: "Catch it too, as one line that names the DNS server",
+      ru: "Ловите и её и превращайте в одну строку, где назван DNS-сервер",
+    },
+    also: [{
+      in: { todo: "fetch.ts" },
+      says: {
+        en: "A timeout: a FetchError that names the DNS server (where); any other error too",
+        ru: "Таймаут: FetchError, где назван DNS-сервер (where); любая другая ошибка тоже",
+      },
+    }],
+    checks: ["dns-broken"],
+  },
+  {
     id: "aaaa-after-notfound",
     in: "text",
     says: {
@@ -507,6 +523,15 @@ export const promises: Promised[] = [
     checks: ["http-server"],
   },
   // The server's side: what a server must refuse.
+  {
+    id: "interim-skipped",
+    in: "text",
+    says: {
+      en: "`100 Continue` and `103 Early Hints` are interim, and the answer follows them on the same connection",
+      ru: "`100 Continue` и `103 Early Hints` промежуточные, и ответ приходит после них по тому же соединению",
+    },
+    checks: ["interim-responses"],
+  },
   {
     id: "given-one-framing",
     in: "text",

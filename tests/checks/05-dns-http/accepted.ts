@@ -184,14 +184,4 @@ export const accepted: Accepted[] = [
       ],
     ],
   },
-  {
-    id: "interim-responses",
-    differs:
-      "a 1xx is read as an interim response, as RFC 9110 has clients do, and the response after it is read as the answer",
-    file: F,
-    patch: [[
-      "      return await this.#readResponse(method, note);",
-      "      for (;;) {\n        const response = await this.#readResponse(method, note);\n        if (response.status >= 200 || response.status < 100) return response;\n        note(`* ${response.status} is interim: reading on`);\n      }",
-    ]],
-  },
 ];

@@ -294,6 +294,41 @@ export const core: Check[] = [
     },
   },
   {
+    id: "dns-broken",
+    title: {
+      en:
+        "a DNS server that answers with the wrong id, with bytes that are no DNS message, or with a truncated answer (TC set, and no TCP to retry on): one line that names that server's ADDRESS:PORT, exit code 1, within --timeout 1000 and the resolver's own tries",
+      ru:
+        "DNS-сервер, который отвечает с чужим id, байтами, которые не являются сообщением DNS, или обрезанным ответом (флаг TC, а повторить по TCP негде): одна строка, где назван АДРЕС:ПОРТ этого сервера, код 1, в пределах --timeout 1000 и собственных попыток резолвера",
+    },
+    hint: {
+      en:
+        "Besides NotFound and the timeout, Deno.resolveDns can fail in other ways (an answer cut short, a refused retry over TCP). Catch those too and throw a FetchError that names the DNS server you asked: rethrown as they are, they print as an exception with a place in your code.",
+      ru:
+        "Кроме NotFound и таймаута, Deno.resolveDns может завершиться ошибкой и по-другому (ответ обрезан, повтор по TCP отвергнут). Ловите и их и бросайте FetchError, где назван спрошенный DNS-сервер: если пробросить их как есть, они напечатаются как исключение с местом в вашем коде.",
+    },
+    async run(trial) {
+      const { http } = servers(trial, { "/": "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n" });
+      const cases = [
+        { mangle: "wrong-id", en: "every answer carries another id", ru: "у каждого ответа чужой id" },
+        { mangle: "garbage", en: "every answer is 7 bytes of no DNS message", ru: "каждый ответ — 7 байтов не-DNS" },
+        {
+          mangle: "truncated",
+          en: "every answer is truncated (TC) and the server speaks no TCP",
+          ru: "каждый ответ обрезан (TC), а по TCP сервер не говорит",
+        },
+      ] as const;
+      await together(cases.map((c) => async () => {
+        const dns = new GraderDns(ZONE, trial.transcript, { mangle: c.mangle });
+        trial.defer(dns);
+        const run = await runFetch(trial, `http://alpha.test:${http.port}/`, dns, ["--timeout", "1000"], {
+          label: `fetch (${c.mangle})`,
+        });
+        expectError(run, { en: `the DNS server: ${c.en}`, ru: `DNS-сервер: ${c.ru}` }, [dns.address]);
+      }));
+    },
+  },
+  {
     id: "dns-deadline",
     slow: true,
     title: {
