@@ -119,7 +119,7 @@ export const accepted: Accepted[] = [
   {
     id: "another-style",
     differs:
-      "another style: a for(;;) read loop, chunk sizes by a regular expression and the parts joined through a Blob, the request built as one string, DNS through a helper that maps NotFound to no answer, the status class by division, the body written as raw bytes, and the redirect rule as a switch",
+      "another style: a for(;;) read loop, chunk sizes by a regular expression, the request built as one string, DNS through a helper that maps NotFound to no answer, the status class by division, the body written as raw bytes, and the redirect rule as a switch",
     file: F,
     patch: [
       [
@@ -129,10 +129,6 @@ export const accepted: Accepted[] = [
       [
         '      const size = parseInt(sizeLine.split(";")[0].trim(), 16);\n      if (!/^[0-9a-fA-F]+$/.test(sizeLine.split(";")[0].trim()) || Number.isNaN(size)) {',
         "      const hex = /^\\s*([0-9a-f]+)\\s*(?:;.*)?$/i.exec(sizeLine)?.[1];\n      const size = hex === undefined ? NaN : Number.parseInt(hex, 16);\n      if (hex === undefined) {",
-      ],
-      [
-        "    const body = new Uint8Array(total);\n    let at = 0;\n    for (const part of parts) {\n      body.set(part, at);\n      at += part.length;\n    }\n    return body;",
-        "    return new Uint8Array(await new Blob(parts).arrayBuffer());",
       ],
       [
         '  const bytes = body === undefined ? undefined : encoder.encode(body);\n  if (bytes) lines.push("Content-Type: text/plain; charset=utf-8", `Content-Length: ${bytes.length}`);\n  const head = encoder.encode(`${lines.join("\\r\\n")}\\r\\n\\r\\n`);\n  if (!bytes) return head;\n  const all = new Uint8Array(head.length + bytes.length);\n  all.set(head);\n  all.set(bytes, head.length);\n  return all;',
