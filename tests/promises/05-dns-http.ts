@@ -698,7 +698,7 @@ export const promises: Promised[] = [
       en: "the URL, also taken without the flag, as curl takes it: fetch http://site.loc:8080/",
       ru: "URL; можно и без флага, как у curl: fetch http://site.loc:8080/",
     },
-    checks: ["asks-dns", "request-format"],
+    checks: ["asks-dns", "request-format", "refused"],
   },
   {
     id: "help-dns",

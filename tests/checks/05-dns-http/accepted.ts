@@ -157,6 +157,15 @@ export const accepted: Accepted[] = [
     ],
   },
   {
+    id: "interim-by-reassignment",
+    differs: "the interim 1xx responses skipped by reading again into the same variable, not by a loop that returns",
+    file: F,
+    patch: [[
+      "      while (true) {\n        const response = await this.#readResponse(method, note);\n        if (response.status >= 200 || response.status === 101) return response;\n        note(`* ${response.status} is an interim response: reading on for the answer`);\n      }",
+      "      let response = await this.#readResponse(method, note);\n      while (response.status < 200 && response.status !== 101) response = await this.#readResponse(method, note);\n      return response;",
+    ]],
+  },
+  {
     id: "one-dns-deadline",
     differs:
       "one deadline for the whole DNS step (A and AAAA share it), made of an AbortController and a setTimeout that is cleared when the step ends; the two DNS errors worded as terse codes, still naming the name and the server",

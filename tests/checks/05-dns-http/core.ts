@@ -1108,7 +1108,7 @@ export const core: Check[] = [
     },
     async run(trial) {
       const port = closedPort();
-      const run = await runFetch(trial, `http://127.0.0.1:${port}/`, undefined);
+      const run = await runFetch(trial, `http://127.0.0.1:${port}/`, undefined, [], { urlFlag: true });
       expectError(run, { en: `nothing listens on port ${port}`, ru: `порт ${port} никто не слушает` });
     },
   },

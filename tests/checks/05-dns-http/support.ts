@@ -98,10 +98,11 @@ export async function runFetch(
   url: string,
   dns: GraderDns | string | undefined,
   more: string[] = [],
-  options: { ms?: number; label?: string; body?: string } = {},
+  options: { ms?: number; label?: string; body?: string; urlFlag?: boolean } = {},
 ): Promise<Run> {
   const ms = options.ms ?? RUN_MS;
-  const args = ["fetch", url];
+  // The URL as curl takes it; with urlFlag, as `--url URL`, which fetch --help offers too.
+  const args = options.urlFlag ? ["fetch", "--url", url] : ["fetch", url];
   if (dns !== undefined) args.push("--dns", typeof dns === "string" ? dns : dns.address);
   const fetch = trial.start(options.label ?? "fetch", [...args, ...more]);
   const status = await fetch.exitWithin(ms);
