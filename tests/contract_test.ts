@@ -84,7 +84,15 @@ for (const lesson of lessons) {
     for (const command of commands) {
       const help = await run(lesson, "solutions", [command, "--help"]);
       assert.equal(help.code, 0);
-      assert.match(help.stdout.join("\n"), /usage: deno task solution-\d+ [\w-]+ \[options\]/);
+      const usage = help.stdout.join("\n").match(/usage: deno task solution-\d+ [\w-]+ (?:([A-Z]+) )?\[options\]/);
+      assert.ok(usage, `no usage line in ${command} --help`);
+      // A command that takes its argument without a flag (fetch URL) takes one, not two: two is a usage error.
+      if (usage[1] !== undefined) {
+        const two = await run(lesson, "solutions", [command, "first", "second"]);
+        assert.equal(two.code, 2, `${command} first second should be a usage error`);
+        assert.equal(two.stderr.filter(Boolean).length, 1, `one line on stderr for ${command} first second`);
+        assert.match(two.stderr[0], /^usage error: /);
+      }
     }
     for (const args of [[server, "--prot", "1"], [server, "--port", "70000"], [server, "--port", "-1"], ["nonsense"]]) {
       const wrong = await run(lesson, "solutions", args);

@@ -21,7 +21,7 @@ import { hostPort, ProgramError, todo } from "@course/program.ts";
 /** How `runFetch` is configured; `main.ts` fills it from the command line. */
 export interface FetchOptions {
   url: string;
-  /** The DNS server to ask (`127.0.0.1:5353`); undefined: the system's resolver. */
+  /** The DNS server to ask (`127.0.0.1:1053`); undefined: the system's resolver. */
   dns?: { ipAddr: string; port: number };
   /** Redirects to follow before giving up. */
   maxRedirects: number;
@@ -134,9 +134,9 @@ async function resolve(host: string, options: FetchOptions, note: (line: string)
     1,
     {
       en:
-        'ask DNS: Deno.resolveDns(literal, "A", { nameServer: options.dns, signal: AbortSignal.timeout(options.timeoutMs) }), then "AAAA" if no A (NotFound included); return the first address. NotFound for both means no such name: throw a FetchError that names the name. A timeout: a FetchError that names the DNS server (where)',
+        'ask DNS: Deno.resolveDns(literal, "A", { nameServer: options.dns, signal: AbortSignal.timeout(options.timeoutMs) }), then "AAAA" if no A (NotFound included); return the first address. NotFound for both means no such name: throw a FetchError that names the name. A timeout: a FetchError that names the DNS server (where); any other error too',
       ru:
-        'спросить DNS: Deno.resolveDns(literal, "A", { nameServer: options.dns, signal: AbortSignal.timeout(options.timeoutMs) }), затем "AAAA", если записей A нет (в том числе при NotFound); вернуть первый адрес. NotFound на оба вопроса значит, что такого имени нет: бросить FetchError, где названо это имя. Таймаут: FetchError, где назван DNS-сервер (where)',
+        'спросить DNS: Deno.resolveDns(literal, "A", { nameServer: options.dns, signal: AbortSignal.timeout(options.timeoutMs) }), затем "AAAA", если записей A нет (в том числе при NotFound); вернуть первый адрес. NotFound на оба вопроса значит, что такого имени нет: бросить FetchError, где названо это имя. Таймаут: FetchError, где назван DNS-сервер (where); любая другая ошибка тоже',
     },
   );
 }
@@ -210,7 +210,13 @@ class Connection {
     // A server that never answers must not hold us forever: the deadline closes the connection.
     const timer = setTimeout(() => this.close(), options.timeoutMs);
     try {
-      return await this.#readResponse(method, note);
+      // A 1xx is interim (RFC 9110, 15.2): 100 Continue, 103 Early Hints. The answer comes after it, on the same
+      // connection and within the same deadline. A 101 is not interim: it would switch protocols, never asked here.
+      while (true) {
+        const response = await this.#readResponse(method, note);
+        if (response.status >= 200 || response.status === 101) return response;
+        note(`* ${response.status} is an interim response: reading on for the answer`);
+      }
     } catch (error) {
       if (this.#closed && !(error instanceof FetchError)) {
         throw new FetchError(`no complete response within ${options.timeoutMs} ms`);
@@ -240,9 +246,13 @@ class Connection {
       if (colon <= 0) throw new FetchError(`not a header line: ${JSON.stringify(line.slice(0, 80))}`);
       const name = line.slice(0, colon).trim().toLowerCase();
       const value = line.slice(colon + 1).trim();
-      counts.set(name, [...(counts.get(name) ?? []), value]);
-      headers.set(name, counts.get(name)!.join(", "));
+      // Kept as lists and joined once at the end: joining at every line would copy the list each time, and a
+      // head of thousands of repeated lines would then cost memory in proportion to its length squared.
+      const values = counts.get(name);
+      if (values) values.push(value);
+      else counts.set(name, [value]);
     }
+    for (const [name, values] of counts) headers.set(name, values.join(", "));
     note("<");
     const version = match[1];
     const status = Number(match[2]);

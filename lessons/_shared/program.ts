@@ -133,6 +133,11 @@ export interface Command<V = Record<string, unknown>> {
   run(values: V, signal: AbortSignal): Promise<void>;
   /** Names the address the command works with, for error messages ("127.0.0.1:8000"). */
   address?(values: V): string;
+  /**
+   * A string option that may also be given as the one argument without a flag, as curl and wget take a URL:
+   * `fetch http://site.loc/` sets `url` as `fetch --url http://site.loc/` does.
+   */
+  argument?: string;
 }
 
 /** What a lesson's `main.ts` hands to {@linkcode runProgram}. */
@@ -441,11 +446,25 @@ function parseCommandArgs(command: Command, args: string[]): Record<string, unkn
     if (flag && options[flag]?.type === "string" && next !== undefined && /^-\d/.test(next)) return [`${arg}=${next}`];
     return [arg];
   });
+  let parsed;
   try {
-    return parseArgs({ args: joined, options, strict: true, allowPositionals: false }).values;
+    parsed = parseArgs({ args: joined, options, strict: true, allowPositionals: command.argument !== undefined });
   } catch (error) {
     throw new UsageError(argsMistake(error));
   }
+  const { values, positionals } = parsed;
+  const argument = command.argument;
+  if (argument === undefined || positionals.length === 0) return values;
+  if (positionals.length > 1 || values[argument] !== undefined) {
+    const given = [...(values[argument] === undefined ? [] : [`--${argument} ${values[argument]}`]), ...positionals];
+    throw new UsageError(
+      say(
+        `one ${argument.toUpperCase()} only, got ${given.length}: ${given.join(", ")}`,
+        `нужен один ${argument.toUpperCase()}, а их ${given.length}: ${given.join(", ")}`,
+      ),
+    );
+  }
+  return { ...values, [argument]: positionals[0] };
 }
 
 /** parseArgs' complaint in the course's words, in the learner's language. */
@@ -503,7 +522,9 @@ function commandHelp(program: Program, name: string, command: Command): string {
   return [
     pick(command.summary),
     "",
-    `${say("usage", "запуск")}: ${program.name} ${name} [options]`,
+    `${say("usage", "запуск")}: ${program.name} ${name}${
+      command.argument === undefined ? "" : ` ${command.argument.toUpperCase()}`
+    } [options]`,
     "",
     say("options:", "параметры:"),
     ...rows.map(([left, right]) => `${left.padEnd(width)}  ${right}`),

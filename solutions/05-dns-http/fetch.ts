@@ -15,7 +15,7 @@ import { hostPort, ProgramError } from "@course/program.ts";
 /** How `runFetch` is configured; `main.ts` fills it from the command line. */
 export interface FetchOptions {
   url: string;
-  /** The DNS server to ask (`127.0.0.1:5353`); undefined: the system's resolver. */
+  /** The DNS server to ask (`127.0.0.1:1053`); undefined: the system's resolver. */
   dns?: { ipAddr: string; port: number };
   /** Redirects to follow before giving up. */
   maxRedirects: number;
@@ -145,7 +145,12 @@ async function resolve(host: string, options: FetchOptions, note: (line: string)
       if (error instanceof Deno.errors.TimedOut) {
         throw new FetchError(`no answer from the DNS server ${where} (the resolver gave up after its own tries)`);
       }
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      // Anything else (an answer cut short, which the resolver retries over TCP, and the TCP retry refused): one line
+      // that names the server, like the two above, and not an exception with a place in this file.
+      if (!(error instanceof Deno.errors.NotFound)) {
+        const why = error instanceof Error ? error.message : String(error);
+        throw new FetchError(`the DNS server ${where} gave no usable answer about ${literal}: ${why}`);
+      }
     }
   }
   throw new FetchError(`cannot resolve ${literal}: ${where} knows no such name (NXDOMAIN, or no A or AAAA record)`);
@@ -226,7 +231,13 @@ class Connection {
     // A server that never answers must not hold us forever: the deadline closes the connection.
     const timer = setTimeout(() => this.close(), options.timeoutMs);
     try {
-      return await this.#readResponse(method, note);
+      // A 1xx is interim (RFC 9110, 15.2): 100 Continue, 103 Early Hints. The answer comes after it, on the same
+      // connection and within the same deadline. A 101 is not interim: it would switch protocols, never asked here.
+      while (true) {
+        const response = await this.#readResponse(method, note);
+        if (response.status >= 200 || response.status === 101) return response;
+        note(`* ${response.status} is an interim response: reading on for the answer`);
+      }
     } catch (error) {
       if (this.#closed && !(error instanceof FetchError)) {
         throw new FetchError(`no complete response within ${options.timeoutMs} ms`);
@@ -256,9 +267,13 @@ class Connection {
       if (colon <= 0) throw new FetchError(`not a header line: ${JSON.stringify(line.slice(0, 80))}`);
       const name = line.slice(0, colon).trim().toLowerCase();
       const value = line.slice(colon + 1).trim();
-      counts.set(name, [...(counts.get(name) ?? []), value]);
-      headers.set(name, counts.get(name)!.join(", "));
+      // Kept as lists and joined once at the end: joining at every line would copy the list each time, and a
+      // head of thousands of repeated lines would then cost memory in proportion to its length squared.
+      const values = counts.get(name);
+      if (values) values.push(value);
+      else counts.set(name, [value]);
     }
+    for (const [name, values] of counts) headers.set(name, values.join(", "));
     note("<");
     const version = match[1];
     const status = Number(match[2]);
@@ -319,7 +334,9 @@ class Connection {
 
   /** A chunked body: `SIZE-IN-HEX[;ext]` CRLF, the bytes, CRLF; until a 0-size chunk and the trailers. */
   async #chunked(): Promise<Uint8Array> {
-    const parts: Uint8Array[] = [];
+    // One buffer that doubles as it fills, not a list of the chunks: a million 1-byte chunks would be a million
+    // small arrays, each costing far more than its byte. So the memory is bounded by MAX_BODY, whatever the sizes.
+    let body = new Uint8Array(16 * 1024);
     let total = 0;
     while (true) {
       const sizeLine = await this.#line("a chunk size");
@@ -328,19 +345,19 @@ class Connection {
         throw new FetchError(`not a chunk size: ${JSON.stringify(sizeLine.slice(0, 40))}`);
       }
       if (size === 0) break;
+      if (total + size > MAX_BODY) throw new FetchError(`a chunked body over the ${MAX_BODY}-byte limit`);
+      const chunk = await this.#exactly(size, "a chunk");
+      if (total + size > body.length) {
+        const bigger = new Uint8Array(Math.max(2 * body.length, total + size));
+        bigger.set(body.subarray(0, total));
+        body = bigger;
+      }
+      body.set(chunk, total);
       total += size;
-      if (total > MAX_BODY) throw new FetchError(`a chunked body over the ${MAX_BODY}-byte limit`);
-      parts.push(await this.#exactly(size, "a chunk"));
       if (await this.#line("the end of a chunk") !== "") throw new FetchError("a chunk is not followed by CRLF");
     }
     while (await this.#line("the trailers") !== "") { /* trailers are not used here */ }
-    const body = new Uint8Array(total);
-    let at = 0;
-    for (const part of parts) {
-      body.set(part, at);
-      at += part.length;
-    }
-    return body;
+    return body.subarray(0, total);
   }
 
   async #untilClose(): Promise<Uint8Array> {

@@ -18,7 +18,7 @@ import {
   UsageError,
 } from "@course/program.ts";
 import { defaultZone, parseZone, runDnsServer, type Zone } from "./dns.ts";
-import { runHttpServer } from "./http.ts";
+import { MAX_CONNECTIONS, REQUEST_TIMEOUT_MS, runHttpServer } from "./http.ts";
 import { runFetch } from "./fetch.ts";
 
 /** `HOST:PORT` for --dns. */
@@ -106,9 +106,33 @@ const code = await runProgram({
           default: "8080",
           help: { en: "TCP port; 0 picks a free one", ru: "TCP-порт; 0 — любой свободный" },
         },
+        timeout: {
+          type: "string",
+          default: String(REQUEST_TIMEOUT_MS),
+          help: {
+            en: "ms a client has to send a whole request, or to start the next one; then 408 and close",
+            ru: "сколько мс у клиента на весь запрос или на начало следующего; потом 408 и закрытие",
+          },
+        },
+        "max-connections": {
+          type: "string",
+          default: String(MAX_CONNECTIONS),
+          help: {
+            en: "clients served at once; the next one gets 503",
+            ru: "сколько клиентов обслуживать одновременно; следующий получит 503",
+          },
+        },
       },
       address: (v) => hostPort(v.host, Number(v.port)),
-      run: (v, signal) => runHttpServer({ host: v.host, port: parsePort(v.port), log, signal }),
+      run: (v, signal) =>
+        runHttpServer({
+          host: v.host,
+          port: parsePort(v.port),
+          timeoutMs: parsePositive("timeout", v.timeout),
+          maxConnections: parsePositive("max-connections", v["max-connections"]),
+          log,
+          signal,
+        }),
     },
     fetch: {
       summary: {
@@ -118,7 +142,10 @@ const code = await runProgram({
       options: {
         url: {
           type: "string",
-          help: { en: "the URL, e.g. http://site.loc:8080/", ru: "URL, например http://site.loc:8080/" },
+          help: {
+            en: "the URL, also taken without the flag, as curl takes it: fetch http://site.loc:8080/",
+            ru: "URL; можно и без флага, как у curl: fetch http://site.loc:8080/",
+          },
         },
         dns: {
           type: "string",
@@ -150,9 +177,10 @@ const code = await runProgram({
           help: { en: "ms for each step (DNS, connect, response)", ru: "мс на каждый шаг (DNS, подключение, ответ)" },
         },
       },
+      argument: "url",
       address: (v) => v.url ?? "",
       async run(v) {
-        if (!v.url) throw new UsageError("say which URL: fetch --url http://site.loc:8080/");
+        if (!v.url) throw new UsageError("say which URL: fetch http://site.loc:8080/");
         try {
           await runFetch({
             url: v.url,

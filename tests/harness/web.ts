@@ -26,6 +26,12 @@ export interface DnsBehaviour {
   silent?: boolean;
   /** Never answer questions of these types (`AAAA`), and answer the others: a reply lost on the way. */
   silentTo?: string[];
+  /**
+   * Answer every question wrongly: `wrong-id` with another id (a resolver drops it and waits on), `garbage` with
+   * 7 bytes that are no DNS message (dropped too), `truncated` with the TC bit and no answer (a resolver retries
+   * over TCP, which this server does not speak).
+   */
+  mangle?: "wrong-id" | "garbage" | "truncated";
 }
 
 /** The 16 bytes of an IPv6 address written with at most one `::`. */
@@ -143,9 +149,10 @@ export class GraderDns implements AsyncDisposable {
           : records.length
           ? records.join(", ") + (this.behaviour.delayMs ? ` (in ${this.behaviour.delayMs} ms)` : "")
           : "no such record"
-      }`,
+      }${this.behaviour.mangle && !silent ? ` (answered ${this.behaviour.mangle})` : ""}`,
     );
     if (silent) return undefined;
+    if (this.behaviour.mangle === "garbage") return Uint8Array.of(0xde, 0xad, 0xbe, 0xef, 0x00, 0x01, 0x02);
     const question = data.subarray(12, at + 5);
     const size = 12 + question.length + rdata.reduce((sum, r) => sum + 12 + r.length, 0);
     const response = new Uint8Array(size);
@@ -155,6 +162,12 @@ export class GraderDns implements AsyncDisposable {
     out.setUint16(4, 1);
     out.setUint16(6, rdata.length);
     response.set(question, 12);
+    if (this.behaviour.mangle === "wrong-id") out.setUint16(0, view.getUint16(0) ^ 0xffff);
+    if (this.behaviour.mangle === "truncated") {
+      out.setUint16(2, out.getUint16(2) | 0x0200);
+      out.setUint16(6, 0);
+      return response.subarray(0, 12 + question.length);
+    }
     let r = 12 + question.length;
     for (const bytes of rdata) {
       out.setUint16(r, 0xc00c);

@@ -179,6 +179,22 @@ export const promises: Promised[] = [
     checks: ["dns-deadline"],
   },
   {
+    id: "dns-other-errors",
+    in: "text",
+    says: {
+      en: "Catch it too, as one line that names the DNS server",
+      ru: "Ловите и её и превращайте в одну строку, где назван DNS-сервер",
+    },
+    also: [{
+      in: { todo: "fetch.ts" },
+      says: {
+        en: "A timeout: a FetchError that names the DNS server (where); any other error too",
+        ru: "Таймаут: FetchError, где назван DNS-сервер (where); любая другая ошибка тоже",
+      },
+    }],
+    checks: ["dns-broken"],
+  },
+  {
     id: "aaaa-after-notfound",
     in: "text",
     says: {
@@ -436,7 +452,7 @@ export const promises: Promised[] = [
   {
     id: "redirect-303",
     in: "text",
-    says: { en: "always a GET, without the body", ru: "всегда GET, без тела" },
+    says: { en: "a GET without the body; only a HEAD stays a HEAD", ru: "GET без тела; только HEAD остаётся HEAD" },
     checks: ["redirect-to-get"],
   },
   {
@@ -646,6 +662,109 @@ export const promises: Promised[] = [
     },
     checks: ["http-server"],
   },
+  // The server's side: what a server must refuse.
+  {
+    id: "interim-skipped",
+    in: "text",
+    says: {
+      en: "`100 Continue` and `103 Early Hints` are interim, and the answer follows them on the same connection",
+      ru: "`100 Continue` и `103 Early Hints` промежуточные, и ответ приходит после них по тому же соединению",
+    },
+    checks: ["interim-responses"],
+  },
+  {
+    id: "given-one-framing",
+    in: "text",
+    says: {
+      en:
+        "A request with both `Transfer-Encoding` and `Content-Length` gets 400 and the connection closes: the smuggling above, seen from the server. A `Content-Length` must be digits and one number: `0x5`, `1e1`, `+5` and two different values each get 400",
+      ru:
+        "Запрос, в котором есть и `Transfer-Encoding`, и `Content-Length`, получает 400, и соединение закрывается: это та же контрабанда, что выше, только со стороны сервера. `Content-Length` должен состоять из цифр и быть одним числом: `0x5`, `1e1`, `+5` и два разных значения получают 400",
+    },
+    checks: ["http-framing"],
+  },
+  {
+    id: "given-chunked-request",
+    in: "text",
+    says: { en: "A chunked body is read chunk by chunk", ru: "Тело кусками читается кусок за куском" },
+    checks: ["http-framing"],
+  },
+  {
+    id: "given-one-host",
+    in: "text",
+    says: {
+      en: "`Host : x` (a space before the colon) and two `Host` lines get 400",
+      ru: "`Host : x` (пробел перед двоеточием) и две строки `Host` получают 400",
+    },
+    checks: ["http-framing"],
+  },
+  {
+    id: "given-limits",
+    in: "text",
+    says: {
+      en:
+        "A head over 8 KiB gets 431 Request Header Fields Too Large, a body over 64 KiB 413 Content Too Large, without reading them.",
+      ru:
+        "Заголовки больше 8 КиБ получают 431 Request Header Fields Too Large, тело больше 64 КиБ — 413 Content Too Large, и сервер их не читает.",
+    },
+    checks: ["http-limits"],
+  },
+  {
+    id: "given-deadline",
+    in: "text",
+    says: {
+      en:
+        "A client that sends half a head and stops gets 408 Request Timeout; one that stays silent is closed without a word.",
+      ru:
+        "Клиент, приславший половину заголовков и замолчавший, получает 408 Request Timeout; молчащего закрывают без слов.",
+    },
+    also: [{
+      in: { help: "http-server", flag: "--timeout" },
+      says: {
+        en: "ms a client has to send a whole request, or to start the next one; then 408 and close (default: 10000)",
+        ru: "сколько мс у клиента на весь запрос или на начало следующего; потом 408 и закрытие (по умолчанию: 10000)",
+      },
+    }],
+    checks: ["http-timeouts"],
+  },
+  {
+    id: "given-connection-cap",
+    in: "text",
+    says: {
+      en: "At most `--max-connections` (256) clients are served at once; the next gets 503.",
+      ru: "Одновременно обслуживается не больше `--max-connections` (256) клиентов; следующий получает 503.",
+    },
+    also: [{
+      in: { help: "http-server", flag: "--max-connections" },
+      says: {
+        en: "clients served at once; the next one gets 503 (default: 256)",
+        ru: "сколько клиентов обслуживать одновременно; следующий получит 503 (по умолчанию: 256)",
+      },
+    }],
+    checks: ["http-connection-cap"],
+  },
+  {
+    id: "given-accepts",
+    in: "text",
+    says: {
+      en:
+        "A target in absolute form, `GET http://site.loc/posts HTTP/1.1`, as a client sends it to a proxy (RFC 9112, 3.2.2), is served as `/posts`. A line that ends in a bare LF counts as a line",
+      ru:
+        "Цель в абсолютной форме, `GET http://site.loc/posts HTTP/1.1`, как клиент отправляет её прокси (RFC 9112, 3.2.2), обслуживается как `/posts`. Строка, которая кончается одним LF, тоже считается строкой",
+    },
+    checks: ["http-framing"],
+  },
+  {
+    id: "given-log-escaped",
+    in: "text",
+    says: {
+      en:
+        "what the server logs from the network it logs with control characters escaped, `\\x1b` for ESC: a request line cannot move the cursor or retitle the operator's terminal",
+      ru:
+        "то, что приходит из сети, сервер пишет в журнал с управляющими символами в экранированном виде, `\\x1b` вместо ESC: строка запроса не может ни сдвинуть курсор, ни сменить заголовок терминала оператора",
+    },
+    checks: ["http-limits"],
+  },
   {
     id: "reuse-needs-framing",
     in: "text",
@@ -715,8 +834,11 @@ export const promises: Promised[] = [
   {
     id: "help-url",
     in: { help: "fetch", flag: "--url" },
-    says: { en: "the URL, e.g. http://site.loc:8080/", ru: "URL, например http://site.loc:8080/" },
-    checks: ["asks-dns", "request-format"],
+    says: {
+      en: "the URL, also taken without the flag, as curl takes it: fetch http://site.loc:8080/",
+      ru: "URL; можно и без флага, как у curl: fetch http://site.loc:8080/",
+    },
+    checks: ["asks-dns", "request-format", "refused"],
   },
   {
     id: "help-dns",

@@ -119,7 +119,7 @@ export const accepted: Accepted[] = [
   {
     id: "another-style",
     differs:
-      "another style: a for(;;) read loop, chunk sizes by a regular expression and the parts joined through a Blob, the request built as one string, DNS through a helper that maps NotFound to no answer, the status class by division, the body written as raw bytes, and the redirect rule as a switch",
+      "another style: a for(;;) read loop, chunk sizes by a regular expression, the request built as one string, DNS through a helper that maps NotFound to no answer, the status class by division, the body written as raw bytes, and the redirect rule as a switch",
     file: F,
     patch: [
       [
@@ -129,10 +129,6 @@ export const accepted: Accepted[] = [
       [
         '      const size = parseInt(sizeLine.split(";")[0].trim(), 16);\n      if (!/^[0-9a-fA-F]+$/.test(sizeLine.split(";")[0].trim()) || Number.isNaN(size)) {',
         "      const hex = /^\\s*([0-9a-f]+)\\s*(?:;.*)?$/i.exec(sizeLine)?.[1];\n      const size = hex === undefined ? NaN : Number.parseInt(hex, 16);\n      if (hex === undefined) {",
-      ],
-      [
-        "    const body = new Uint8Array(total);\n    let at = 0;\n    for (const part of parts) {\n      body.set(part, at);\n      at += part.length;\n    }\n    return body;",
-        "    return new Uint8Array(await new Blob(parts).arrayBuffer());",
       ],
       [
         '  const bytes = body === undefined ? undefined : encoder.encode(body);\n  if (bytes) lines.push("Content-Type: text/plain; charset=utf-8", `Content-Length: ${bytes.length}`);\n  const head = encoder.encode(`${lines.join("\\r\\n")}\\r\\n\\r\\n`);\n  if (!bytes) return head;\n  const all = new Uint8Array(head.length + bytes.length);\n  all.set(head);\n  all.set(bytes, head.length);\n  return all;',
@@ -161,6 +157,15 @@ export const accepted: Accepted[] = [
     ],
   },
   {
+    id: "interim-by-reassignment",
+    differs: "the interim 1xx responses skipped by reading again into the same variable, not by a loop that returns",
+    file: F,
+    patch: [[
+      "      while (true) {\n        const response = await this.#readResponse(method, note);\n        if (response.status >= 200 || response.status === 101) return response;\n        note(`* ${response.status} is an interim response: reading on for the answer`);\n      }",
+      "      let response = await this.#readResponse(method, note);\n      while (response.status < 200 && response.status !== 101) response = await this.#readResponse(method, note);\n      return response;",
+    ]],
+  },
+  {
     id: "one-dns-deadline",
     differs:
       "one deadline for the whole DNS step (A and AAAA share it), made of an AbortController and a setTimeout that is cleared when the step ends; the two DNS errors worded as terse codes, still naming the name and the server",
@@ -183,15 +188,5 @@ export const accepted: Accepted[] = [
         "  throw new FetchError(`E_NO_SUCH_NAME ${literal}`);\n  } finally {\n    clearTimeout(timer);\n  }\n}",
       ],
     ],
-  },
-  {
-    id: "interim-responses",
-    differs:
-      "a 1xx is read as an interim response, as RFC 9110 has clients do, and the response after it is read as the answer",
-    file: F,
-    patch: [[
-      "      return await this.#readResponse(method, note);",
-      "      for (;;) {\n        const response = await this.#readResponse(method, note);\n        if (response.status >= 200 || response.status < 100) return response;\n        note(`* ${response.status} is interim: reading on`);\n      }",
-    ]],
   },
 ];

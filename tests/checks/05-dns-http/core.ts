@@ -61,7 +61,7 @@ function expectMethod(request: SeenRequest | undefined, method: string, path: st
 const DNS_GRACE_MS = 3000;
 
 /**
- * Runs `fetch --url URL --dns DNS --timeout 500` until `dns` has been asked
+ * Runs `fetch URL --dns DNS --timeout 500` until `dns` has been asked
  * `question`, then gives it {@linkcode DNS_GRACE_MS} to end: a question
  * without a deadline, or with one of its own that is not --timeout, is still
  * waiting then.
@@ -73,7 +73,7 @@ async function fetchAfterQuestion(
   question: string,
   label: string,
 ): Promise<Run> {
-  const fetch = trial.start(label, ["fetch", "--url", url, "--dns", dns.address, "--timeout", "500"]);
+  const fetch = trial.start(label, ["fetch", url, "--dns", dns.address, "--timeout", "500"]);
   const until = performance.now() + RUN_MS;
   let status: Deno.CommandStatus | undefined;
   while (!status && !dns.asked.includes(question) && performance.now() < until) status = await fetch.exitWithin(20);
@@ -291,6 +291,41 @@ export const core: Check[] = [
           actual: visible(lines.silent),
         });
       }
+    },
+  },
+  {
+    id: "dns-broken",
+    title: {
+      en:
+        "a DNS server that answers with the wrong id, with bytes that are no DNS message, or with a truncated answer (TC set, and no TCP to retry on): one line that names that server's ADDRESS:PORT, exit code 1, within --timeout 1000 and the resolver's own tries",
+      ru:
+        "DNS-сервер, который отвечает с чужим id, байтами, которые не являются сообщением DNS, или обрезанным ответом (флаг TC, а повторить по TCP негде): одна строка, где назван АДРЕС:ПОРТ этого сервера, код 1, в пределах --timeout 1000 и собственных попыток резолвера",
+    },
+    hint: {
+      en:
+        "Besides NotFound and the timeout, Deno.resolveDns can fail in other ways (an answer cut short, a refused retry over TCP). Catch those too and throw a FetchError that names the DNS server you asked: rethrown as they are, they print as an exception with a place in your code.",
+      ru:
+        "Кроме NotFound и таймаута, Deno.resolveDns может завершиться ошибкой и по-другому (ответ обрезан, повтор по TCP отвергнут). Ловите и их и бросайте FetchError, где назван спрошенный DNS-сервер: если пробросить их как есть, они напечатаются как исключение с местом в вашем коде.",
+    },
+    async run(trial) {
+      const { http } = servers(trial, { "/": "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n" });
+      const cases = [
+        { mangle: "wrong-id", en: "every answer carries another id", ru: "у каждого ответа чужой id" },
+        { mangle: "garbage", en: "every answer is 7 bytes of no DNS message", ru: "каждый ответ — 7 байтов не-DNS" },
+        {
+          mangle: "truncated",
+          en: "every answer is truncated (TC) and the server speaks no TCP",
+          ru: "каждый ответ обрезан (TC), а по TCP сервер не говорит",
+        },
+      ] as const;
+      await together(cases.map((c) => async () => {
+        const dns = new GraderDns(ZONE, trial.transcript, { mangle: c.mangle });
+        trial.defer(dns);
+        const run = await runFetch(trial, `http://alpha.test:${http.port}/`, dns, ["--timeout", "1000"], {
+          label: `fetch (${c.mangle})`,
+        });
+        expectError(run, { en: `the DNS server: ${c.en}`, ru: `DNS-сервер: ${c.ru}` }, [dns.address]);
+      }));
     },
   },
   {
@@ -1073,7 +1108,7 @@ export const core: Check[] = [
     },
     async run(trial) {
       const port = closedPort();
-      const run = await runFetch(trial, `http://127.0.0.1:${port}/`, undefined);
+      const run = await runFetch(trial, `http://127.0.0.1:${port}/`, undefined, [], { urlFlag: true });
       expectError(run, { en: `nothing listens on port ${port}`, ru: `порт ${port} никто не слушает` });
     },
   },

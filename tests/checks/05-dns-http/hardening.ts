@@ -245,6 +245,34 @@ export const hardening: Check[] = [
     },
   },
   {
+    id: "interim-responses",
+    section: "hardening",
+    title: {
+      en:
+        "a 100 Continue and a 103 Early Hints before the answer are interim: the 200 after them is the answer, its body printed, exit code 0",
+      ru:
+        "100 Continue и 103 Early Hints перед ответом — промежуточные: ответ — это 200 после них, его тело напечатано, код 0",
+    },
+    hint: {
+      en:
+        "A 1xx is not the answer (RFC 9110, 15.2): read it (it has no body), then read the next response on the same connection, until one is not 1xx.",
+      ru:
+        "1xx — не ответ (RFC 9110, 15.2): прочитайте его (тела у него нет), затем читайте следующий ответ по тому же соединению, пока не придёт не-1xx.",
+    },
+    async run(trial) {
+      const { dns, http } = servers(trial, {
+        "/hints": "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n" +
+          "HTTP/1.1 200 OK\r\nContent-Length: 13\r\n\r\nfinal answer\n",
+      });
+      const run = await runFetch(trial, `http://alpha.test:${http.port}/hints`, dns);
+      expectAsked(http, "/hints", run.fetch);
+      expectBody(run, "final answer\n", {
+        en: "a 100 and a 103, then a 200 with a 13-byte body",
+        ru: "100 и 103, затем 200 с телом в 13 байтов",
+      });
+    },
+  },
+  {
     id: "until-close-reconnects",
     section: "hardening",
     title: {
@@ -505,7 +533,6 @@ export const hardening: Check[] = [
       const { dns, http } = servers(trial, { "/endless": endlessLine(sent) });
       const fetch = trial.start("fetch", [
         "fetch",
-        "--url",
         `http://alpha.test:${http.port}/endless`,
         "--dns",
         dns.address,

@@ -247,10 +247,56 @@ function expect(ok: boolean, what: Bilingual, got: Parsed | string, expected: Te
   }, { expected, actual });
 }
 
-/** Starts a given server with a free port on 127.0.0.1. */
-async function given(trial: Trial, command: string): Promise<number> {
-  const { address } = await startServer(trial, { command, args: ["--host", "127.0.0.1", "--port", "0"] });
+/** Starts a given server with a free port on 127.0.0.1 (and `more` flags). */
+async function given(trial: Trial, command: string, more: string[] = []): Promise<number> {
+  const { address } = await startServer(trial, { command, args: ["--host", "127.0.0.1", "--port", "0", ...more] });
   return tcpAddress(address).port;
+}
+
+/** Starts the given http-server (with `more` flags) and its process, for checks that read its log. */
+async function givenHttp(trial: Trial, more: string[] = []) {
+  const { server, address } = await startServer(trial, {
+    command: "http-server",
+    args: ["--host", "127.0.0.1", "--port", "0", ...more],
+  });
+  return { server, address: tcpAddress(address) };
+}
+
+/** The status line of each response in `data` (the lines that start one), in order. */
+function statusLines(data: Uint8Array): string[] {
+  return decoder.decode(data).split("\r\n").filter((line) => /^HTTP\/1\.\d \d{3}/.test(line));
+}
+
+/**
+ * Opens a connection, writes `request`, and reads until the server closes it (at most `ms`): what a client that
+ * sent something wrong gets back. Fails unless the answers' status lines are exactly `want` and the connection
+ * then closed.
+ */
+async function answered(
+  trial: Trial,
+  address: { transport: "tcp"; host: string; port: number },
+  label: string,
+  request: string,
+  want: string[],
+  why: Bilingual,
+  ms = 5000,
+): Promise<Peer> {
+  const peer = await Peer.connect(address, trial.transcript, label);
+  trial.defer(peer);
+  await peer.write(encoder.encode(request));
+  await peer.waitForEof(ms);
+  const got = statusLines(peer.received);
+  if (peer.done && got.length === want.length && got.every((line, i) => line.startsWith(want[i]))) return peer;
+  throw new CheckFailure({
+    en: `the given http-server: ${label}: ${why.en}`,
+    ru: `готовый http-server: ${label}: ${why.ru}`,
+  }, {
+    expected: {
+      en: `${want.join(", then ")}, then the connection closed`,
+      ru: `${want.join(", затем ")}, затем закрытое соединение`,
+    },
+    actual: `${visible(peer.received, 300)}${peer.done ? " (closed)" : ` (still open after ${ms / 1000} s)`}`,
+  });
 }
 
 const checks: Check[] = [
@@ -798,6 +844,254 @@ const checks: Check[] = [
           actual: { en: "closed", ru: "закрыто" },
         });
       }
+    },
+  },
+  {
+    id: "http-framing",
+    covers: "given",
+    title: {
+      en:
+        "the given http-server frames requests as RFC 9112 says: Transfer-Encoding with Content-Length, a Content-Length of 0x5, 1e1, +5 or two different numbers, `Host : x` and two Host lines each get 400 and a close (no smuggled request is answered); a chunked body, an absolute-form target and bare-LF lines are served",
+      ru:
+        "готовый http-server разбирает запросы по RFC 9112: Transfer-Encoding вместе с Content-Length, Content-Length вида 0x5, 1e1, +5 или с двумя разными числами, `Host : x` и две строки Host получают 400 и закрытие (спрятанный запрос без ответа); тело кусками, цель в абсолютной форме и строки с одним LF обслуживаются",
+    },
+    hint: {
+      en: "http.ts is given: take it back as it was (deno task reset 5) if this fails.",
+      ru: "http.ts дан готовым: если проверка не проходит, верните его (deno task reset 5).",
+    },
+    async run(trial) {
+      const { address } = await givenHttp(trial);
+      const refused = (label: string, head: string, body = "") =>
+        answered(trial, address, label, `${head}\r\n\r\n${body}`, ["HTTP/1.1 400 "], {
+          en: "a request whose framing or Host is ambiguous must get 400 Bad Request alone, then the close",
+          ru: "запрос с неоднозначной длиной тела или Host должен получить только 400 Bad Request, затем закрытие",
+        });
+      const post = "POST /posts HTTP/1.1\r\nHost: site.loc";
+      await Promise.all([
+        // Content-Length says 4 bytes ("0\r\n\r" would be a body); chunked says the body ends at "0": the GET after
+        // it is a second request to a reader of chunks, part of the body to a reader of lengths. Neither: 400, close.
+        refused(
+          "grader (Transfer-Encoding and Content-Length)",
+          `${post}\r\nContent-Length: 4\r\nTransfer-Encoding: chunked`,
+          "0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: site.loc\r\n\r\n",
+        ),
+        refused("grader (Content-Length: 0x5)", `${post}\r\nContent-Length: 0x5`, "hello"),
+        refused("grader (Content-Length: 1e1)", `${post}\r\nContent-Length: 1e1`, "hellohello"),
+        refused("grader (Content-Length: +5)", `${post}\r\nContent-Length: +5`, "hello"),
+        refused("grader (Content-Length 5 and 6)", `${post}\r\nContent-Length: 5\r\nContent-Length: 6`, "hello!"),
+        refused("grader (Host : x)", "GET /posts HTTP/1.1\r\nHost : site.loc"),
+        refused("grader (two Host lines)", "GET /posts HTTP/1.1\r\nHost: site.loc\r\nHost: evil.loc"),
+        answered(
+          trial,
+          address,
+          "grader (a chunked body)",
+          `${post}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nchunk\r\n7;x=y\r\ned body\r\n0\r\n\r\n`,
+          ["HTTP/1.1 201 "],
+          { en: "a POST with a chunked body must be taken", ru: "POST с телом кусками должен быть принят" },
+        ).then((peer) =>
+          expect(
+            decoder.decode(peer.received).includes("<p>chunked body</p>"),
+            { en: "the chunked POST was not echoed whole", ru: "POST кусками не вернулся целиком" },
+            decoder.decode(peer.received),
+            "<p>chunked body</p>",
+          )
+        ),
+        answered(
+          trial,
+          address,
+          "grader (absolute-form target)",
+          "GET http://site.loc/posts HTTP/1.1\r\nHost: site.loc\r\nConnection: close\r\n\r\n",
+          ["HTTP/1.1 200 "],
+          {
+            en: "a target in absolute form (RFC 9112, 3.2.2) is served as its path",
+            ru: "цель в абсолютной форме (RFC 9112, 3.2.2) обслуживается по её пути",
+          },
+        ),
+        answered(
+          trial,
+          address,
+          "grader (bare LF)",
+          "GET / HTTP/1.1\nHost: site.loc\nConnection: close\n\n",
+          ["HTTP/1.1 302 "],
+          {
+            en: "lines ending in a bare LF are taken as lines (RFC 9112, 2.2), not waited on",
+            ru: "строки, которые кончаются одним LF, считаются строками (RFC 9112, 2.2), их не ждут вечно",
+          },
+        ),
+      ]);
+    },
+  },
+  {
+    id: "http-limits",
+    covers: "given",
+    title: {
+      en:
+        "the given http-server answers a body over 64 KiB with 413 and a head over 8 KiB with 431, without reading them, and logs a request line with control characters escaped (\\x1b), not raw",
+      ru:
+        "готовый http-server отвечает на тело больше 64 КиБ кодом 413, на заголовки больше 8 КиБ кодом 431, не читая их, и пишет в журнал строку запроса с управляющими символами в виде экранирования (\\x1b), а не как есть",
+    },
+    hint: {
+      en: "http.ts is given: take it back as it was (deno task reset 5) if this fails.",
+      ru: "http.ts дан готовым: если проверка не проходит, верните его (deno task reset 5).",
+    },
+    async run(trial) {
+      const { server, address } = await givenHttp(trial);
+      await Promise.all([
+        answered(
+          trial,
+          address,
+          "grader (a 65,537-byte body announced)",
+          "POST /posts HTTP/1.1\r\nHost: site.loc\r\nContent-Length: 65537\r\n\r\n",
+          ["HTTP/1.1 413 "],
+          { en: "a body over the limit is 413 Content Too Large", ru: "тело больше предела — 413 Content Too Large" },
+        ),
+        answered(
+          trial,
+          address,
+          "grader (a 9,000-byte header)",
+          `GET /posts HTTP/1.1\r\nHost: site.loc\r\nX-Big: ${"a".repeat(9000)}\r\n\r\n`,
+          ["HTTP/1.1 431 "],
+          {
+            en: "a head over the limit is 431 Request Header Fields Too Large",
+            ru: "заголовки больше предела — 431 Request Header Fields Too Large",
+          },
+        ),
+        (async () => {
+          const peer = await Peer.connect(address, trial.transcript, "grader (ESC in the target)");
+          trial.defer(peer);
+          await peer.write(encoder.encode("GET /\x1b]0;owned\x07\x1b[2J HTTP/1.1\r\nHost: site.loc\r\n\r\n"));
+          await peer.readUntil((data) => data.length > 0, 5000);
+        })(),
+      ]);
+      const logged = () => server.stdout.find((line) => line.includes("\\x1b"));
+      await server.waitFor(logged, 5000, {
+        en: "the given http-server did not log the request with ESC in its target, escaped as \\x1b, within 5 s",
+        ru: "готовый http-server не записал в журнал запрос с ESC в цели, экранированным как \\x1b, за 5 с",
+      });
+      // deno-lint-ignore no-control-regex
+      const raw = server.stdout.find((line) => /[\x00-\x08\x0b-\x1f\x7f]/.test(line));
+      expect(
+        raw === undefined,
+        {
+          en: "a control character from the network reached its log raw, where it would drive the terminal",
+          ru: "управляющий символ из сети попал в журнал как есть и управлял бы терминалом",
+        },
+        visible(raw ?? ""),
+        {
+          en: "every control character escaped, e.g. \\x1b",
+          ru: "все управляющие символы экранированы, например \\x1b",
+        },
+      );
+    },
+  },
+  {
+    id: "http-timeouts",
+    covers: "given",
+    title: {
+      en:
+        "the given http-server --timeout 500 answers a client that sends half a head with 408 and closes, and closes a silent client, within seconds; others are served meanwhile",
+      ru:
+        "готовый http-server --timeout 500 отвечает клиенту, приславшему половину заголовков, кодом 408 и закрывает соединение, а молчащего закрывает, за секунды; остальных тем временем обслуживает",
+    },
+    hint: {
+      en: "http.ts is given: take it back as it was (deno task reset 5) if this fails.",
+      ru: "http.ts дан готовым: если проверка не проходит, верните его (deno task reset 5).",
+    },
+    async run(trial) {
+      const { address } = await givenHttp(trial, ["--timeout", "500"]);
+      const silent = await Peer.connect(address, trial.transcript, "grader (silent)");
+      trial.defer(silent);
+      await Promise.all([
+        answered(
+          trial,
+          address,
+          "grader (half a head, then nothing)",
+          "GET /posts HTTP/1.1\r\nHost: site.loc\r\nX-Slow: ",
+          ["HTTP/1.1 408 "],
+          {
+            en: "a head not whole within --timeout gets 408 Request Timeout, then the close",
+            ru: "заголовки, не пришедшие целиком за --timeout, получают 408 Request Timeout, затем закрытие",
+          },
+        ),
+        answered(
+          trial,
+          address,
+          "grader (in time)",
+          "GET /posts HTTP/1.1\r\nHost: site.loc\r\nConnection: close\r\n\r\n",
+          ["HTTP/1.1 200 "],
+          { en: "a whole request in time is served", ru: "целый запрос, пришедший вовремя, обслуживается" },
+        ),
+      ]);
+      await silent.waitForEof(5000);
+      expect(
+        silent.done && silent.received.length === 0,
+        {
+          en: "a client silent for longer than --timeout 500 was not closed (silently) within 5 s",
+          ru: "клиент, молчавший дольше --timeout 500, не был закрыт (молча) за 5 с",
+        },
+        `${visible(silent.received)}${silent.done ? " (closed)" : " (still open)"}`,
+        { en: "closed, nothing sent", ru: "закрыто, ничего не отправлено" },
+      );
+    },
+  },
+  {
+    id: "http-connection-cap",
+    covers: "given",
+    title: {
+      en:
+        "the given http-server --max-connections 3, with three clients connected, answers a fourth with 503 and closes it, and serves again once one of the three leaves",
+      ru:
+        "готовый http-server --max-connections 3 при трёх подключённых клиентах отвечает четвёртому кодом 503 и закрывает соединение, а когда один из трёх уходит, снова обслуживает",
+    },
+    hint: {
+      en: "http.ts is given: take it back as it was (deno task reset 5) if this fails.",
+      ru: "http.ts дан готовым: если проверка не проходит, верните его (deno task reset 5).",
+    },
+    async run(trial) {
+      const { address } = await givenHttp(trial, ["--max-connections", "3"]);
+      const held: Peer[] = [];
+      for (const n of [1, 2, 3]) {
+        const peer = await Peer.connect(address, trial.transcript, `grader (held ${n})`);
+        trial.defer(peer);
+        held.push(peer);
+      }
+      // The third is served before the fourth comes: the server has accepted all three.
+      const [third] = await exchange(held[2], "GET / HTTP/1.1\r\nHost: site.loc\r\n\r\n", 1, "GET / (third client)");
+      expect(
+        third.status.startsWith("HTTP/1.1 302 "),
+        { en: "GET / is not a 302", ru: "GET / — не 302" },
+        third,
+        "302",
+      );
+      await answered(
+        trial,
+        address,
+        "grader (fourth)",
+        "GET / HTTP/1.1\r\nHost: site.loc\r\n\r\n",
+        ["HTTP/1.1 503 "],
+        {
+          en: "past --max-connections, a new client gets 503 Service Unavailable and the close",
+          ru: "сверх --max-connections новый клиент получает 503 Service Unavailable и закрытие",
+        },
+      );
+      await held[0][Symbol.asyncDispose]();
+      // The server learns of the close when it reads; a new client may come a moment before that.
+      const deadline = performance.now() + 5000;
+      let last = "";
+      while (performance.now() < deadline) {
+        const peer = await Peer.connect(address, trial.transcript, "grader (after one left)");
+        trial.defer(peer);
+        await peer.write(encoder.encode("GET / HTTP/1.1\r\nHost: site.loc\r\nConnection: close\r\n\r\n"));
+        await peer.waitForEof(5000);
+        const got = statusLines(peer.received);
+        if (got[0]?.startsWith("HTTP/1.1 302 ")) return;
+        last = visible(peer.received, 200);
+        await sleep(100);
+      }
+      throw new CheckFailure({
+        en: "the given http-server did not serve a new client within 5 s of one of the three leaving",
+        ru: "готовый http-server не обслужил нового клиента в течение 5 с после ухода одного из трёх",
+      }, { expected: "HTTP/1.1 302 Found", actual: last });
     },
   },
   stopsOnCtrlC({

@@ -89,7 +89,7 @@ export interface Run {
 }
 
 /**
- * Runs `fetch --url URL --dns DNS …more` and waits at most `ms` for it to end.
+ * Runs `fetch URL --dns DNS …more` (the URL as curl takes it, without a flag) and waits at most `ms` for it to end.
  * When `body` is given and fetch printed it but did not exit, the failure
  * says what still holds it.
  */
@@ -98,10 +98,11 @@ export async function runFetch(
   url: string,
   dns: GraderDns | string | undefined,
   more: string[] = [],
-  options: { ms?: number; label?: string; body?: string } = {},
+  options: { ms?: number; label?: string; body?: string; urlFlag?: boolean } = {},
 ): Promise<Run> {
   const ms = options.ms ?? RUN_MS;
-  const args = ["fetch", "--url", url];
+  // The URL as curl takes it; with urlFlag, as `--url URL`, which fetch --help offers too.
+  const args = options.urlFlag ? ["fetch", "--url", url] : ["fetch", url];
   if (dns !== undefined) args.push("--dns", typeof dns === "string" ? dns : dns.address);
   const fetch = trial.start(options.label ?? "fetch", [...args, ...more]);
   const status = await fetch.exitWithin(ms);

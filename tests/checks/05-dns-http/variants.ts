@@ -31,6 +31,20 @@ const UNTIL_CLOSE = "      body = await this.#untilClose();\n      keepAlive = f
 const STATUS_ERROR = "      if (response.status < 200 || response.status > 299) {";
 const PRINT = '      if (text) options.log(text.endsWith("\\n") ? text.slice(0, -1) : text);';
 const TIMER = "    const timer = setTimeout(() => this.close(), options.timeoutMs);";
+const OTHER_DNS_ERRORS = [
+  "      if (!(error instanceof Deno.errors.NotFound)) {",
+  "        const why = error instanceof Error ? error.message : String(error);",
+  "        throw new FetchError(`the DNS server ${where} gave no usable answer about ${literal}: ${why}`);",
+  "      }",
+].join("\n");
+const RETHROW = "      if (!(error instanceof Deno.errors.NotFound)) throw error;";
+const INTERIM_LOOP = [
+  "      while (true) {",
+  "        const response = await this.#readResponse(method, note);",
+  "        if (response.status >= 200 || response.status === 101) return response;",
+  "        note(`* ${response.status} is an interim response: reading on for the answer`);",
+  "      }",
+].join("\n");
 
 export const variants: Variant[] = [
   // DNS.
@@ -78,10 +92,7 @@ export const variants: Variant[] = [
     mistake: "NotFound for A is taken for no such name, and AAAA is never asked",
     breaks: "aaaa-after-notfound",
     file: F,
-    patch: [[
-      "      if (!(error instanceof Deno.errors.NotFound)) throw error;",
-      "      if (!(error instanceof Deno.errors.NotFound)) throw error;\n      break;",
-    ]],
+    patch: [[OTHER_DNS_ERRORS, `${OTHER_DNS_ERRORS}\n      break;`]],
     rejectedBy: "a-then-aaaa",
     message: /did not ask the DNS server "six\.test AAAA"/,
   },
@@ -168,15 +179,28 @@ export const variants: Variant[] = [
   {
     id: "resolver-timeout-unnamed",
     mistake:
-      "only the signal's TimeoutError is taken for a timeout; Deno's own TimedOut (its tries run out first) is passed on as it is",
+      "only the signal's TimeoutError is taken for a timeout; Deno's own TimedOut (its tries run out first) is passed on as it is, with every other error but NotFound",
     breaks: "resolver-gives-up",
     file: F,
-    patch: [[
-      "      if (error instanceof Deno.errors.TimedOut) {\n        throw new FetchError(`no answer from the DNS server ${where} (the resolver gave up after its own tries)`);\n      }\n",
-      "",
-    ]],
+    patch: [
+      [
+        "      if (error instanceof Deno.errors.TimedOut) {\n        throw new FetchError(`no answer from the DNS server ${where} (the resolver gave up after its own tries)`);\n      }\n",
+        "",
+      ],
+      [OTHER_DNS_ERRORS, RETHROW],
+    ],
     rejectedBy: "dns-deadline",
     message: /fetch \(default --timeout\)'s error does not name 127\.0\.0\.1:\d+/,
+  },
+  {
+    id: "dns-error-rethrown",
+    mistake:
+      "a DNS failure other than NotFound and the two timeouts (a truncated answer whose TCP retry is refused) is rethrown as it is",
+    breaks: "dns-other-errors",
+    file: F,
+    patch: [[OTHER_DNS_ERRORS, RETHROW]],
+    rejectedBy: "dns-broken",
+    message: /fetch \(truncated\)'s error does not name 127\.0\.0\.1:\d+/,
   },
   {
     id: "silence-as-nxdomain",
@@ -686,7 +710,7 @@ export const variants: Variant[] = [
     mistake: "the chunks' sum is refused when it reaches 16 MiB (>=), so a body of exactly 16 MiB in chunks is refused",
     breaks: "body-bound",
     file: F,
-    patch: [["      if (total > MAX_BODY) throw", "      if (total >= MAX_BODY) throw"]],
+    patch: [["      if (total + size > MAX_BODY) throw", "      if (total + size >= MAX_BODY) throw"]],
     rejectedBy: "body-limit",
     message: /fetch \(16 MiB\) exited with code 1, not 0 .*chunks add up to exactly 16 MiB/,
   },
@@ -701,5 +725,14 @@ export const variants: Variant[] = [
     ]],
     rejectedBy: "body-limit",
     message: /fetch \(close\) printed a body \(a body of 16 MiB \+ 1 byte, until close\)/,
+  },
+  {
+    id: "stops-at-interim",
+    mistake: "a 1xx is taken for the answer: fetch stops at 100 Continue",
+    breaks: "interim-skipped",
+    file: F,
+    patch: [[INTERIM_LOOP, "      return await this.#readResponse(method, note);"]],
+    rejectedBy: "interim-responses",
+    message: /fetch exited with code 1, not 0/,
   },
 ];
