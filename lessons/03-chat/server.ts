@@ -122,15 +122,15 @@ async function readConsole(room: Room, options: ServerOptions): Promise<string> 
 async function serve(conn: Deno.Conn, room: Room, options: ServerOptions): Promise<void> {
   const peer = formatAddr(conn.remoteAddr);
   const splitter = new LineSplitter(options.maxLine);
-  // 8 KiB a client, so 200 clients hold under 2 MiB of read buffers.
-  const buffer = new Uint8Array(8 * 1024);
+  // A client that says nothing holds a small buffer; one that sends much borrows a big one (see `Reads`).
+  const reads = new Reads();
   let client: Client | undefined;
   try {
-    const joined = await join(conn, peer, splitter, buffer, room, options);
+    const joined = await join(conn, peer, splitter, reads.buffer, room, options);
     if (!joined) return;
     client = joined.client;
     const bucket = new Bucket(options.rate, options.burst);
-    // The lines are views into `buffer`: relay them all before reading again.
+    // The lines are views into the read buffer: relay them all before reading again.
     let lines = joined.rest;
     while (!client.gone) {
       while (lines.length > 0 && !client.gone) {
@@ -151,7 +151,9 @@ async function serve(conn: Deno.Conn, room: Room, options: ServerOptions): Promi
         lines = lines.slice(allowed);
       }
       if (client.gone) return;
+      const buffer = reads.next();
       const n = await conn.read(buffer);
+      reads.got(n ?? 0);
       if (n === null) {
         todo(
           import.meta.url,
@@ -175,6 +177,52 @@ async function serve(conn: Deno.Conn, room: Room, options: ServerOptions): Promi
         conn.close();
       } catch { /* closed already */ }
     }
+  } finally {
+    reads.release();
+  }
+}
+
+/** Bytes a client's reads go into while it sends little: most chat lines fit. */
+const SMALL_READ = 1024;
+/** Bytes a read may take once a client sends more than `SMALL_READ` at a time (a paste, a flood). */
+const BIG_READ = 32 * 1024;
+/** Big buffers kept for the next busy client; the rest go to the garbage collector. */
+const spare: Uint8Array[] = [];
+
+/**
+ * A client's read buffer, sized by what the client sends. A pending
+ * `read()` holds its buffer for as long as the client is silent, which may
+ * be hours, so each client starts with `SMALL_READ` bytes. A read that fills
+ * it means more is coming: the next reads borrow a `BIG_READ` buffer from
+ * `spare`, and give it back after the first read that would have fitted the
+ * small one. A thousand idle clients so hold 1 MiB of buffers, not 32.
+ */
+class Reads {
+  readonly #small = new Uint8Array(SMALL_READ);
+  #big?: Uint8Array;
+  #last = 0;
+
+  /** The small buffer, for the name. */
+  get buffer(): Uint8Array {
+    return this.#small;
+  }
+
+  /** The buffer for the next read. Lines from the previous read must be relayed by now. */
+  next(): Uint8Array {
+    if (this.#last === (this.#big ?? this.#small).length) this.#big ??= spare.pop() ?? new Uint8Array(BIG_READ);
+    else if (this.#last < SMALL_READ) this.release();
+    return this.#big ?? this.#small;
+  }
+
+  /** Notes how many bytes the read brought. */
+  got(n: number): void {
+    this.#last = n;
+  }
+
+  /** Gives the big buffer back, if it holds one. */
+  release(): void {
+    if (this.#big && spare.length < 64) spare.push(this.#big);
+    this.#big = undefined;
   }
 }
 
