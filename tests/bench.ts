@@ -696,12 +696,10 @@ async function main(args: string[]): Promise<number> {
         console.log("Chat fan-out against lesson 3's reference server (see tests/bench/chat.ts).");
         return 0;
       }
-      const { scenarios, failures } = await benchChat(chat);
-      console.log(
-        chat.json ? JSON.stringify({ options: chat, scenarios, failures }, null, 2) : formatChat(chat, scenarios),
-      );
-      if (failures.length > 0) {
-        console.error(`bench: FAIL: ${failures.join("; ")}`);
+      const report = await benchChat(chat);
+      console.log(chat.json ? JSON.stringify({ options: chat, ...report }, null, 2) : formatChat(chat, report));
+      if (report.failures.length > 0) {
+        console.error(`bench: FAIL: ${report.failures.join("; ")}`);
         return 1;
       }
       return 0;

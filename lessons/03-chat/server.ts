@@ -21,7 +21,7 @@
  * @module
  */
 import { formatAddr, todo } from "@course/program.ts";
-import { concat, LineSplitter, LineTooLong, utf8 } from "./framing.ts";
+import { concat, hasControl, LineSplitter, LineTooLong, utf8 } from "./framing.ts";
 
 /** How `runServer` is configured; `main.ts` fills it from the command line. */
 export interface ServerOptions {
@@ -70,14 +70,18 @@ export async function runServer(options: ServerOptions): Promise<void> {
 
   // Every connection, named yet or not, counts toward the cap.
   const serving = new Set<Promise<void>>();
+  const acceptFailures = new Storm("accept failed", options.log);
   while (true) {
     let conn: Deno.Conn;
     try {
       conn = await listener.accept();
     } catch (error) {
       if (error instanceof Deno.errors.BadResource) break;
-      options.log(`accept failed: ${error instanceof Error ? error.message : error}; still listening`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      // Most failures are one connection's (reset before we took it): take the next at once. Out of
+      // descriptors, every accept fails until a connection closes: pause, or the loop would spin.
+      const message = error instanceof Error ? error.message : String(error);
+      acceptFailures.note(message);
+      if (OUT_OF_RESOURCES.test(message)) await new Promise((resolve) => setTimeout(resolve, 100));
       continue;
     }
     // Not awaited: every client is served at the same time as the others.
@@ -94,10 +98,56 @@ export async function runServer(options: ServerOptions): Promise<void> {
     serving.add(job);
     job.finally(() => serving.delete(job));
   }
+  acceptFailures.stop();
   const why = await stopped;
   await room.shutdown(why);
   await Promise.allSettled(serving);
   options.log("server stopped");
+}
+
+/** The process is out of file descriptors (EMFILE, ENFILE) or memory for sockets (ENOBUFS, ENOMEM). */
+const OUT_OF_RESOURCES = /too many open files|os error (23|24|105|12)\b/i;
+
+/**
+ * Logs failures of one kind without flooding the log: the first at once,
+ * then at most one line a second saying how many more there were. A storm
+ * of 3,000 resets so costs a few lines, not 3,000.
+ */
+class Storm {
+  #more = 0;
+  #last = "";
+  #timer?: ReturnType<typeof setTimeout>;
+  constructor(readonly what: string, readonly log: (line: string) => void) {}
+
+  /** One more failure, with its message. */
+  note(message: string): void {
+    if (this.#timer === undefined) {
+      this.log(`${this.what}: ${message}`);
+      this.#timer = setTimeout(() => this.#tick(), 1000);
+      return;
+    }
+    this.#more++;
+    this.#last = message;
+  }
+
+  /** Logs what is still uncounted and stops the timer. */
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#report();
+  }
+
+  #tick(): void {
+    const quiet = this.#more === 0;
+    this.#report();
+    this.#timer = quiet ? undefined : setTimeout(() => this.#tick(), 1000);
+  }
+
+  #report(): void {
+    if (this.#more === 0) return;
+    this.log(`${this.what}: ${this.#more} more in the last second (last: ${this.#last})`);
+    this.#more = 0;
+  }
 }
 
 /** Console lines go to everyone; `exit` (or the end of the console) stops the server. Resolves with why. */
@@ -122,15 +172,15 @@ async function readConsole(room: Room, options: ServerOptions): Promise<string> 
 async function serve(conn: Deno.Conn, room: Room, options: ServerOptions): Promise<void> {
   const peer = formatAddr(conn.remoteAddr);
   const splitter = new LineSplitter(options.maxLine);
-  // 8 KiB a client, so 200 clients hold under 2 MiB of read buffers.
-  const buffer = new Uint8Array(8 * 1024);
+  // A client that says nothing holds a small buffer; one that sends much borrows a big one (see `Reads`).
+  const reads = new Reads();
   let client: Client | undefined;
   try {
-    const joined = await join(conn, peer, splitter, buffer, room, options);
+    const joined = await join(conn, peer, splitter, reads.buffer, room, options);
     if (!joined) return;
     client = joined.client;
     const bucket = new Bucket(options.rate, options.burst);
-    // The lines are views into `buffer`: relay them all before reading again.
+    // The lines are views into the read buffer: relay them all before reading again.
     let lines = joined.rest;
     while (!client.gone) {
       while (lines.length > 0 && !client.gone) {
@@ -151,7 +201,9 @@ async function serve(conn: Deno.Conn, room: Room, options: ServerOptions): Promi
         lines = lines.slice(allowed);
       }
       if (client.gone) return;
+      const buffer = reads.next();
       const n = await conn.read(buffer);
+      reads.got(n ?? 0);
       if (n === null) {
         todo(
           import.meta.url,
@@ -175,6 +227,52 @@ async function serve(conn: Deno.Conn, room: Room, options: ServerOptions): Promi
         conn.close();
       } catch { /* closed already */ }
     }
+  } finally {
+    reads.release();
+  }
+}
+
+/** Bytes a client's reads go into while it sends little: most chat lines fit. */
+const SMALL_READ = 1024;
+/** Bytes a read may take once a client sends more than `SMALL_READ` at a time (a paste, a flood). */
+const BIG_READ = 32 * 1024;
+/** Big buffers kept for the next busy client; the rest go to the garbage collector. */
+const spare: Uint8Array[] = [];
+
+/**
+ * A client's read buffer, sized by what the client sends. A pending
+ * `read()` holds its buffer for as long as the client is silent, which may
+ * be hours, so each client starts with `SMALL_READ` bytes. A read that fills
+ * it means more is coming: the next reads borrow a `BIG_READ` buffer from
+ * `spare`, and give it back after the first read that would have fitted the
+ * small one. A thousand idle clients so hold 1 MiB of buffers, not 32.
+ */
+class Reads {
+  readonly #small = new Uint8Array(SMALL_READ);
+  #big?: Uint8Array;
+  #last = 0;
+
+  /** The small buffer, for the name. */
+  get buffer(): Uint8Array {
+    return this.#small;
+  }
+
+  /** The buffer for the next read. Lines from the previous read must be relayed by now. */
+  next(): Uint8Array {
+    if (this.#last === (this.#big ?? this.#small).length) this.#big ??= spare.pop() ?? new Uint8Array(BIG_READ);
+    else if (this.#last < SMALL_READ) this.release();
+    return this.#big ?? this.#small;
+  }
+
+  /** Notes how many bytes the read brought. */
+  got(n: number): void {
+    this.#last = n;
+  }
+
+  /** Gives the big buffer back, if it holds one. */
+  release(): void {
+    if (this.#big && spare.length < 64) spare.push(this.#big);
+    this.#big = undefined;
   }
 }
 
@@ -193,7 +291,11 @@ async function join(
 ): Promise<{ client: Client; rest: Uint8Array[] } | undefined> {
   // A client that never names itself must not hold a place forever, nor keep a stopping server running:
   // until it has a name, the room keeps it among the arrivals, which shutdown closes too.
-  const timer = setTimeout(() => conn.close(), NAME_TIMEOUT_MS);
+  let late = false;
+  const timer = setTimeout(() => {
+    late = true;
+    conn.close();
+  }, NAME_TIMEOUT_MS);
   room.arriving.add(conn);
   let lines: Uint8Array[] = [];
   try {
@@ -210,7 +312,16 @@ async function join(
       // A name, then a line too long in the same read; or no name at all, just too many bytes.
       return await refuse(conn, error.before > 0 ? `* error: ${error.message}` : "* error: that is not a name");
     }
-    if (!room.stopping) options.log(`${peer} sent no name within ${NAME_TIMEOUT_MS / 1000} s; closed`);
+    if (room.stopping) return undefined;
+    if (late) {
+      options.log(`${peer} sent no name within ${NAME_TIMEOUT_MS / 1000} s; closed`);
+      return undefined;
+    }
+    // A reset before the name: one line for a storm of them, as for accept.
+    room.unnamed.note(`${peer}: ${error instanceof Error ? error.message : error}`);
+    try {
+      conn.close();
+    } catch { /* closed already */ }
     return undefined;
   } finally {
     clearTimeout(timer);
@@ -240,6 +351,11 @@ function relay(client: Client, lines: Uint8Array[], room: Room): boolean {
     const text = utf8(line);
     if (text === undefined) {
       client.send(NOT_UTF8);
+      continue;
+    }
+    if (hasControl(text)) {
+      // ESC, CR, NUL… would reach every terminal in the room, nc's too, where they can recolour, clear or overwrite.
+      client.send(HAS_CONTROL);
       continue;
     }
     if (text === "exit") {
@@ -272,6 +388,7 @@ const NEWLINE_BYTES = encoder.encode("\n");
 /** Up to this many queued bytes are joined into one write. */
 const COALESCE_BYTES = 64 * 1024;
 const NOT_UTF8 = encoder.encode("* error: that line is not UTF-8 text; it was not sent\n");
+const HAS_CONTROL = encoder.encode("* error: that line has control characters (such as ESC); it was not sent\n");
 
 /** Turns a connection away: the server has as many as it may serve. */
 async function refuseFull(conn: Deno.Conn, options: ServerOptions): Promise<void> {
@@ -407,7 +524,11 @@ class Room {
   readonly arriving = new Set<Deno.Conn>();
   /** True once shutdown has begun: nobody joins any more. */
   stopping = false;
-  constructor(readonly options: ServerOptions) {}
+  /** Connections that failed before they sent a name. */
+  readonly unnamed: Storm;
+  constructor(readonly options: ServerOptions) {
+    this.unnamed = new Storm("lost before joining", options.log);
+  }
 
   /** How many clients are in. */
   get size(): number {
@@ -474,6 +595,7 @@ class Room {
   /** Tells everyone why the server stops, closes every connection (named or not yet), waits for it. */
   async shutdown(why: string): Promise<void> {
     this.stopping = true;
+    this.unnamed.stop();
     this.options.log(`${why}: closing ${this.#clients.size + this.arriving.size} connection(s)`);
     // A connection still waiting for its name would keep the program running until its 10 s are up.
     for (const conn of this.arriving) this.#closing.add(refuse(conn, `* ${why}`));

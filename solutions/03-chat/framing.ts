@@ -94,28 +94,65 @@ export function utf8(line: Uint8Array): string | undefined {
   }
 }
 
+/** C0 control characters but the tab, DEL, and the C1 controls: what a terminal may obey instead of show. */
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
+
+/** Whether `text` holds a control character other than the tab. */
+export function hasControl(text: string): boolean {
+  CONTROL.lastIndex = 0;
+  return CONTROL.test(text);
+}
+
+/**
+ * `text` with every control character but the tab shown as `\x` and two hex
+ * digits: ESC (`\x1b`) can recolour or clear a terminal, CR (`\x0d`) can
+ * send the cursor back to overwrite what was printed, NUL and BEL do
+ * stranger things. Text from the network is shown this way before it reaches
+ * a terminal.
+ *
+ * @example
+ * ```ts
+ * import { showControl } from "./framing.ts";
+ * showControl("a\x1b[2Jb\rc"); // "a\\x1b[2Jb\\x0dc"
+ * ```
+ */
+export function showControl(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
 /**
  * The lines of a stream as text, one at a time, for the console and the
  * client: `null` at the end. Bytes that are not UTF-8 are shown as "\uFFFD"
- * here; a person is reading, not a program.
+ * here, and control characters as `\x1b` (see {@linkcode showControl}); a
+ * person is reading, not a program.
+ *
+ * Before each read it lets one turn of the event loop pass. A read that
+ * finds bytes waiting completes at once, so against a peer that floods, a
+ * loop of reads would never let a timer run: not the one that flushes the
+ * program's log, which would then gather every line in memory (a client
+ * once grew to 238 MB that way). One turn per read of up to 64 KiB costs a
+ * person nothing.
  */
 export function lineReader(source: { read(buffer: Uint8Array): Promise<number | null> }, limit = 64 * 1024) {
   const splitter = new LineSplitter(limit);
   const buffer = new Uint8Array(64 * 1024);
   const decoder = new TextDecoder();
   const ready: string[] = [];
+  const text = (line: Uint8Array) => showControl(decoder.decode(line));
   let ended = false;
   return async function next(): Promise<string | null> {
     while (ready.length === 0) {
       if (ended) return null;
+      await new Promise((resolve) => setTimeout(resolve, 0));
       const n = await source.read(buffer);
       if (n === null) {
         ended = true;
         // The last line may lack its "\n" (a file piped in): it still counts.
-        if (splitter.pending > 0) ready.push(...splitter.push(new Uint8Array([NEWLINE])).map((l) => decoder.decode(l)));
+        if (splitter.pending > 0) ready.push(...splitter.push(new Uint8Array([NEWLINE])).map(text));
         continue;
       }
-      ready.push(...splitter.push(buffer.subarray(0, n)).map((line) => decoder.decode(line)));
+      ready.push(...splitter.push(buffer.subarray(0, n)).map(text));
     }
     return ready.shift()!;
   };

@@ -14,11 +14,20 @@
  * `--rate 0`: the flood limit is a policy for people, and this load is a
  * deliberate flood.
  *
+ * With `--clients` above 200 (1,000), a third run, `fan-out 1000`, bursts
+ * `BIG_LINES` (1,000) lines to that many receivers, and the idle crowd
+ * (`--crowd`, by default 0, 1,000 and 5,000) measures the server's resident
+ * memory with clients joined, silent and reading: the difference between two
+ * steps over the clients added is what an idle client costs.
+ *
  * Targets (on the course's 2-core machine, 200 clients, one sender, 2,000
  * lines of 100 bytes): at least 665,000 lines/s, p99 at most 500 ms, peak
  * memory at most 64 MiB; with a stalled reader, peak memory within the same
  * bound and p99 within twice the fan-out run's (and never under 50 ms of
- * slack, since a run this short is noisy). Missing one makes the exit code 1.
+ * slack, since a run this short is noisy). At 1,000 clients: peak memory at
+ * most 80 MB, lines/s no lower than the 200-client run's; in the idle crowd,
+ * at most 24 KiB per client between any two steps. Each target is printed
+ * with PASS or FAIL; missing one makes the exit code 1.
  *
  * @module
  */
@@ -32,7 +41,21 @@ const LOAD = "tests/bench/load_chat.ts";
 const PROBE = "tests/bench/cpu_probe.ts";
 
 /** The targets a run must meet. */
-export const TARGETS = { linesPerSecond: 665_000, p99Ms: 500, peakMiB: 64, stalledP99Factor: 2, slackMs: 50 };
+export const TARGETS = {
+  linesPerSecond: 665_000,
+  p99Ms: 500,
+  peakMiB: 64,
+  stalledP99Factor: 2,
+  slackMs: 50,
+  /** Peak memory with `--clients` (1,000) receivers taking a `BIG_LINES` burst, in MB (10^6 bytes). */
+  bigPeakMB: 80,
+  /** Memory per idle joined client, in KiB. */
+  idleKiB: 24,
+};
+/** Receivers in the runs every bench makes; `--clients` above it adds a run at that size. */
+export const BASE_CLIENTS = 200;
+/** Lines the sender bursts in the `--clients` run. */
+export const BIG_LINES = 1000;
 
 /** The command line for lesson 3. */
 export interface ChatOptions {
@@ -40,13 +63,19 @@ export interface ChatOptions {
   senders: number;
   lines: number;
   size: number;
+  /** Idle crowd sizes to measure the server's memory at, rising (e.g. 0, 1000, 5000); empty: none. */
+  crowd: number[];
   json: boolean;
 }
 
 /** One scenario's figures. */
 export interface ChatScenario {
-  /** `fan-out` or `stalled`. */
+  /** `fan-out 200`, `stalled 200` or `fan-out 1000`. */
   name: string;
+  /** Receivers. */
+  clients: number;
+  /** Lines from each sender. */
+  lines: number;
   /** What the load generator measured. */
   load: ChatLoadResult;
   /** Deliveries per second. */
@@ -59,7 +88,10 @@ export interface ChatScenario {
   serverSaid: string[];
 }
 
-const USAGE = "usage: deno task bench --lesson 3 [--clients 200] [--senders 1] [--lines 2000] [--size 100] [--json]";
+const USAGE = "usage: deno task bench --lesson 3 [--clients 200|1000] [--senders 1] [--lines 2000] [--size 100] " +
+  "[--crowd 0,1000,5000] [--json]";
+/** The idle crowd a run with `--clients` above 200 measures unless `--crowd` says otherwise. */
+const DEFAULT_CROWD = "0,1000,5000";
 
 /** Parses lesson 3's options (after `--lesson 3`); undefined means `--help`. */
 export function parseChatOptions(args: string[]): ChatOptions | undefined {
@@ -74,6 +106,7 @@ export function parseChatOptions(args: string[]): ChatOptions | undefined {
         senders: { type: "string", default: "1" },
         lines: { type: "string", default: "2000" },
         size: { type: "string", default: "100" },
+        crowd: { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -89,19 +122,36 @@ export function parseChatOptions(args: string[]): ChatOptions | undefined {
     }
     return value;
   };
+  const clients = whole("clients", values.clients, 1, 5000);
+  const crowdText = values.crowd ?? (clients > BASE_CLIENTS ? DEFAULT_CROWD : "");
+  const crowd = crowdText === "" ? [] : crowdText.split(",").map((part) => whole("crowd", part, 0, 10_000));
+  if (crowd.some((n, i) => i > 0 && n <= crowd[i - 1])) {
+    throw new BenchUsageError(`--crowd must list rising sizes, such as ${DEFAULT_CROWD}, got '${crowdText}'`);
+  }
   return {
-    clients: whole("clients", values.clients, 1, 1000),
+    clients,
     senders: whole("senders", values.senders, 1, 10),
     lines: whole("lines", values.lines, 1, 100_000),
     size: whole("size", values.size, 40, 4096),
+    crowd,
     json: values.json,
   };
 }
 
-/** Runs one scenario on a fresh reference server. */
-async function scenario(name: string, options: ChatOptions, stall: boolean): Promise<ChatScenario> {
+/** A reference chat server started for one measurement, with its probe. */
+interface BenchServer {
+  port: number;
+  /** Asks the preloaded probe for the server's CPU time and memory. */
+  sample(): Promise<ProbeSample>;
+  /** Drops and other notable lines the server logged. */
+  said: string[];
+  stop(): Promise<void>;
+}
+
+/** Starts a fresh reference server (`--rate 0`, room for `maxClients`) and waits until it listens. */
+async function startServer(maxClients: number): Promise<BenchServer> {
   const listening = Promise.withResolvers<number>();
-  const serverSaid: string[] = [];
+  const said: string[] = [];
   let probe: PromiseWithResolvers<ProbeSample> | undefined;
   const server = new Child("chat server", [
     "run",
@@ -116,12 +166,12 @@ async function scenario(name: string, options: ChatOptions, stall: boolean): Pro
     "--rate",
     "0",
     "--max-clients",
-    String(options.clients + options.senders + 10),
+    String(maxClients),
   ], {
     stdout(line) {
       const port = line.match(/^listening on 127\.0\.0\.1:(\d+)$/)?.[1];
       if (port) listening.resolve(Number(port));
-      else if (/dropped|refused|accept failed/.test(line) && serverSaid.length < 5) serverSaid.push(line);
+      else if (/dropped|refused|accept/.test(line) && said.length < 5) said.push(line);
     },
     stderr(line) {
       if (!line.startsWith("cpu-probe ")) return false;
@@ -129,30 +179,48 @@ async function scenario(name: string, options: ChatOptions, stall: boolean): Pro
       return true;
     },
   });
-  const sample = async () => {
-    probe = Promise.withResolvers<ProbeSample>();
-    server.process.kill("SIGUSR2");
-    return await withDeadline(probe.promise, 3000, "waiting for the server's probe");
-  };
-  let load: Child | undefined;
+  const stop = () => server.stop("SIGINT");
   try {
     const exited = server.process.status.then(() => {
       throw new BenchError(`the chat server exited before listening: ${server.lastError()}`);
     });
     const port = await withDeadline(Promise.race([listening.promise, exited]), 15_000, "starting the chat server");
-    const before = await sample();
+    const sample = async () => {
+      probe = Promise.withResolvers<ProbeSample>();
+      server.process.kill("SIGUSR2");
+      return await withDeadline(probe.promise, 3000, "waiting for the server's probe");
+    };
+    return { port, sample, said, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Runs one scenario on a fresh reference server: `clients` receivers, `lines` lines from each sender. */
+async function scenario(
+  name: string,
+  options: ChatOptions,
+  clients: number,
+  lines: number,
+  stall: boolean,
+): Promise<ChatScenario> {
+  const server = await startServer(clients + options.senders + 10);
+  let load: Child | undefined;
+  try {
+    const before = await server.sample();
     load = new Child("chat load generator", [
       "run",
       "--allow-net=127.0.0.1",
       LOAD,
       "--port",
-      String(port),
+      String(server.port),
       "--clients",
-      String(options.clients),
+      String(clients),
       "--senders",
       String(options.senders),
       "--lines",
-      String(options.lines),
+      String(lines),
       "--size",
       String(options.size),
       ...(stall ? ["--stall"] : []),
@@ -161,56 +229,196 @@ async function scenario(name: string, options: ChatOptions, stall: boolean): Pro
     await withDeadline(load.drained, 3000, "reading the load generator's output");
     if (!status.success) throw new BenchError(`the chat load generator failed: ${load.lastError()}`);
     const result: ChatLoadResult = JSON.parse(load.stdout.at(-1) ?? "{}");
-    const after = await sample();
+    const after = await server.sample();
     return {
       name,
+      clients,
+      lines,
       load: result,
       linesPerSecond: result.delivered / (result.wallMs / 1000),
       peakMiB: after.maxRssKb / 1024,
       cpuMs: (after.userUs + after.systemUs - before.userUs - before.systemUs) / 1000,
-      serverSaid,
+      serverSaid: server.said,
     };
   } finally {
-    await Promise.all([server.stop("SIGINT"), load?.stop("SIGKILL")]);
+    await Promise.all([server.stop(), load?.stop("SIGKILL")]);
   }
 }
 
-/** Both scenarios, and what misses a target. */
-export async function benchChat(options: ChatOptions): Promise<{ scenarios: ChatScenario[]; failures: string[] }> {
-  const fanOut = await scenario("fan-out", options, false);
-  const stalled = await scenario("stalled", options, true);
-  const failures: string[] = [];
-  for (const run of [fanOut, stalled]) {
-    if (run.load.delivered < run.load.expected) {
-      failures.push(`${run.name}: ${run.load.expected - run.load.delivered} lines never arrived`);
+/** The server's resident memory with a crowd of idle joined clients. */
+export interface CrowdStep {
+  /** Clients joined, silent, reading. */
+  clients: number;
+  /** The server's resident memory then, in KiB. */
+  rssKb: number;
+}
+
+/**
+ * The idle crowd: one fresh server, one load generator in `--idle` mode that
+ * joins clients in steps (`crowd`, e.g. 0, 1,000, 5,000) and keeps them
+ * connected, silent and reading. After each step has settled (every join
+ * notice delivered) and a pause, the probe reads the server's resident
+ * memory. The difference between two steps, divided by the clients added,
+ * is what one idle joined client costs.
+ */
+async function idleCrowd(crowd: number[]): Promise<CrowdStep[]> {
+  const most = Math.max(...crowd);
+  const server = await startServer(most + 10);
+  let load: Child | undefined;
+  try {
+    const joined: PromiseWithResolvers<number>[] = [];
+    load = new Child("idle crowd", [
+      "run",
+      "--allow-net=127.0.0.1",
+      LOAD,
+      "--port",
+      String(server.port),
+      "--idle",
+    ], {
+      stdout(line) {
+        const total = line.match(/^joined (\d+)$/)?.[1];
+        if (total) joined.shift()?.resolve(Number(total));
+      },
+    });
+    const exited = load.process.status.then(() => {
+      throw new BenchError(`the idle crowd's load generator ended: ${load?.lastError()}`);
+    });
+    exited.catch(() => {});
+    const writer = load.process.stdin.getWriter();
+    const steps: CrowdStep[] = [];
+    let now = 0;
+    for (const clients of crowd) {
+      if (clients > now) {
+        const step = Promise.withResolvers<number>();
+        joined.push(step);
+        await writer.write(new TextEncoder().encode(`add ${clients - now}\n`));
+        await withDeadline(Promise.race([step.promise, exited]), 120_000, `joining ${clients} idle clients`);
+        now = clients;
+      }
+      // Let the collector and the allocator settle after the joins.
+      await new Promise((resolve) => setTimeout(resolve, CROWD_SETTLE_MS));
+      steps.push({ clients, rssKb: (await server.sample()).rssKb });
     }
-    if (run.load.corrupt > 0) failures.push(`${run.name}: ${run.load.corrupt} receivers got lines out of order`);
-    if (run.peakMiB > TARGETS.peakMiB) {
-      failures.push(`${run.name}: peak memory ${run.peakMiB.toFixed(1)} MiB, over ${TARGETS.peakMiB}`);
-    }
+    await writer.close().catch(() => {});
+    return steps;
+  } finally {
+    await Promise.all([server.stop(), load?.stop("SIGKILL")]);
   }
-  if (fanOut.linesPerSecond < TARGETS.linesPerSecond) {
-    failures.push(`fan-out: ${Math.round(fanOut.linesPerSecond)} lines/s, under ${TARGETS.linesPerSecond}`);
+}
+
+/** How long the idle crowd rests before each memory reading. */
+const CROWD_SETTLE_MS = 2000;
+
+/** One target, judged. */
+export interface Target {
+  /** What is measured, and the bound: `fan-out 200: lines/s at least 665,000`. */
+  what: string;
+  /** The figure measured, as printed. */
+  measured: string;
+  pass: boolean;
+}
+
+/** What `benchChat` measured and judged. */
+export interface ChatReport {
+  scenarios: ChatScenario[];
+  /** The idle crowd's steps (empty unless asked for). */
+  crowd: CrowdStep[];
+  targets: Target[];
+  /** The targets missed, one line each. */
+  failures: string[];
+}
+
+/**
+ * The runs, and every target judged. Always: `fan-out` and `stalled` at
+ * `BASE_CLIENTS` (200) receivers with `--lines` lines. With `--clients` above
+ * that: `fan-out` at that many receivers with a `BIG_LINES`-line burst, which
+ * must deliver at least as many lines a second as the 200-client run and peak
+ * under `TARGETS.bigPeakMiB`. With `--crowd`: the idle crowd, whose cost per
+ * client must stay under `TARGETS.idleKiB`.
+ */
+export async function benchChat(options: ChatOptions): Promise<ChatReport> {
+  const int = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+  const one = new Intl.NumberFormat("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const base = Math.min(BASE_CLIENTS, options.clients);
+  const fanOut = await scenario(`fan-out ${base}`, options, base, options.lines, false);
+  const stalled = await scenario(`stalled ${base}`, options, base, options.lines, true);
+  const scenarios = [fanOut, stalled];
+  const targets: Target[] = [];
+  const judge = (what: string, measured: string, pass: boolean) => targets.push({ what, measured, pass });
+  for (const run of scenarios) {
+    judge(
+      `${run.name}: every line arrives, in order`,
+      `${int.format(run.load.delivered)} of ${int.format(run.load.expected)}, ${run.load.corrupt} out of order`,
+      run.load.delivered >= run.load.expected && run.load.corrupt === 0,
+    );
+    judge(
+      `${run.name}: peak memory at most ${TARGETS.peakMiB} MiB`,
+      `${one.format(run.peakMiB)} MiB`,
+      run.peakMiB <= TARGETS.peakMiB,
+    );
   }
-  if (fanOut.load.latencyMs.p99 > TARGETS.p99Ms) {
-    failures.push(`fan-out: p99 ${fanOut.load.latencyMs.p99.toFixed(0)} ms, over ${TARGETS.p99Ms}`);
-  }
+  judge(
+    `${fanOut.name}: at least ${int.format(TARGETS.linesPerSecond)} lines/s`,
+    int.format(fanOut.linesPerSecond),
+    fanOut.linesPerSecond >= TARGETS.linesPerSecond,
+  );
+  judge(
+    `${fanOut.name}: latency p99 at most ${TARGETS.p99Ms} ms`,
+    `${one.format(fanOut.load.latencyMs.p99)} ms`,
+    fanOut.load.latencyMs.p99 <= TARGETS.p99Ms,
+  );
   const stalledLimit = Math.max(
     fanOut.load.latencyMs.p99 * TARGETS.stalledP99Factor,
     fanOut.load.latencyMs.p99 + TARGETS.slackMs,
   );
-  if (stalled.load.latencyMs.p99 > stalledLimit) {
-    failures.push(`stalled: p99 ${stalled.load.latencyMs.p99.toFixed(0)} ms, over ${stalledLimit.toFixed(0)} ms`);
+  judge(
+    `${stalled.name}: latency p99 at most ${one.format(stalledLimit)} ms (twice fan-out's, or 50 ms more)`,
+    `${one.format(stalled.load.latencyMs.p99)} ms`,
+    stalled.load.latencyMs.p99 <= stalledLimit,
+  );
+  if (options.clients > base) {
+    const big = await scenario(`fan-out ${options.clients}`, options, options.clients, BIG_LINES, false);
+    scenarios.push(big);
+    judge(
+      `${big.name}: every line arrives, in order`,
+      `${int.format(big.load.delivered)} of ${int.format(big.load.expected)}, ${big.load.corrupt} out of order`,
+      big.load.delivered >= big.load.expected && big.load.corrupt === 0,
+    );
+    judge(
+      `${big.name}: peak memory at most ${TARGETS.bigPeakMB} MB (${one.format(TARGETS.bigPeakMB * 1e6 / MIB)} MiB)`,
+      `${one.format(big.peakMiB)} MiB`,
+      big.peakMiB * MIB <= TARGETS.bigPeakMB * 1e6,
+    );
+    judge(
+      `${big.name}: lines/s no lower than ${fanOut.name}'s (${int.format(fanOut.linesPerSecond)})`,
+      int.format(big.linesPerSecond),
+      big.linesPerSecond >= fanOut.linesPerSecond,
+    );
   }
-  return { scenarios: [fanOut, stalled], failures };
+  const crowd = options.crowd.length > 1 ? await idleCrowd(options.crowd) : [];
+  for (let i = 1; i < crowd.length; i++) {
+    const [from, to] = [crowd[i - 1], crowd[i]];
+    if (to.clients <= from.clients) continue;
+    const each = (to.rssKb - from.rssKb) / (to.clients - from.clients);
+    judge(
+      `idle crowd ${int.format(from.clients)} → ${int.format(to.clients)}: at most ${TARGETS.idleKiB} KiB a client`,
+      `${one.format(each)} KiB`,
+      each <= TARGETS.idleKiB,
+    );
+  }
+  return { scenarios, crowd, targets, failures: targets.filter((t) => !t.pass).map((t) => `${t.what}: ${t.measured}`) };
 }
 
-/** The figures as a table for a person. */
-export function formatChat(options: ChatOptions, scenarios: ChatScenario[]): string {
+const MIB = 1024 * 1024;
+
+/** The figures as tables for a person, each target with PASS or FAIL. */
+export function formatChat(options: ChatOptions, report: ChatReport): string {
   const int = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
   const one = new Intl.NumberFormat("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const { scenarios, crowd, targets } = report;
   const rows: string[][] = [["", ...scenarios.map((s) => s.name)]];
   const add = (label: string, value: (s: ChatScenario) => string) => rows.push([label, ...scenarios.map(value)]);
+  add("lines per sender", (s) => int.format(s.lines));
   add("lines delivered", (s) => `${int.format(s.load.delivered)} of ${int.format(s.load.expected)}`);
   add("first write to last arrival", (s) => `${one.format(s.load.wallMs)} ms`);
   add("lines per second", (s) => int.format(s.linesPerSecond));
@@ -220,16 +428,23 @@ export function formatChat(options: ChatOptions, scenarios: ChatScenario[]): str
   add("server peak memory", (s) => `${one.format(s.peakMiB)} MiB`);
   add("server CPU", (s) => `${int.format(s.cpuMs)} ms`);
   add("stalled client closed", (s) => s.load.stalledClosed === null ? "–" : s.load.stalledClosed ? "yes" : "no");
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  const header = `lesson 3: ${SERVER}, ${options.clients} clients, ${options.senders} sender(s) × ` +
-    `${int.format(options.lines)} lines of ${options.size} B`;
-  const said = scenarios.flatMap((s) => s.serverSaid.map((line) => `  ${s.name}: server said: ${line}`));
-  return [
-    header,
-    ...rows.map((row) =>
+  const table = (rows: string[][]) => {
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+    return rows.map((row) =>
       "  " + row.map((cell, i) => i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])).join("  ")
-    ),
-    ...said,
-  ]
-    .join("\n");
+    );
+  };
+  const header = `lesson 3: ${SERVER}, ${options.senders} sender(s), lines of ${options.size} B`;
+  const said = scenarios.flatMap((s) => s.serverSaid.map((line) => `  ${s.name}: server said: ${line}`));
+  const out = [header, ...table(rows), ...said];
+  if (crowd.length > 0) {
+    out.push("idle crowd (one server; clients joined, silent, reading)");
+    out.push(...table([
+      ["idle joined clients", ...crowd.map((step) => int.format(step.clients))],
+      ["server memory (RSS)", ...crowd.map((step) => `${one.format(step.rssKb / 1024)} MiB`)],
+    ]));
+  }
+  out.push("targets");
+  for (const target of targets) out.push(`  ${target.pass ? "PASS" : "FAIL"}  ${target.what}: ${target.measured}`);
+  return out.join("\n");
 }

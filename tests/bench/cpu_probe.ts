@@ -29,6 +29,8 @@ export interface ProbeSample {
   systemUs: number;
   /** The most memory the process has held at once (peak resident set size), in KiB. */
   maxRssKb: number;
+  /** The memory it holds now (resident set size), in KiB. */
+  rssKb: number;
 }
 
 // The benchmark imports this module for its types only (`import type`), so
@@ -40,6 +42,7 @@ Deno.addSignalListener("SIGUSR2", () => {
     userUs: user,
     systemUs: system,
     maxRssKb: process.resourceUsage().maxRSS,
+    rssKb: Math.round(Deno.memoryUsage().rss / 1024),
   };
   console.error(`cpu-probe ${JSON.stringify(sample)}`);
 });

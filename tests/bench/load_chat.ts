@@ -12,7 +12,7 @@
  *
  * Usage: `deno run --allow-net=127.0.0.1 tests/bench/load_chat.ts --port P
  * [--clients 200] [--senders 1] [--lines 2000] [--size 100] [--stall]
- * [--timeout 60000]`.
+ * [--timeout 60000]`; or `--port P --idle` for the idle crowd (below).
  *
  * @module
  */
@@ -156,6 +156,64 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 }
 
+/** One member of the idle crowd: joined, silent, reading and counting the lines it gets. */
+interface IdleClient {
+  conn: Deno.Conn;
+  lines: number;
+}
+
+/** Joins one idle client as `name` and keeps reading what it is sent (join notices), counting lines. */
+async function idleJoin(port: number, name: string): Promise<IdleClient> {
+  const { conn, rest } = await join(port, name);
+  const client: IdleClient = { conn, lines: rest.filter((byte) => byte === NEWLINE).length };
+  (async () => {
+    // 4 KiB is plenty for join notices; 5,000 readers at 256 KiB would be over a gigabyte here.
+    const buffer = new Uint8Array(4096);
+    try {
+      for (let n = await conn.read(buffer); n !== null; n = await conn.read(buffer)) {
+        for (let i = 0; i < n; i++) if (buffer[i] === NEWLINE) client.lines++;
+      }
+    } catch { /* closed at the end */ }
+  })();
+  return client;
+}
+
+/**
+ * `--idle`: the idle crowd. On each line `add N` on stdin it joins N more
+ * clients (`i0`, `i1`, …, 100 at a time), waits until they have read every
+ * join notice meant for them (each hears of everyone who joined after it), and
+ * prints `joined T`. The clients then stay: joined, silent, reading. It ends
+ * when stdin closes.
+ */
+async function idleCrowd(port: number, timeoutMs: number): Promise<void> {
+  const crowd: IdleClient[] = [];
+  let held = "";
+  for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {
+    held += chunk;
+    for (let end = held.indexOf("\n"); end >= 0; end = held.indexOf("\n")) {
+      const wanted = Number(held.slice(0, end).match(/^add (\d+)$/)?.[1] ?? 0);
+      held = held.slice(end + 1);
+      const total = crowd.length + wanted;
+      while (crowd.length < total) {
+        const batch = Math.min(100, total - crowd.length);
+        crowd.push(
+          ...await Promise.all(Array.from({ length: batch }, (_, j) => idleJoin(port, `i${crowd.length + j}`))),
+        );
+      }
+      // Each client hears of everyone who joined after it: T(T - 1)/2 notices in all, whatever the order of joining.
+      const deadline = performance.now() + timeoutMs;
+      while (crowd.reduce((sum, client) => sum + client.lines, 0) < total * (total - 1) / 2) {
+        if (performance.now() > deadline) {
+          throw new Error(`the join notices for ${total} idle clients did not all arrive within ${timeoutMs} ms`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      console.log(`joined ${total}`);
+    }
+  }
+  for (const { conn } of crowd) conn.close();
+}
+
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
@@ -166,6 +224,7 @@ if (import.meta.main) {
       lines: { type: "string", default: "2000" },
       size: { type: "string", default: "100" },
       stall: { type: "boolean", default: false },
+      idle: { type: "boolean", default: false },
       timeout: { type: "string", default: "60000" },
     },
   });
@@ -178,6 +237,10 @@ if (import.meta.main) {
     values.timeout,
   ]
     .map(Number);
+  if (values.idle) {
+    await idleCrowd(port, timeoutMs);
+    Deno.exit(0);
+  }
   const expectedEach = senders * lines;
   const latencies = new Float64Array(clients * expectedEach);
   const at = { n: 0 };

@@ -53,6 +53,39 @@ export const promises: Promised[] = [
     checks: ["names"],
   },
   {
+    id: "control-refused",
+    in: "text",
+    says: {
+      en:
+        "A line with control characters is not relayed: its sender alone gets `* error: that line has control characters (such as ESC); it was not sent`.",
+      ru:
+        "Строка с управляющими символами не пересылается: только её отправитель получает `* error: that line has control characters (such as ESC); it was not sent`.",
+    },
+    checks: ["control-characters"],
+  },
+  {
+    id: "client-escapes",
+    in: "text",
+    says: {
+      en:
+        "the given `lineReader` turns every control character but the tab into `\\x` and two hex digits, ESC into `\\x1b`, CR into `\\x0d`, NUL into `\\x00`.",
+      ru:
+        "готовый `lineReader` превращает каждый управляющий символ, кроме табуляции, в `\\x` и две шестнадцатеричные цифры: ESC в `\\x1b`, CR в `\\x0d`, NUL в `\\x00`.",
+    },
+    checks: ["client-shows-control"],
+  },
+  {
+    id: "reset-storm",
+    in: "text",
+    says: {
+      en:
+        "any other failure is one connection's, and it takes the next at once. A storm is logged as a count: the first failure as it happens, then at most one line a second,",
+      ru:
+        "Любая другая ошибка касается одного соединения, и цикл сразу принимает следующее. О буре лог сообщает числом: первая ошибка записывается сразу, затем не больше строки в секунду:",
+    },
+    checks: ["reset-storm"],
+  },
+  {
     id: "name-timeout",
     in: "text",
     says: {

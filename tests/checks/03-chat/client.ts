@@ -143,6 +143,41 @@ export const clientChecks: Check[] = [
     },
   },
   {
+    id: "client-shows-control",
+    title: {
+      en:
+        "control characters from the server (ESC, CR, NUL, BEL) are printed as \\x1b, \\x0d, \\x00, \\x07, never raw; a tab stays a tab",
+      ru:
+        "управляющие символы от сервера (ESC, CR, NUL, BEL) печатаются как \\x1b, \\x0d, \\x00, \\x07, а не как есть; табуляция остаётся табуляцией",
+    },
+    hint: {
+      en:
+        "Print the lines the given lineReader hands you: it shows control characters escaped. Decoding the socket's bytes yourself prints them raw, and the terminal obeys them.",
+      ru:
+        "Печатайте строки, которые выдаёт данный lineReader: он показывает управляющие символы экранированными. Если декодировать байты сокета самому, они попадут в терминал как есть, и он их выполнит.",
+    },
+    async run(trial) {
+      const { client, peer } = await clientJoins(trial, "zed");
+      await peer.write(encoder.encode("ann: a\x1b[2Jb\rc\x00d\x07e\tf\n"));
+      await peer.write(encoder.encode("ann: after\n"));
+      await expectPrinted(client, "ann: after", { en: "the line after", ru: "следующая строка" });
+      // deno-lint-ignore no-control-regex
+      const raw = client.stdout.find((line) => /[\x00-\x08\x0a-\x1f\x7f]/.test(line));
+      if (raw !== undefined) {
+        throw new CheckFailure({
+          en:
+            "the client printed control characters from the network raw: the terminal would clear, recolour or overwrite",
+          ru:
+            "клиент напечатал управляющие символы из сети как есть: терминал очистил бы экран, сменил цвет или затёр строку",
+        }, { expected: visible("ann: a\\x1b[2Jb\\x0dc\\x00d\\x07e\tf"), actual: visible(raw) });
+      }
+      await expectPrinted(client, "ann: a\\x1b[2Jb\\x0dc\\x00d\\x07e\tf", {
+        en: "each control character shown as \\x and two hex digits, the tab as it is",
+        ru: "каждый управляющий символ в виде \\x и двух шестнадцатеричных цифр, табуляция как есть",
+      });
+    },
+  },
+  {
     id: "client-server-closes",
     title: {
       en: "the client says so and exits 0 when the server closes the connection",

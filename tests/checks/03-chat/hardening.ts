@@ -11,6 +11,7 @@ import type { Check, Trial } from "../../harness/check.ts";
 import { CheckFailure } from "../../harness/failure.ts";
 import { visible } from "../../harness/bytes.ts";
 import { sleep } from "../../harness/deadline.ts";
+import { resetConnection } from "../../harness/socket.ts";
 import type { Address, LearnerProcess } from "../../harness/process.ts";
 import { assertAlive } from "../../harness/programs.ts";
 import { everyoneGets } from "./core.ts";
@@ -622,6 +623,129 @@ export const hardening: Check[] = [
         });
         assertAlive(server, { en: "clients sent lines over the limit", ru: "клиенты прислали строки сверх лимита" });
       }));
+    },
+  },
+  {
+    id: "control-characters",
+    title: {
+      en:
+        "a line with control characters (ESC, CR, NUL, BEL) is not relayed and its sender gets '* error: …'; a tab passes, and the sender's next line goes through",
+      ru:
+        "строку с управляющими символами (ESC, CR, NUL, BEL) не пересылают, а отправителю приходит '* error: …'; табуляция проходит, следующая строка отправителя тоже",
+    },
+    hint: {
+      en:
+        "Check each line's text for control characters (hasControl in framing.ts) next to the UTF-8 check, and answer the sender alone, as for a line that is not UTF-8.",
+      ru:
+        "Проверяйте текст каждой строки на управляющие символы (hasControl из framing.ts) рядом с проверкой UTF-8 и отвечайте только отправителю, как на строку не в UTF-8.",
+    },
+    async run(trial) {
+      const { server, address } = await startChat(trial);
+      const ann = await Member.join(trial, address, "ann");
+      const ben = await Member.join(trial, address, "ben");
+      await ann.expectLine((line) => line === "* ben joined", '"* ben joined"');
+      ann.take();
+      const hostile = [
+        "red \x1b[31malert",
+        "clear \x1b[2J",
+        "over\rwrite",
+        "nul \x00 byte",
+        "bell \x07",
+        "c1 \u009b2J",
+      ];
+      await ben.say(joined([...hostile, "tab\tis fine", "plain again"]));
+      await ann.expectLine((line) => line === "ben: plain again", '"ben: plain again"');
+      // deno-lint-ignore no-control-regex
+      await ann.expectNone((line) => /[\x00-\x08\x0a-\x1f\x7f-\x9f]/.test(line), {
+        en: "a line with control characters, relayed as it came (it would reach every terminal in the room)",
+        ru: "строку с управляющими символами, пересланную как есть (она попала бы в каждый терминал в комнате)",
+      });
+      const relayed = ann.take();
+      if (!relayed.includes("ben: tab\tis fine")) {
+        throw new CheckFailure({
+          en: "a line with a tab in it was not relayed: a tab is not one of the control characters refused",
+          ru: "строку с табуляцией не переслали: табуляция не входит в отвергаемые управляющие символы",
+        }, { expected: visible("ben: tab\tis fine"), actual: visible(relayed.join("\n") || "(nothing)") });
+      }
+      const leaked = relayed.find((line) =>
+        line.startsWith("ben: ") && line !== "ben: tab\tis fine" && line !== "ben: plain again"
+      );
+      if (leaked !== undefined) {
+        throw new CheckFailure({
+          en: "a line with control characters reached the others (changed, but still relayed)",
+          ru: "строка с управляющими символами дошла до остальных (изменённой, но всё же переслана)",
+        }, { expected: { en: "not relayed", ru: "не переслана" }, actual: visible(leaked) });
+      }
+      await ben.until(
+        () => ben.fresh().filter((line) => line.startsWith("* error")).length >= hostile.length,
+        DELIVERY_MS,
+      );
+      const errors = ben.take().filter((line) => line.startsWith("* error"));
+      if (errors.length < hostile.length) {
+        throw new CheckFailure({
+          en: `ben sent ${hostile.length} lines with control characters and was told about ${errors.length} of them`,
+          ru: `ben отправил ${hostile.length} строк с управляющими символами, а сообщили ему о ${errors.length}`,
+        }, {
+          expected: {
+            en: `${hostile.length} lines starting with "* error"`,
+            ru: `${hostile.length} строк, начинающихся с "* error"`,
+          },
+          actual: visible(errors.join("\n") || "(nothing)"),
+        });
+      }
+      assertAlive(server, { en: "a client sent control characters", ru: "клиент прислал управляющие символы" });
+    },
+  },
+  {
+    id: "reset-storm",
+    title: {
+      en:
+        "600 connections reset before they are accepted slow nobody down: the next client is welcomed within 2.5 s, and the server logs the storm in a few lines, not one per reset",
+      ru:
+        "600 соединений, сброшенных до accept, никого не замедляют: следующего клиента приветствуют за 2,5 с, а сервер пишет о буре несколько строк, а не по строке на каждый сброс",
+    },
+    hint: {
+      en:
+        "When accept() fails for one connection (reset before you took it), accept the next at once; pause only when the process is out of descriptors. Log the first failure, then a count once a second.",
+      ru:
+        "Если accept() не удался из-за одного соединения (сброшено до того, как вы его приняли), сразу принимайте следующее; пауза нужна, только когда у процесса кончились дескрипторы. Запишите в лог первую ошибку, затем раз в секунду их число.",
+    },
+    timeoutMs: 30_000,
+    async run(trial) {
+      const { server, address } = await startChat(trial);
+      if (address.transport !== "tcp") throw new Error("the chat listens on TCP");
+      const before = server.stdout.length;
+      trial.transcript.event("grader", "opens 600 connections and resets each at once (RST), 50 at a time");
+      for (let i = 0; i < 600; i += 50) {
+        await Promise.all(Array.from({ length: 50 }, () => resetConnection(address.host, address.port)));
+      }
+      const started = performance.now();
+      const eve = await Member.connect(trial, address, "eve");
+      await eve.say("eve\n");
+      await eve.until(() => eve.lines.length > 0, 2500);
+      const waited = Math.round(performance.now() - started);
+      if (!eve.lines[0]?.startsWith("* welcome, eve")) {
+        throw new CheckFailure({
+          en: `after 600 connections reset before they were accepted, a new client waited ${waited} ms for its welcome`,
+          ru: `после 600 соединений, сброшенных до accept, новый клиент ждал приветствия ${waited} мс`,
+        }, {
+          expected: { en: "* welcome, eve; … within 2.5 s", ru: "* welcome, eve; … за 2,5 с" },
+          actual: visible(eve.lines[0] ?? "(nothing yet)"),
+        });
+      }
+      // Whatever the storm was still to log arrives within its second.
+      await sleep(1200);
+      const logged = server.stdout.slice(before).filter((line) => !line.startsWith("eve joined"));
+      if (logged.length > 20) {
+        throw new CheckFailure({
+          en: `the server logged ${logged.length} lines about 600 reset connections: a storm must be logged as a count`,
+          ru: `сервер записал в лог ${logged.length} строк о 600 сброшенных соединениях: о буре надо сообщать числом`,
+        }, {
+          expected: { en: "at most 20 lines", ru: "не больше 20 строк" },
+          actual: visible(logged.slice(0, 3).join("\n")),
+        });
+      }
+      assertAlive(server, { en: "600 connections were reset", ru: "600 соединений сбросили" });
     },
   },
   {

@@ -17,6 +17,40 @@ const EXIT_BRANCH =
   '      room.broadcast(client, concat(parts, size));\n      room.leave(client, "left", "* goodbye");\n      return false;';
 
 export const variants: Variant[] = [
+  // Hostile input (issue 15).
+  {
+    id: "relays-control",
+    mistake: "the server relays a line with control characters as it came, ESC and CR included",
+    breaks: "control-refused",
+    file: "server.ts",
+    patch: [["    if (hasControl(text)) {", "    if (hasControl(text) && false) {"]],
+    rejectedBy: "control-characters",
+    message: /received a line with control characters, relayed as it came/,
+  },
+  {
+    id: "prints-control-raw",
+    mistake: "the client decodes the server's bytes and prints them raw, control characters and all",
+    breaks: "client-escapes",
+    file: "framing.ts",
+    patch: [[
+      "  const text = (line: Uint8Array) => showControl(decoder.decode(line));",
+      "  const text = (line: Uint8Array) => decoder.decode(line);",
+    ]],
+    rejectedBy: "client-shows-control",
+    message: /printed control characters from the network raw/,
+  },
+  {
+    id: "pauses-on-every-accept-failure",
+    mistake: "the accept loop pauses 10 ms and logs a line after every failed accept(), a reset before it included",
+    breaks: "reset-storm",
+    file: "server.ts",
+    patch: [[
+      "      acceptFailures.note(message);\n      if (OUT_OF_RESOURCES.test(message)) await new Promise((resolve) => setTimeout(resolve, 100));",
+      "      options.log(`accept failed: ${message}; still listening`);\n      await new Promise((resolve) => setTimeout(resolve, 10));",
+    ]],
+    rejectedBy: "reset-storm",
+    message: /new client waited \d+ ms for its welcome|logged \d+ lines about 600 reset connections/,
+  },
   // What the server does, and the protocol.
   {
     id: "one-line-per-read",
