@@ -11,7 +11,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import type { ParseArgsOptionsConfig } from "node:util";
+import { type Cli, parseCli, usageError } from "./cli.ts";
 import type { ResultsJson } from "./report.ts";
 
 type Test = ResultsJson["tests"][number];
@@ -222,26 +223,37 @@ function fail(message: string, code = 2): never {
   Deno.exit(code);
 }
 
+/** `deno task class-report`'s command line. */
+export const CLASS_REPORT_CLI = {
+  name: "class-report",
+  about: {
+    en: "Many learners' results files (deno task grade --json) as one table, learner × lesson; --html writes a page.",
+    ru:
+      "Файлы результатов многих учеников (deno task grade --json) одной таблицей, ученик × урок; --html пишет страницу.",
+  },
+  usage: {
+    en: "FILE... [--html OUT] [--require LIST] [--lang en|ru]",
+    ru: "ФАЙЛ... [--html ВЫХОД] [--require СПИСОК] [--lang en|ru]",
+  },
+  options: { html: { type: "string" }, require: { type: "string" }, lang: { type: "string" } },
+  positionals: Infinity,
+} satisfies Cli<ParseArgsOptionsConfig>;
+
 if (import.meta.main) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: Deno.args,
-      options: { html: { type: "string" }, require: { type: "string" }, help: { type: "boolean" } },
-      allowPositionals: true,
-    });
-  } catch (error) {
-    fail((error as Error).message.split(". ")[0]);
+  const parsed = parseCli(CLASS_REPORT_CLI);
+  const lang = parsed.lang;
+  if (parsed.positionals.length === 0) {
+    usageError(CLASS_REPORT_CLI, lang === "ru" ? "какие файлы результатов?" : "which results files?", lang);
   }
-  const usage = "usage: deno task class-report FILE... [--html OUT] [--require LIST]";
-  if (parsed.values.help) {
-    console.log(`${usage}\n\nMany learners' results files (deno task grade --json) as one table, learner × lesson.`);
-    Deno.exit(0);
-  }
-  if (parsed.positionals.length === 0) fail(usage);
   const due = (parsed.values.require ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   if (due.some((n) => !/^\d+$/.test(n))) {
-    fail(`--require takes lesson numbers separated by commas, not '${parsed.values.require}'`);
+    usageError(
+      CLASS_REPORT_CLI,
+      lang === "ru"
+        ? `--require принимает номера уроков через запятую, а не '${parsed.values.require}'`
+        : `--require takes lesson numbers separated by commas, not '${parsed.values.require}'`,
+      lang,
+    );
   }
   const files: [string, ResultsJson][] = [];
   for (const path of parsed.positionals) {

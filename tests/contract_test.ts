@@ -90,7 +90,11 @@ for (const lesson of lessons) {
       if (usage[1] !== undefined) {
         const two = await run(lesson, "solutions", [command, "first", "second"]);
         assert.equal(two.code, 2, `${command} first second should be a usage error`);
-        assert.equal(two.stderr.filter(Boolean).length, 1, `one line on stderr for ${command} first second`);
+        assert.equal(
+          two.stderr.filter(Boolean).length,
+          2,
+          `one line and the usage on stderr for ${command} first second`,
+        );
         assert.match(two.stderr[0], /^usage error: /);
       }
     }

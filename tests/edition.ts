@@ -13,7 +13,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import type { ParseArgsOptionsConfig } from "node:util";
+import { type Cli, parseCli, usageError } from "./cli.ts";
 import { lessons } from "./checks/mod.ts";
 import type { Lesson } from "./harness/check.ts";
 import { lessonTask, ROOT } from "./harness/course.ts";
@@ -277,40 +278,58 @@ export async function writeEdition(dir: string, upstream: string, ref: string): 
   return [...files.keys()];
 }
 
-const USAGE = "usage: deno task learner-edition DIR --upstream URL --ref REF";
+/** `deno task learner-edition`'s command line. */
+export const EDITION_CLI = {
+  name: "learner-edition",
+  about: {
+    en:
+      "Writes the repository a teacher hands out into DIR (new or empty): lessons, graders, learner tasks and READMEs, and a CI workflow grading with the course at URL, commit REF.",
+    ru:
+      "Записывает в DIR (новую или пустую папку) репозиторий, который учитель раздаёт ученикам: уроки, проверки, задачи и README для учеников и CI, который проверяет курсом из URL на коммите REF.",
+  },
+  usage: {
+    en: "DIR --upstream URL --ref REF [--lang en|ru]",
+    ru: "ПАПКА --upstream URL --ref REF [--lang en|ru]",
+  },
+  options: { upstream: { type: "string" }, ref: { type: "string" }, lang: { type: "string" } },
+  positionals: 1,
+} satisfies Cli<ParseArgsOptionsConfig>;
 
 if (import.meta.main) {
+  const { values, positionals, lang } = parseCli(EDITION_CLI);
+  const [dir] = positionals;
+  if (!dir || !values.upstream || !values.ref) {
+    usageError(
+      EDITION_CLI,
+      lang === "ru" ? "нужны папка, --upstream и --ref" : "DIR, --upstream and --ref are all needed",
+      lang,
+    );
+  }
+  if (/[\s'"]/.test(values.upstream + values.ref)) {
+    usageError(
+      EDITION_CLI,
+      lang === "ru"
+        ? "в --upstream и --ref не бывает пробелов и кавычек"
+        : "--upstream and --ref take no spaces or quotes",
+      lang,
+    );
+  }
   try {
-    const { values, positionals } = parseArgs({
-      args: Deno.args,
-      options: { upstream: { type: "string" }, ref: { type: "string" }, help: { type: "boolean" } },
-      allowPositionals: true,
-    });
-    if (values.help) {
-      console.log(
-        `${USAGE}\n\nWrites the repository a teacher hands out into DIR (new or empty): lessons, graders, ` +
-          `learner tasks and READMEs, and a CI workflow grading with the course at URL, commit REF.`,
-      );
-      Deno.exit(0);
-    }
-    const [dir] = positionals;
-    if (positionals.length !== 1 || !values.upstream || !values.ref) throw new EditionError(USAGE);
-    if (/[\s'"]/.test(values.upstream + values.ref)) {
-      throw new EditionError("--upstream and --ref take no spaces or quotes");
-    }
     const written = await writeEdition(dir.replace(/\/+$/, ""), values.upstream, values.ref);
     console.log(`learner edition: ${written.length} files in ${dir}; commit them, push, and set the repository's`);
     console.log("variables COURSE_DUE (and, to grade with another commit of the course, COURSE_REF).");
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
-      console.error("learner-edition: the task writes beside the course (../NAME) or under /tmp; name a folder there");
-      Deno.exit(2);
+      usageError(
+        EDITION_CLI,
+        lang === "ru"
+          ? "задача пишет рядом с курсом (../ИМЯ) или в /tmp; укажите папку там"
+          : "the task writes beside the course (../NAME) or under /tmp; name a folder there",
+        lang,
+      );
     }
-    if (!(error instanceof EditionError) && !(error instanceof TypeError)) {
-      console.error(`learner-edition: ${(error as Error).message.split("\n")[0]}`);
-      Deno.exit(1);
-    }
-    console.error(`learner-edition: ${(error as Error).message.split(". ")[0]}`);
-    Deno.exit(2);
+    if (error instanceof EditionError) usageError(EDITION_CLI, error.message, lang);
+    console.error(`learner-edition: ${(error as Error).message.split("\n")[0]}`);
+    Deno.exit(1);
   }
 }

@@ -64,10 +64,10 @@ Deno.test("learner-edition: no reference line, the learner's tasks, and grade 1 
     const made = await runTask("learner-edition", [dir, "--upstream", upstream, "--ref", "v2026.1"]);
     assert.equal(made.code, 0, made.stderr);
 
-    // Refuses a folder that is not empty, in one line, and writes nothing more.
+    // Refuses a folder that is not empty, with one line and the usage, and writes nothing more.
     const again = await runTask("learner-edition", [dir, "--upstream", upstream, "--ref", "v2026.1"]);
     assert.equal(again.code, 2);
-    assert.match(again.stderr, /^learner-edition: .* is not empty; name a new or empty folder\n$/m);
+    assert.match(again.stderr, /^learner-edition: usage error: .* is not empty; name a new or empty folder\n/m);
     const usage = await runTask("learner-edition", [`${dir}-new`]);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /usage: deno task learner-edition DIR --upstream URL --ref REF/);
@@ -130,7 +130,7 @@ Deno.test("learner-edition: no reference line, the learner's tasks, and grade 1 
     assert.match(run.stderr, /not done yet: TODO 1 in lessons\/01-time-server\/server\.ts/);
     const hint = await task(dir, ["hint", "1"]);
     assert.equal(hint.code, 0, hint.stderr);
-    assert.match(hint.stdout, /^1\.1 TCP time server: /);
+    assert.match(hint.stdout, /^1\.1 TCP time server, TODO 1 in lessons\/01-time-server\/server.ts: /);
     const starters = await task(dir, ["grade", "1"]);
     assert.equal(starters.code, 1, starters.stdout.slice(-1500));
     assert.match(starters.stdout, /0 of \d+ checks passed/);

@@ -33,7 +33,7 @@ const RUNS: { task: string; args: string[]; code: number; shows: RegExp }[] = [
   { task: "grade", args: ["99"], code: 2, shows: /there is no graded lesson '99'/ },
   { task: "hint", args: ["1"], code: 0, shows: /^1\.1 /m },
   { task: "reset", args: [], code: 2, shows: /usage: deno task reset LESSON/ },
-  { task: "summary", args: [], code: 1, shows: /usage: deno task summary/ },
+  { task: "summary", args: [], code: 2, shows: /usage: deno task summary/ },
   { task: "bench", args: ["--help"], code: 0, shows: /usage: deno task bench/ },
 ];
 

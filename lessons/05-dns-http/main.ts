@@ -41,14 +41,14 @@ async function zoneFrom(path: string | undefined): Promise<Zone> {
     text = path === "-" ? await new Response(Deno.stdin.readable).text() : await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
-      throw new UsageError(`--zone ${path}: no permission to read it; give the zone on stdin: --zone - < ${path}`);
+      throw new ProgramError(`--zone ${path}: no permission to read it; give the zone on stdin: --zone - < ${path}`);
     }
-    throw new UsageError(`--zone ${path}: ${(error as Error).message}`);
+    throw new ProgramError(`--zone ${path}: ${(error as Error).message}`);
   }
   try {
     return parseZone(text);
   } catch (error) {
-    throw new UsageError(`--zone ${path}: ${(error as Error).message}`);
+    throw new ProgramError(`--zone ${path}: ${(error as Error).message}`);
   }
 }
 

@@ -250,6 +250,18 @@ async function logWritten(ms: number): Promise<void> {
 }
 
 /**
+ * Resolves once every line {@linkcode log} has gathered so far is on stdout
+ * (or after `ms`, if nobody reads stdout). Await it before writing to stdout
+ * by other means (`Deno.stdout.write`, `console.log`) where the order matters:
+ * {@linkcode flushLog} cannot wait for a write already under way.
+ */
+export async function logFlushed(ms = 2000): Promise<void> {
+  flushLog();
+  await logWritten(ms);
+  flushLog();
+}
+
+/**
  * Prints a line on stdout, like console.log, but never makes the program wait.
  * Lines of one turn of the event loop go out in a single write (a busy server
  * logs a line per client; one system call per line would cost it more CPU than

@@ -36,10 +36,10 @@ export interface DnsBehaviour {
 
 /** The 16 bytes of an IPv6 address written with at most one `::`. */
 export function ipv6Bytes(text: string): Uint8Array {
-  const [head, tail] = text.split("::");
-  const left = head ? head.split(":") : [];
-  const right = tail ? tail.split(":") : [];
-  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill("0"), ...right];
+  const [before, after] = text.split("::");
+  const left = before ? before.split(":") : [];
+  const right = after ? after.split(":") : [];
+  const groups = after === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill("0"), ...right];
   const bytes = new Uint8Array(16);
   groups.forEach((group, i) => new DataView(bytes.buffer).setUint16(i * 2, parseInt(group, 16)));
   return bytes;

@@ -144,11 +144,11 @@ export const accepted: Accepted[] = [
       ],
       [
         '      if (text) options.log(text.endsWith("\\n") ? text.slice(0, -1) : text);',
-        "      flushLog();\n      for (let at = 0; at < response.body.length;) at += Deno.stdout.writeSync(response.body.subarray(at));\n      void text;",
+        "      await logFlushed();\n      for (let at = 0; at < response.body.length;) at += Deno.stdout.writeSync(response.body.subarray(at));\n      void text;",
       ],
       [
         'import { hostPort, ProgramError } from "@course/program.ts";',
-        'import { flushLog, hostPort, ProgramError } from "@course/program.ts";',
+        'import { hostPort, logFlushed, ProgramError } from "@course/program.ts";',
       ],
       [
         '        if (response.status === 303 || (response.status <= 302 && method === "POST")) {\n          method = "GET";\n          body = undefined;\n        }',
