@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { showControl } from "@course/program.ts";
 
 /** The longest line, in bytes without its line ending, that the programs accept. */
 export const MAX_LINE = 4096;
@@ -105,21 +106,11 @@ export function hasControl(text: string): boolean {
 }
 
 /**
- * `text` with every control character but the tab shown as `\x` and two hex
- * digits: ESC (`\x1b`) can recolour or clear a terminal, CR (`\x0d`) can
- * send the cursor back to overwrite what was printed, NUL and BEL do
- * stranger things. Text from the network is shown this way before it reaches
- * a terminal.
- *
- * @example
- * ```ts
- * import { showControl } from "./framing.ts";
- * showControl("a\x1b[2Jb\rc"); // "a\\x1b[2Jb\\x0dc"
- * ```
+ * Every control character but the tab and the line break shown as `\x` and
+ * two hex digits (ESC as `\x1b`, CR as `\x0d`): the course's one helper for
+ * text from the network on its way to a terminal, from `@course/program.ts`.
  */
-export function showControl(text: string): string {
-  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
+export { showControl };
 
 /**
  * The lines of a stream as text, one at a time, for the console and the
