@@ -7,7 +7,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { ROOT, taskArgs } from "./harness/course.ts";
+import { ROOT, runDeno, taskArgs } from "./harness/course.ts";
 
 const config = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`));
 const scripts = Object.entries(config.tasks as Record<string, { command: string }>)
@@ -17,16 +17,9 @@ const scripts = Object.entries(config.tasks as Record<string, { command: string 
 /** Runs task `name` with `args` in `lang` (LC_ALL and LANG set, no colour); killed after 30 s. */
 async function task(name: string, args: string[], lang: "en" | "ru") {
   const locale = lang === "ru" ? "ru_RU.UTF-8" : "C.UTF-8";
-  const output = await new Deno.Command("deno", {
-    args: [...taskArgs(name), ...args],
-    cwd: ROOT,
-    env: { NO_COLOR: "1", LC_ALL: locale, LANG: locale },
-    stdin: "null",
-    signal: AbortSignal.timeout(30_000),
-  }).output();
-  const text = (bytes: Uint8Array) =>
-    new TextDecoder().decode(bytes).split("\n").filter((line) => line && !/^Info Failed to resolve/.test(line));
-  return { code: output.code, stdout: text(output.stdout), stderr: text(output.stderr) };
+  const output = await runDeno([...taskArgs(name), ...args], { env: { LC_ALL: locale, LANG: locale }, ms: 30_000 });
+  const lines = (text: string) => text.split("\n").filter((line) => line && !/^Info Failed to resolve/.test(line));
+  return { code: output.code, stdout: lines(output.stdout), stderr: lines(output.stderr) };
 }
 
 Deno.test("the tasks checked here are every task that runs a course script", () => {

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { lessons } from "./checks/mod.ts";
-import { lessonTask, ROOT, runTask } from "./harness/course.ts";
+import { lessonTask, type Ran, ROOT, runDeno, runTask } from "./harness/course.ts";
 
 /** Every file under `dir`, relative to it. */
 function files(dir: string, under = ""): string[] {
@@ -39,22 +39,8 @@ function referenceLines(): Set<string> {
 }
 
 /** Runs `deno task ARGS` in `dir`, killed past `ms`. */
-async function task(dir: string, args: string[], ms = 90_000) {
-  const child = new Deno.Command("deno", {
-    args: ["task", ...args],
-    cwd: dir,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const timer = setTimeout(() => child.kill("SIGKILL"), ms);
-  try {
-    const out = await child.output();
-    const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-    return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
-  } finally {
-    clearTimeout(timer);
-  }
+function task(dir: string, args: string[], ms = 90_000): Promise<Ran> {
+  return runDeno(["task", ...args], { cwd: dir, ms });
 }
 
 Deno.test("learner-edition: no reference line, the learner's tasks, and grade 1 working in it", async () => {

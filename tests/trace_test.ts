@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { ladder, LADDER_WORDS, Relay, shown, type WireEvent } from "../lessons/_shared/trace.ts";
-import { ROOT, taskArgs } from "./harness/course.ts";
+import { type Ran, runDeno, taskArgs } from "./harness/course.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -68,16 +68,8 @@ Deno.test("the relay passes the bytes both ways and records open, data, half-clo
 });
 
 /** Runs `deno task NAME ARGS` with NO_COLOR and LC_ALL/LANG set to `locale`; killed after 30 s. */
-async function task(name: string, args: string[], locale: string) {
-  const output = await new Deno.Command("deno", {
-    args: [...taskArgs(name), ...args],
-    cwd: ROOT,
-    env: { NO_COLOR: "1", LC_ALL: locale, LANG: locale },
-    stdin: "null",
-    signal: AbortSignal.timeout(30_000),
-  }).output();
-  const text = new TextDecoder();
-  return { code: output.code, stdout: text.decode(output.stdout), stderr: text.decode(output.stderr) };
+function task(name: string, args: string[], locale: string): Promise<Ran> {
+  return runDeno([...taskArgs(name), ...args], { env: { LC_ALL: locale, LANG: locale }, ms: 30_000 });
 }
 
 Deno.test("deno task solution-1 --trace draws both connections of the demo, in English and Russian, no colour", async () => {

@@ -70,21 +70,30 @@ export function taskArgs(name: string): string[] {
   return command.split(/\s+/).slice(1);
 }
 
+/** How a `deno` the course's tests start ended: its exit code (a signal's when killed) and its output as text. */
+export interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
 /**
- * Runs task `name` with `extra` arguments in the course root (no colour) and
- * returns how it ended; past `ms` it is killed and its code is the signal's.
+ * Runs `deno ARGS` in `cwd` (the course root by default) with the environment
+ * the course chooses ({@linkcode programEnv}: no colour, nothing from the
+ * shell that changes how a binary loads) plus `env`, stdin closed; past `ms`
+ * it is killed.
  */
-export async function runTask(
-  name: string,
-  extra: string[],
-  ms = 60_000,
-): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runDeno(
+  args: string[],
+  { cwd = ROOT, env = {}, ms = 60_000 }: { cwd?: string; env?: Record<string, string>; ms?: number } = {},
+): Promise<Ran> {
   const child = new Deno.Command("deno", {
-    args: [...taskArgs(name), ...extra],
-    cwd: ROOT,
-    // The environment the course chooses: a LD_LIBRARY_PATH from the shell would make Deno refuse the spawn.
+    args,
+    cwd,
+    // A LD_LIBRARY_PATH from the shell would make Deno refuse the spawn.
     clearEnv: true,
-    env: programEnv(),
+    env: programEnv(env),
+    stdin: "null",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -99,6 +108,14 @@ export async function runTask(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Runs task `name` with `extra` arguments in the course root (no colour) and
+ * returns how it ended; past `ms` it is killed and its code is the signal's.
+ */
+export function runTask(name: string, extra: string[], ms = 60_000): Promise<Ran> {
+  return runDeno([...taskArgs(name), ...extra], { ms });
 }
 
 /**
