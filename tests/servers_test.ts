@@ -277,3 +277,29 @@ Deno.test("showControl: control characters from the network are shown escaped; t
   assert.equal(showControl("\u009b31m \x7f"), "\\x9b31m \\x7f");
   assert.equal(showControl("время ✓\n\tsecond line"), "время ✓\n\tsecond line");
 });
+
+// Issue 15, item 8: lesson 3's client under a flood. A read that finds bytes waiting completes at once, as a
+// microtask; a loop of such reads never lets a timer run, and the timer is what writes the client's log, so every
+// line piled up in memory (238 MB once). The given lineReader lets one turn of the event loop pass before each read.
+for (const side of ["lessons", "solutions"] as const) {
+  Deno.test(`${side}' chat lineReader lets timers run while the peer floods`, async () => {
+    const { lineReader } = await import(`../${side}/03-chat/framing.ts`);
+    const line = new TextEncoder().encode("flood \x1b[2J\n");
+    // A peer that always has the next line waiting: every read completes at once.
+    const flood = {
+      read(buffer: Uint8Array): Promise<number> {
+        buffer.set(line);
+        return Promise.resolve(line.length);
+      },
+    };
+    let timerRan = false;
+    const timer = setTimeout(() => timerRan = true, 0);
+    try {
+      const next = lineReader(flood);
+      for (let i = 0; i < 200; i++) assert.equal(await next(), "flood \\x1b[2J");
+      assert.ok(timerRan, "200 lines read from a flooding peer, and a 0 ms timer never got its turn");
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+}
