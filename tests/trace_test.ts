@@ -1,11 +1,21 @@
 /**
  * `deno task lesson-N --trace`: the relay records what crosses it, and the
- * ladder diagram draws it (lessons 1, 2 and 3 so far).
+ * ladder diagram draws it (lessons 1 to 4 so far): TCP connections, and UDP
+ * datagrams with the lost ones marked.
  *
  * @module
  */
 import assert from "node:assert/strict";
-import { ladder, LADDER_WORDS, Relay, shown, type WireEvent } from "../lessons/_shared/trace.ts";
+import {
+  type DatagramEvent,
+  datagramLadder,
+  DatagramRelay,
+  ladder,
+  LADDER_WORDS,
+  Relay,
+  shown,
+  type WireEvent,
+} from "../lessons/_shared/trace.ts";
 import { type Ran, runDeno, taskArgs } from "./harness/course.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -126,8 +136,100 @@ Deno.test("deno task solution-3 --trace draws a ladder per chat client: its name
   }
 });
 
+Deno.test("the datagram ladder: an arrow per datagram; one that went into the relay and never came out ends in X", () => {
+  const d = (ms: number, from: "client" | "server", text: string): DatagramEvent => ({ ms, from, bytes: bytes(text) });
+  // Between the client and the relay: a, b, c went in; a's answer and b's came back.
+  const near = [
+    d(0, "client", "a"),
+    d(5, "server", "a"),
+    d(10, "client", "b"),
+    d(20, "client", "c"),
+    d(31, "server", "b"),
+  ];
+  // Between the relay and the server: a went on, b went on twice, c never did; the server answered each, once each.
+  const far = [d(1, "client", "a"), d(2, "server", "a"), d(11, "client", "b"), d(12, "client", "b")];
+  far.push(d(13, "server", "b"), d(14, "server", "b"));
+  const lines = datagramLadder(near, far, LADDER_WORDS.en);
+  assert.equal(lines[0], "udp (no connection: each datagram on its own):");
+  assert.match(lines[1], /^ {2}client +relay +server$/);
+  const rows = lines.slice(2, -1);
+  assert.equal(rows.length, near.length + far.length);
+  // The bars stand in the same columns on every row (X in place of the relay's bar).
+  const bars = (line: string) => [...line.matchAll(/[|X]/g)].map((m) => m.index);
+  assert.equal(new Set(rows.map((row) => bars(row).join())).size, 1, lines.join("\n"));
+  const marked = rows.filter((row) => row.includes("X"));
+  assert.deepEqual(marked.length, 2, lines.join("\n"));
+  assert.match(marked[0], /^ {2}\| +X<-+ "b" 1 B -+\| {2}\+14 ms$/, "b's second answer never reached the client");
+  assert.match(marked[1], /^ {2}\|-+ "c" 1 B -+>X +\| {2}\+20 ms$/, "c never left the relay");
+  assert.equal(lines.at(-1), "  X: lost there (the other side of the relay never saw it)");
+  // One recorder alone cannot tell lost from unanswered: two columns, nothing marked.
+  const alone = datagramLadder(near, undefined, LADDER_WORDS.ru, (b) => `#${b[0]}`);
+  assert.match(alone[1], /^ {2}клиент +сервер$/);
+  assert.ok(alone.every((line) => !line.includes("X")), alone.join("\n"));
+  assert.match(alone[2], /^ {2}\|-+ #97 1 Б -+>\| {2}\+0 мс$/);
+});
+
+Deno.test("the datagram relay passes each datagram both ways, one for one, and records them", async () => {
+  // A UDP echo that answers every datagram twice over (so the replies are told apart from the questions).
+  const echo = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+  const echoing = (async () => {
+    for (let i = 0; i < 2; i++) {
+      const [data, from] = await echo.receive();
+      await echo.send(bytes(`re: ${new TextDecoder().decode(data)}`), from);
+    }
+  })();
+  const relay = DatagramRelay.start({ hostname: "127.0.0.1", port: (echo.addr as Deno.NetAddr).port });
+  const client = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+  try {
+    const heard: string[] = [];
+    for (const text of ["one", "two"]) {
+      await client.send(bytes(text), { transport: "udp", hostname: "127.0.0.1", port: relay.port });
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no reply to '${text}' through the relay within 2 s`)), 2000);
+      });
+      try {
+        heard.push(new TextDecoder().decode((await Promise.race([client.receive(), late]))[0]));
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    await echoing;
+    assert.deepEqual(heard, ["re: one", "re: two"]);
+  } finally {
+    client.close();
+    echo.close();
+    await relay.close();
+  }
+  const said = relay.events.map((e) => `${e.from} ${new TextDecoder().decode(e.bytes)}`);
+  assert.deepEqual(said, ["client one", "server re: one", "client two", "server re: two"]);
+});
+
+Deno.test("deno task solution-4 --trace: the TCP ping as a ladder, the UDP ping through the bad relay, its losses marked", async () => {
+  const { code, stdout, stderr } = await task("solution-4", ["--trace"], "C.UTF-8");
+  assert.equal(code, 0, stderr);
+  const [tcp, udp] = stdout.split(/^\[trace\] udp \(no connection: each datagram on its own\):$/m);
+  assert.ok(udp, stdout);
+  const arrows = tcp.split("\n").filter((line) => /^\[trace\] {3}\|(<|-)/.test(line));
+  assert.match(arrows[0], /connect \(SYN, SYN-ACK, ACK\)/);
+  // Three probes and their echoes, each named by its number (a read may carry two), then the two FINs.
+  const seqs = arrows.slice(1, -2).flatMap((line) => line.match(/seq=([\d,]+) /)![1].split(",")).sort();
+  assert.deepEqual(seqs, ["1", "1", "2", "2", "3", "3"], tcp);
+  assert.match(arrows.at(-1)!, /<-+ FIN/);
+  // UDP: no connect; what ping says it lost, the ladder shows lost (X on the relay's line).
+  const rows = udp.split("\n").filter((line) => /^\[trace\] {3}[|X].* \+\d+ ms$/.test(line));
+  assert.ok(rows.every((row) => !row.includes("connect")), udp);
+  const lost = stdout.match(/^\[ping\] lost: (.+)$/gm)!.at(-1)!.replace("[ping] lost: ", "");
+  const crossed = new Set(rows.filter((row) => row.includes("X")).map((row) => row.match(/seq=(\d+)/)![1]));
+  for (const seq of lost === "none" ? [] : lost.split(", ")) {
+    assert.ok(crossed.has(seq), `ping lost seq=${seq}, but the ladder shows no X for it:\n${udp}`);
+  }
+  assert.ok(crossed.size > 0, `the traced relay is set to lose some of 8 probes:\n${udp}`);
+  assert.match(stdout, /^\[trace\] {3}X: lost there/m);
+});
+
 Deno.test("--trace where a lesson's demo cannot draw yet is a usage error", async () => {
-  const wrong = await task("solution-4", ["--trace"], "C.UTF-8");
+  const wrong = await task("solution-5", ["--trace"], "C.UTF-8");
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /^usage error: unknown command '--trace'/);
 });
