@@ -228,8 +228,29 @@ Deno.test("deno task solution-4 --trace: the TCP ping as a ladder, the UDP ping 
   assert.match(stdout, /^\[trace\] {3}X: lost there/m);
 });
 
-Deno.test("--trace where a lesson's demo cannot draw yet is a usage error", async () => {
-  const wrong = await task("solution-5", ["--trace"], "C.UTF-8");
-  assert.equal(wrong.code, 2);
-  assert.match(wrong.stderr, /^usage error: unknown command '--trace'/);
+Deno.test("deno task solution-5 --trace: the DNS question and answer as datagrams, then the HTTP connection, reused", async () => {
+  const { code, stdout, stderr } = await task("solution-5", ["--trace"], "C.UTF-8");
+  assert.equal(code, 0, stderr);
+  const [dns, http] = stdout.split(/^\[trace\] connection 1:$/m);
+  assert.ok(http, stdout);
+  const arrows = (text: string) => text.split("\n").filter((line) => /^\[trace\] {3}\|(<|-)/.test(line));
+  // DNS: the question, then its answer from the zone; no connect before them.
+  const asked = arrows(dns);
+  assert.equal(asked.length, 2, dns);
+  assert.match(asked[0], /^\[trace\] {3}\|-+ A\? site\.loc \d+ B -+>\|/);
+  assert.match(asked[1], /^\[trace\] {3}\|<-+ site\.loc A 127\.0\.0\.1 \d+ B -+\|/);
+  // HTTP: one connection carries the request for /, the 302, the request for /posts and the page; then the close.
+  const said = arrows(http).map((line) => line.replace(/^\[trace\] {3}\|/, ""));
+  assert.match(said[0], /connect \(SYN/);
+  assert.match(said[1], /^-+ "GET \/ HTTP\/1\.1\\r\\nHost: s/);
+  assert.ok(said.some((line) => /^<-+ "HTTP\/1\.1 302 Found\\r\\n/.test(line)), http);
+  assert.ok(said.some((line) => /^-+ "GET \/posts HTTP\/1\.1\\r\\n/.test(line)), http);
+  assert.ok(said.some((line) => /^<-+ "HTTP\/1\.1 200 OK\\r\\n/.test(line)), http);
+  assert.ok(!/^\[trace\] connection 2:$/m.test(stdout), "the redirect reuses the connection");
+  assert.match(stdout, /^\[trace\] {3}\| +both sides closed +\|/m);
+  // fetch still prints the page: the relays change nothing.
+  assert.match(stdout, /^\[fetch\] <title>Posts<\/title>$/m);
+  const ru = await task("solution-5", ["--trace"], "ru_RU.UTF-8");
+  assert.equal(ru.code, 0, ru.stderr);
+  assert.match(ru.stdout, /^\[trace\] udp \(соединения нет: каждая датаграмма сама по себе\):$/m);
 });
