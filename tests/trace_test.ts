@@ -1,11 +1,13 @@
 /**
  * `deno task lesson-N --trace`: the relay records what crosses it, and the
- * ladder diagram draws it (lessons 1 to 4 so far): TCP connections, and UDP
- * datagrams with the lost ones marked.
+ * ladder diagram draws it (every lesson): TCP connections, and UDP
+ * datagrams with the lost ones marked; and the grader's report draws a failed
+ * check's last connection from its transcript.
  *
  * @module
  */
 import assert from "node:assert/strict";
+import { stripVTControlCharacters } from "node:util";
 import {
   type DatagramEvent,
   datagramLadder,
@@ -16,7 +18,11 @@ import {
   shown,
   type WireEvent,
 } from "../lessons/_shared/trace.ts";
-import { type Ran, runDeno, taskArgs } from "./harness/course.ts";
+import { buildVariant, type Ran, runDeno, taskArgs } from "./harness/course.ts";
+import { Transcript, wireOf } from "./harness/transcript.ts";
+import { Peer } from "./harness/socket.ts";
+import { runCheck } from "./harness/check.ts";
+import { lessons } from "./checks/mod.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -253,4 +259,92 @@ Deno.test("deno task solution-5 --trace: the DNS question and answer as datagram
   const ru = await task("solution-5", ["--trace"], "ru_RU.UTF-8");
   assert.equal(ru.code, 0, ru.stderr);
   assert.match(ru.stdout, /^\[trace\] udp \(соединения нет: каждая датаграмма сама по себе\):$/m);
+});
+
+Deno.test("wireOf reads the grader's connections back from a rendered transcript; a label opened twice at once is not drawn", async () => {
+  // A server that says hello, reads one line, and closes.
+  await using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const served = (async () => {
+    for (let i = 0; i < 3; i++) {
+      const conn = await listener.accept();
+      await conn.write(bytes("hello\r\n"));
+      await conn.read(new Uint8Array(64));
+      conn.close();
+    }
+  })();
+  const transcript = new Transcript();
+  const address = { transport: "tcp" as const, host: "127.0.0.1", port: listener.addr.port };
+  transcript.bytes("grader sent", bytes("before any connection"));
+  {
+    await using peer = await Peer.connect(address, transcript, "grader (one)");
+    assert.ok(await peer.readUntil((data) => data.length >= 7, 2000), "the hello within 2 s");
+    await peer.write(bytes("x".repeat(100) + "\n"));
+    await peer.closeWrite();
+    assert.ok(await peer.waitForEof(2000), "the server's close within 2 s");
+  }
+  // Two connections under one label, both open at once: whose bytes are whose is unknown.
+  {
+    await using first = await Peer.connect(address, transcript, "grader (twice)");
+    await using second = await Peer.connect(address, transcript, "grader (twice)");
+    await first.write(bytes("a\n"));
+    await second.write(bytes("b\n"));
+    await first.waitForEof(2000);
+    await second.waitForEof(2000);
+  }
+  await served;
+  const conversations = wireOf(transcript.render());
+  assert.deepEqual(conversations.map((c) => [c.label, c.grader]), [["grader (one)", "client"], [
+    "grader (twice)",
+    "client",
+  ]]);
+  const said = conversations[0].events.map((e) => `${e.from} ${e.kind}${e.text ? ` ${e.text} ${e.size}` : ""}`);
+  assert.deepEqual(said, [
+    "client open",
+    'server data "hello\\r\\n" 7',
+    `client data "${"x".repeat(60)}"… 101`,
+    "client fin",
+    "server fin",
+  ]);
+  // The second label's first connection is kept only up to where the second opened.
+  assert.deepEqual(conversations[1].events.map((e) => e.kind), ["open"]);
+  const lines = ladder(conversations[0].events, LADDER_WORDS.en);
+  assert.match(lines[4], /^ {2}\|-+ "x{20,}…" 101 B -+>\| {2}\+\d+ ms$/, lines.join("\n"));
+});
+
+Deno.test("a failed check's full report draws its last connection as a ladder, in either language", async () => {
+  const { render, wireLadder } = await import("./grade.ts");
+  const lesson = lessons.find((l) => l.number === 1)!;
+  const variant = lesson.variants.find((v) => v.id === "no-newline")!;
+  const dir = await buildVariant(lesson, variant);
+  const result = await runCheck(lesson, lesson.checks.find((c) => c.id === "time-line")!, dir);
+  assert.equal(result.status, "failed");
+  const report = render(result, true, new Set(), lesson).map(stripVTControlCharacters);
+  const at = report.findIndex((line) => line.includes("the last connection on the wire, as a ladder"));
+  assert.ok(at > 0, report.join("\n"));
+  assert.match(report[at + 1], /^ {8}grader +your server$/);
+  assert.match(report[at + 2], /connect \(SYN, SYN-ACK, ACK\) -+>\|/);
+  // The time line without its newline, then the server's FIN: the mistake, in the picture.
+  assert.match(report[at + 3], /^ {8}\|<-+ "\d{4}-\d\d-\d\dT[\d:.]+Z" 24 B -+\| {2}\+\d+ ms$/, report.join("\n"));
+  assert.match(report[at + 4], /<-+ FIN \(no more from me\) -+\|/);
+  const ru = wireLadder(result.transcript, "ru");
+  assert.deepEqual(ru.slice(0, 2).map((line) => line.trim().replace(/ +/g, " ")), [
+    "последнее соединение в сети лестницей (время идёт вниз):",
+    "grader ваш сервер",
+  ]);
+  // No wire in the transcript, no ladder; a brief report, no ladder either.
+  assert.deepEqual(wireLadder(["     1 ms [server] listening on 127.0.0.1:1"], "en"), []);
+  assert.ok(!render(result, false, new Set(), lesson).join("\n").includes("ladder"));
+});
+
+Deno.test("a long exchange keeps the opening and the last events; the rest is counted", async () => {
+  const { wireLadder } = await import("./grade.ts");
+  const lines = ["     5 ms [grader] connected to 127.0.0.1:9"];
+  for (let i = 0; i < 30; i++) {
+    lines.push(`  ${10 + i} ms [grader ${i % 2 ? "received" : "sent"}] "line ${i}\\n" (7 B)`);
+  }
+  const drawn = wireLadder(lines, "en");
+  assert.equal(drawn.length, 2 + 12 + 1, drawn.join("\n"));
+  assert.match(drawn[2], /connect/);
+  assert.equal(drawn[3].trim(), "(20 events left out)");
+  assert.match(drawn.at(-1)!, /<-+ "line 29\\n" 7 B -+\| {2}\+34 ms$/);
 });

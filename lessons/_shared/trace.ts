@@ -5,7 +5,10 @@
  * and when), and draws it as a ladder diagram, client left, server right,
  * time going down. No privileges and no packet capture: the relay is one
  * more TCP hop on loopback, so what it shows is what each side wrote and
- * read, segment boundaries as the relay's reads saw them.
+ * read, segment boundaries as the relay's reads saw them. For UDP,
+ * `DatagramRelay` records each datagram both ways; `datagramLadder` draws
+ * them, and given recorders on both sides of a middle relay, it marks a
+ * datagram that went in and never came out as lost there.
  *
  * @module
  */
@@ -22,6 +25,10 @@ export interface WireEvent {
   kind: "open" | "data" | "fin" | "reset" | "close";
   /** The bytes, for "data". */
   bytes?: Uint8Array;
+  /** For "data" known only as text already made visible (the grader's transcript keeps no bytes): that text. */
+  text?: string;
+  /** For "data" given as `text`: how many bytes it stands for. */
+  size?: number;
 }
 
 /** A relay on loopback in front of `target`: connect to `port` instead, and it records the traffic both ways. */
@@ -235,7 +242,11 @@ export function ladder(
     lines.push(`  ${words.client.padEnd(width + 1)}${words.server}`);
     for (const event of mine) {
       // The bytes, shortened until the arrow fits the ladder (a dash at least on each side).
-      const label = event.kind === "data" ? dataLabel(event.bytes!, words, width - 6, describe) : words[event.kind];
+      const label = event.kind !== "data"
+        ? words[event.kind]
+        : event.bytes
+        ? dataLabel(event.bytes, words, width - 6, describe)
+        : cut(`${event.text ?? ""}`, `${words.bytes(event.size ?? 0)}`, width - 6);
       const time = `+${Math.round(event.ms - start)} ${words.ms}`;
       if (event.kind === "close") {
         lines.push(
@@ -272,6 +283,16 @@ function dataLabel(
     if (label.length <= room) break;
   }
   return label;
+}
+
+/** `text` and then `size`, in at most `room` characters: the text cut with "…" where it does not fit. */
+function cut(text: string, size: string, room: number): string {
+  const whole = `${text} ${size}`;
+  if (whole.length <= room) return whole;
+  // Quoted bytes stay quoted, the cut inside the quotes as shown() has it: "abc…".
+  const quoted = text.match(/^"(.*?)"(…)?$/);
+  if (quoted) return `"${[...quoted[1]].slice(0, Math.max(1, room - size.length - 4)).join("")}…" ${size}`;
+  return `${[...text].slice(0, Math.max(1, room - size.length - 2)).join("")}… ${size}`;
 }
 
 /** An arrow `width - 2` long (longer if the label needs it): ----label----> one way, <----label---- the other. */
