@@ -298,14 +298,16 @@ export function render(result: Result, full: boolean, todosShown: Set<string> = 
 const LADDER_ROWS = 12;
 
 /**
- * The last of the grader's TCP connections in a transcript that carried bytes,
- * drawn as a ladder: the grader on its side, the learner's program on the
- * other; its opening and its last events, so the exchange that failed is in
- * view. Nothing when the transcript has no such connection.
+ * The last of the grader's TCP connections in a transcript, drawn as a
+ * ladder: the grader on its side, the learner's program on the other; its
+ * opening and its last events, so the exchange that failed is in view (a
+ * connect and nothing after it is a picture too). Nothing when the transcript
+ * shows no connection of the grader's.
  */
 export function wireLadder(transcript: string[], language: Lang): string[] {
   const words = WORDS[language];
-  const conversation = wireOf(transcript).findLast((c) => c.events.some((e) => e.kind === "data"));
+  // The last one opened: where a check failed, it is usually the one it was busy with, even if nothing came back.
+  const conversation = wireOf(transcript).at(-1);
   if (!conversation) return [];
   const names = conversation.grader === "client"
     ? { client: conversation.label, server: words.yourServer }

@@ -350,4 +350,14 @@ Deno.test("a long exchange keeps the opening and the last events; the rest is co
   assert.match(drawn[2], /connect/);
   assert.equal(drawn[3].trim(), "(20 events left out)");
   assert.match(drawn.at(-1)!, /<-+ "line 29\\n" 7 B -+\| {2}\+34 ms$/);
+  // Bytes shown as escapes are cut between escapes, never inside one.
+  const binary = wireLadder(
+    [lines[0], `    9 ms [grader sent] "${"\\uFFFD\\x0f".repeat(20)}"… (262144 bytes in all)`],
+    "en",
+  );
+  assert.match(binary.at(-1)!, /-+ "(\\uFFFD|\\x0f)+…" 262144 B -+>\|/, binary.join("\n"));
+  // A connect that got nothing back is drawn too: the picture of a silent program.
+  const silent = wireLadder([...lines, "    50 ms [grader (silent)] connected to 127.0.0.1:9"], "en");
+  assert.equal(silent.length, 3, silent.join("\n"));
+  assert.match(silent[1], /^ {2}grader \(silent\) +your server$/);
 });

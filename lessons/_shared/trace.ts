@@ -289,10 +289,16 @@ function dataLabel(
 function cut(text: string, size: string, room: number): string {
   const whole = `${text} ${size}`;
   if (whole.length <= room) return whole;
-  // Quoted bytes stay quoted, the cut inside the quotes as shown() has it: "abc…".
+  // Quoted bytes stay quoted, the cut inside the quotes as shown() has it ("abc…"), never inside an escape (\x0f).
   const quoted = text.match(/^"(.*?)"(…)?$/);
-  if (quoted) return `"${[...quoted[1]].slice(0, Math.max(1, room - size.length - 4)).join("")}…" ${size}`;
-  return `${[...text].slice(0, Math.max(1, room - size.length - 2)).join("")}… ${size}`;
+  const body = quoted ? quoted[1] : text;
+  const fits = Math.max(1, room - size.length - (quoted ? 4 : 2));
+  let kept = "";
+  for (const [token] of body.matchAll(/\\u[0-9A-Fa-f]{4}|\\x[0-9a-fA-F]{2}|\\.|[\s\S]/gu)) {
+    if (kept.length + token.length > fits) break;
+    kept += token;
+  }
+  return quoted ? `"${kept}…" ${size}` : `${kept}… ${size}`;
 }
 
 /** An arrow `width - 2` long (longer if the label needs it): ----label----> one way, <----label---- the other. */
