@@ -24,6 +24,8 @@ import { type Lang, textIn } from "./harness/text.ts";
 import { spawnRefused } from "./harness/process.ts";
 import { argsMistake, cliLanguage, usageError, usageLine } from "./cli.ts";
 import { stepsOf, stepsText } from "./hint.ts";
+import { wireOf } from "./harness/transcript.ts";
+import { ladder, LADDER_WORDS } from "../lessons/_shared/trace.ts";
 
 const colour = Deno.stdout.isTerminal() && !Deno.noColor;
 /** How many checks run at once (`--jobs`); 1 runs them one by one. */
@@ -63,6 +65,10 @@ const WORDS = {
     hint: "hint:    ",
     differs: "the first difference",
     happened: "what happened (your programs' output and the bytes on the wire):",
+    wire: "the last connection on the wire, as a ladder (time goes down):",
+    yourServer: "your server",
+    yourClient: "your client",
+    leftOut: (n: number) => `(${n} events left out)`,
     cheats: (slug: string) => `not graded: lessons/${slug} imports from solutions/ or tests/:`,
     standAlone: "Your programs must stand on their own; remove those imports and grade again.",
     lesson: "lesson",
@@ -98,6 +104,10 @@ const WORDS = {
     hint: "подсказка:",
     differs: "первое расхождение",
     happened: "что произошло (вывод ваших программ и байты в сети):",
+    wire: "последнее соединение в сети лестницей (время идёт вниз):",
+    yourServer: "ваш сервер",
+    yourClient: "ваш клиент",
+    leftOut: (n: number) => `(пропущено событий: ${n})`,
     cheats: (slug: string) => `не проверяется: lessons/${slug} импортирует из solutions/ или tests/:`,
     standAlone: "Ваши программы должны работать сами по себе; уберите эти импорты и запустите проверку снова.",
     lesson: "урок",
@@ -279,8 +289,34 @@ export function render(result: Result, full: boolean, todosShown: Set<string> = 
   if (result.transcript.length) {
     lines.push(`      ${words.happened}`);
     lines.push(...result.transcript.map((line) => `      ${paint("dim", line)}`));
+    lines.push(...wireLadder(result.transcript, lang).map((line) => `      ${line}`));
   }
   return lines;
+}
+
+/** Rows of a failed check's ladder: the connection's opening, then its last ones. */
+const LADDER_ROWS = 12;
+
+/**
+ * The last of the grader's TCP connections in a transcript, drawn as a
+ * ladder: the grader on its side, the learner's program on the other; its
+ * opening and its last events, so the exchange that failed is in view (a
+ * connect and nothing after it is a picture too). Nothing when the transcript
+ * shows no connection of the grader's.
+ */
+export function wireLadder(transcript: string[], language: Lang): string[] {
+  const words = WORDS[language];
+  // The last one opened: where a check failed, it is usually the one it was busy with, even if nothing came back.
+  const conversation = wireOf(transcript).at(-1);
+  if (!conversation) return [];
+  const names = conversation.grader === "client"
+    ? { client: conversation.label, server: words.yourServer }
+    : { client: words.yourClient, server: conversation.label };
+  const [, header, ...rows] = ladder(conversation.events, { ...LADDER_WORDS[language], ...names });
+  const shown = rows.length <= LADDER_ROWS
+    ? rows
+    : [rows[0], `  ${words.leftOut(rows.length - LADDER_ROWS + 1)}`, ...rows.slice(-(LADDER_ROWS - 1))];
+  return [words.wire, header, ...shown];
 }
 
 /** What one grading pass found. */

@@ -1,12 +1,23 @@
 /**
  * Lesson 4 launcher: `server`, `ping`, `bulk`, `boundaries`, `relay`,
  * `compare`, and with no command the comparison twice, on clean loopback and
- * through an impairing relay. The same file stands in lessons/ and
+ * through an impairing relay; with `--trace`, a short ping over each
+ * transport drawn as ladders instead. The same file stands in lessons/ and
  * solutions/; you write server.ts, ping.ts and bulk.ts.
  *
  * @module
  */
-import { hostPort, labelled, log, parsePort, parsePositive, runProgram, UsageError } from "@course/program.ts";
+import {
+  hostPort,
+  labelled,
+  learnerLanguage,
+  log,
+  parsePort,
+  parsePositive,
+  runProgram,
+  UsageError,
+} from "@course/program.ts";
+import { datagramLadder, DatagramRelay, ladder, LADDER_WORDS, Relay } from "@course/trace.ts";
 import { runServer } from "./server.ts";
 import { MIN_PROBE, runPing } from "./ping.ts";
 import { runBulk } from "./bulk.ts";
@@ -44,6 +55,9 @@ const IMPAIR_HELP = {
   en: "send UDP through a relay that impairs it: loss=P,reorder=P,duplicate=P,delay=MS,jitter=MS,seed=N",
   ru: "пустить UDP через портящий ретранслятор: loss=P,reorder=P,duplicate=P,delay=MS,jitter=MS,seed=N",
 };
+
+/** The impairment of the traced UDP ping: in its 8 probes, a probe lost, a reply lost, one held back, one twice. */
+const TRACE_IMPAIRMENT = "loss=0.1,reorder=0.05,duplicate=0.05,seed=6";
 
 /**
  * Runs `work` with UDP going through an in-process relay toward `port` when
@@ -278,7 +292,9 @@ const code = await runProgram({
       },
     },
   },
-  async demo() {
+  traces: true,
+  async demo(_signal, trace = false) {
+    if (trace) return await traced();
     await runCompare({ json: false, log: labelled("compare", "cyan") });
     log("");
     await runCompare({
@@ -289,3 +305,75 @@ const code = await runProgram({
   },
 }, Deno.args);
 Deno.exit(code);
+
+/**
+ * `--trace`: the measurements send thousands of probes and megabytes, too much
+ * to draw, so the traced demo is a short conversation of each kind: 3 probes
+ * over TCP through a recording relay, then 8 over UDP through the impairing
+ * relay, with a recorder on each side of it, so a datagram that went into it
+ * and never came out is seen lost where it was lost.
+ */
+async function traced(): Promise<void> {
+  const stop = new AbortController();
+  const listening = Promise.withResolvers<number>();
+  const serverLog = labelled("server", "magenta");
+  const server = runServer({
+    host: "127.0.0.1",
+    port: 0,
+    signal: stop.signal,
+    log(line) {
+      serverLog(line);
+      const port = line.match(/^listening on 127\.0\.0\.1:(\d+)/)?.[1];
+      if (port) listening.resolve(Number(port));
+    },
+  });
+  const words = LADDER_WORDS[learnerLanguage()];
+  const draw = labelled("trace", "yellow");
+  // A probe starts with its number (4 bytes, big-endian); over TCP one read may carry several.
+  const probes = (bytes: Uint8Array) => {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const seqs = [];
+    for (let at = 0; at + 64 <= bytes.length; at += 64) seqs.push(view.getUint32(at));
+    return seqs.length > 0 && bytes.length % 64 === 0 ? `seq=${seqs.join(",")}` : undefined;
+  };
+  try {
+    const port = await Promise.race([
+      listening.promise,
+      server.then(() => Promise.reject(new Error("server stopped"))),
+    ]);
+    const ping = { host: "127.0.0.1", intervalMs: 30, timeoutMs: 300, size: 64, log: labelled("ping", "cyan") };
+    const tcp = Relay.start({ hostname: "127.0.0.1", port });
+    try {
+      await runPing({ ...ping, port: tcp.port, protocol: "tcp", count: 3 });
+    } finally {
+      await tcp.close();
+    }
+    for (const line of ladder(tcp.events, words, 40, probes)) draw(line);
+    log("");
+    // client -> near recorder -> impairing relay -> far recorder -> server
+    const origin = performance.now();
+    const far = DatagramRelay.start({ hostname: "127.0.0.1", port }, origin);
+    const impairStop = new AbortController();
+    const impairing = startRelay({
+      ...parseImpairment(TRACE_IMPAIRMENT),
+      host: "127.0.0.1",
+      port: 0,
+      target: { host: "127.0.0.1", port: far.port },
+      log: labelled("relay", "yellow"),
+      signal: impairStop.signal,
+    });
+    const near = DatagramRelay.start({ hostname: "127.0.0.1", port: impairing.port }, origin);
+    try {
+      await runPing({ ...ping, port: near.port, protocol: "udp", count: 8 });
+    } finally {
+      await near.close();
+      impairStop.abort();
+      await impairing.done;
+      await far.close();
+    }
+    for (const line of datagramLadder(near.events, far.events, words, probes)) draw(line);
+  } finally {
+    stop.abort();
+    await server;
+  }
+}

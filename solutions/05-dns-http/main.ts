@@ -1,14 +1,17 @@
 /**
  * Lesson 5 launcher: `dns-server`, `http-server`, `fetch`, and with no
  * command the course material's example, live and offline: both servers on
- * free ports and `fetch http://site.loc/` through them. The same file stands
- * in lessons/ and solutions/; you write fetch.ts.
+ * free ports and `fetch http://site.loc/` through them; with `--trace`,
+ * through recording relays, its DNS question and answer and its HTTP
+ * connection drawn as ladders. The same file stands in lessons/ and
+ * solutions/; you write fetch.ts.
  *
  * @module
  */
 import {
   hostPort,
   labelled,
+  learnerLanguage,
   log,
   parsePort,
   parsePositive,
@@ -17,7 +20,8 @@ import {
   runProgram,
   UsageError,
 } from "@course/program.ts";
-import { defaultZone, parseZone, runDnsServer, type Zone } from "./dns.ts";
+import { datagramLadder, DatagramRelay, ladder, LADDER_WORDS, Relay } from "@course/trace.ts";
+import { defaultZone, parseQuery, parseZone, runDnsServer, TYPE, type Zone } from "./dns.ts";
 import { MAX_CONNECTIONS, REQUEST_TIMEOUT_MS, runHttpServer } from "./http.ts";
 import { runFetch } from "./fetch.ts";
 
@@ -50,6 +54,47 @@ async function zoneFrom(path: string | undefined): Promise<Zone> {
   } catch (error) {
     throw new ProgramError(`--zone ${path}: ${(error as Error).message}`);
   }
+}
+
+/**
+ * A DNS message in a few words, for the trace: a query as `A? site.loc`, a
+ * response as its first address (`site.loc A 127.0.0.1`) or its code
+ * (`site.loc AAAA: NXDOMAIN`). Undefined for what is not DNS.
+ */
+function dnsMessage(bytes: Uint8Array): string | undefined {
+  if (bytes.length < 12) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const response = (view.getUint16(2) & 0x8000) !== 0;
+  let question;
+  try {
+    // parseQuery takes queries only: read a response's question from a copy with QR cleared.
+    const copy = bytes.slice();
+    copy[2] &= 0x7f;
+    question = parseQuery(copy).question;
+  } catch {
+    return undefined;
+  }
+  const type = question.type === TYPE.A ? "A" : question.type === TYPE.AAAA ? "AAAA" : `type ${question.type}`;
+  if (!response) return `${type}? ${question.name}`;
+  const codes = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"];
+  const rcode = view.getUint16(2) & 0xf;
+  // The first answer record: a name (a pointer, or labels), type, class, TTL, length, then the address.
+  let at = question.end;
+  if (view.getUint16(6) > 0 && at < bytes.length) {
+    if (bytes[at] >= 0xc0) at += 2;
+    else {
+      while (at < bytes.length && bytes[at] !== 0) at += bytes[at] + 1;
+      at++;
+    }
+    const length = at + 10 <= bytes.length ? view.getUint16(at + 8) : 0;
+    const data = bytes.subarray(at + 10, at + 10 + length);
+    if (length === 4 && data.length === 4) return `${question.name} A ${data.join(".")}`;
+    if (length === 16 && data.length === 16) {
+      const groups = Array.from({ length: 8 }, (_, i) => ((data[2 * i] << 8) | data[2 * i + 1]).toString(16));
+      return `${question.name} AAAA ${groups.join(":")}`;
+    }
+  }
+  return `${question.name} ${type}: ${codes[rcode] ?? `rcode ${rcode}`}`;
 }
 
 const code = await runProgram({
@@ -208,7 +253,9 @@ const code = await runProgram({
     },
   },
   // The demo: the material's example, offline. DNS and HTTP on free ports; site.loc is 127.0.0.1.
-  async demo(signal) {
+  // With --trace, fetch asks DNS and speaks HTTP through relays that record, drawn afterwards.
+  traces: true,
+  async demo(signal, trace = false) {
     const stop = new AbortController();
     signal.addEventListener("abort", () => stop.abort(), { once: true });
     const ports = [Promise.withResolvers<number>(), Promise.withResolvers<number>()];
@@ -232,14 +279,27 @@ const code = await runProgram({
     });
     try {
       const [dnsPort, httpPort] = await Promise.all(ports.map((p) => p.promise));
-      await runFetch({
-        url: `http://site.loc:${httpPort}/`,
-        dns: { ipAddr: "127.0.0.1", port: dnsPort },
-        maxRedirects: 5,
-        verbose: true,
-        timeoutMs: 5000,
-        log: labelled("fetch", "cyan"),
-      });
+      const dnsRelay = trace ? DatagramRelay.start({ hostname: "127.0.0.1", port: dnsPort }) : undefined;
+      const httpRelay = trace ? Relay.start({ hostname: "127.0.0.1", port: httpPort }) : undefined;
+      try {
+        await runFetch({
+          url: `http://site.loc:${httpRelay?.port ?? httpPort}/`,
+          dns: { ipAddr: "127.0.0.1", port: dnsRelay?.port ?? dnsPort },
+          maxRedirects: 5,
+          verbose: true,
+          timeoutMs: 5000,
+          log: labelled("fetch", "cyan"),
+        });
+      } finally {
+        await dnsRelay?.close();
+        await httpRelay?.close();
+      }
+      if (dnsRelay && httpRelay) {
+        const words = LADDER_WORDS[learnerLanguage()];
+        const draw = labelled("trace", "yellow");
+        for (const line of datagramLadder(dnsRelay.events, undefined, words, dnsMessage, 40)) draw(line);
+        for (const line of ladder(httpRelay.events, words)) draw(line);
+      }
     } finally {
       stop.abort();
       await Promise.all([dns, http]);

@@ -84,3 +84,83 @@ export class Transcript {
     return Math.round(performance.now() - this.#start);
   }
 }
+
+/** One TCP connection of the grader's own, read back from a rendered transcript (see {@linkcode wireOf}). */
+export interface WireConversation {
+  /** The grader's label for its end: `grader`, `grader (mid-echo)`, `grader server`. */
+  label: string;
+  /** Which end the grader played: it connected (client) or it accepted (server). */
+  grader: "client" | "server";
+  /** Its events, in order, ready for the ladder (`lessons/_shared/trace.ts`); data as visible text and a size. */
+  events: {
+    connection: number;
+    ms: number;
+    from: "client" | "server";
+    kind: "open" | "data" | "fin" | "reset";
+    text?: string;
+    size?: number;
+  }[];
+}
+
+/**
+ * The grader's TCP conversations in the lines {@linkcode Transcript.render}
+ * made: each starts where a label `connected to` or `accepted a client from`,
+ * and holds that label's bytes sent and received, its half-close, the EOF it
+ * read (the other side's FIN) and a failed read or send (a reset). A label's
+ * bytes before its start (left out of the lines, or a peer that never
+ * connected, such as a UDP one) are not drawn: who was who is unknown. A label
+ * that opens again while its first connection is still open cannot be told
+ * apart: from there its events are not drawn either.
+ */
+export function wireOf(lines: string[]): WireConversation[] {
+  const conversations: WireConversation[] = [];
+  const open = new Map<string, { conversation: WireConversation; ended: boolean }>();
+  const blurred = new Set<string>();
+  for (const line of lines) {
+    const match = line.match(/^ *(\d+) ms \[(.+?)\] (.*)$/);
+    if (!match) continue;
+    const [, at, source, text] = match;
+    const ms = Number(at);
+    const opened = text.match(/^(connected to|accepted a client from) /);
+    if (opened) {
+      const grader = opened[1] === "connected to" ? "client" : "server";
+      const before = open.get(source);
+      if (before && !before.ended) {
+        blurred.add(source);
+        continue;
+      }
+      const conversation: WireConversation = { label: source, grader, events: [] };
+      conversation.events.push({ connection: conversations.length + 1, ms, from: "client", kind: "open" });
+      conversations.push(conversation);
+      open.set(source, { conversation, ended: false });
+      continue;
+    }
+    const bytes = source.match(/^(.+) (sent|received)$/);
+    const label = bytes ? bytes[1] : source;
+    const current = open.get(label);
+    if (!current || blurred.has(label)) continue;
+    const { conversation } = current;
+    const connection = conversation.events[0].connection;
+    const mine = conversation.grader;
+    const theirs = mine === "client" ? "server" : "client";
+    if (bytes) {
+      const size = Number(
+        text.match(/\((\d+) B\)$/)?.[1] ?? text.match(/ × (\d+)$/)?.[1] ??
+          text.match(/\((\d+) bytes in all\)$/)?.[1] ?? text.match(/, (\d+) B$/)?.[1] ?? NaN,
+      );
+      if (!Number.isFinite(size)) continue;
+      const shown = text.replace(/ \((\d+) B\)$/, "").replace(/ \((\d+) bytes in all\)$/, "").replace(/, \d+ B$/, "");
+      const from = bytes[2] === "sent" ? mine : theirs;
+      conversation.events.push({ connection, ms, from, kind: "data", text: shown, size });
+    } else if (text.startsWith("half-closes")) {
+      conversation.events.push({ connection, ms, from: mine, kind: "fin" });
+    } else if (text.startsWith("received EOF")) {
+      conversation.events.push({ connection, ms, from: theirs, kind: "fin" });
+      current.ended = true;
+    } else if (/^(read|send) failed: /.test(text)) {
+      conversation.events.push({ connection, ms, from: theirs, kind: "reset" });
+      current.ended = true;
+    }
+  }
+  return conversations;
+}

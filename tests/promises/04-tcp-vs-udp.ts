@@ -602,6 +602,21 @@ const rest: Promised[] = [
     says: { en: "Ctrl+C stops a server cleanly.", ru: "Ctrl+C аккуратно останавливает сервер." },
     checks: ["ctrl-c"],
   },
+  {
+    id: "trace",
+    in: "text",
+    says: {
+      en: "draws such a conversation instead of measuring",
+      ru: "вместо измерений рисует такой разговор",
+    },
+    checks: [],
+    ungraded: {
+      en:
+        "the relays and the ladder are given code (main.ts and lessons/_shared/trace.ts), not the learner's: tests/trace_test.ts proves them",
+      ru:
+        "ретрансляторы и лестница — выданный код (main.ts и lessons/_shared/trace.ts), а не код ученика: их доказывает tests/trace_test.ts",
+    },
+  },
 ];
 
 /** Lesson 4's promise table. */

@@ -928,4 +928,19 @@ export const promises: Promised[] = [
     says: { en: "Ctrl+C stops a server cleanly.", ru: "Ctrl+C аккуратно останавливает сервер." },
     checks: ["ctrl-c", "dns-ctrl-c"],
   },
+  {
+    id: "trace",
+    in: "text",
+    says: {
+      en: "runs the same demo with a recording relay in front of each server",
+      ru: "запускает то же демо, поставив перед каждым сервером записывающий ретранслятор",
+    },
+    checks: [],
+    ungraded: {
+      en:
+        "the relays and the ladder are given code (main.ts and lessons/_shared/trace.ts), not the learner's: tests/trace_test.ts proves them",
+      ru:
+        "ретрансляторы и лестница — выданный код (main.ts и lessons/_shared/trace.ts), а не код ученика: их доказывает tests/trace_test.ts",
+    },
+  },
 ];
