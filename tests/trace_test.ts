@@ -103,7 +103,7 @@ Deno.test("deno task solution-1 --trace draws both connections of the demo, in E
   assert.equal(ru.code, 0, ru.stderr);
   assert.match(ru.stdout, /^\[trace\] соединение 1:$/m);
   const help = await task("solution-1", ["--help"], "C.UTF-8");
-  assert.match(help.stdout, /--trace' runs the demo through a relay/);
+  assert.match(help.stdout, /--trace' runs a demo through a relay/);
 });
 
 Deno.test("deno task solution-2 --trace draws each line both ways, UTF-8 counted in bytes, then the close", async () => {

@@ -515,8 +515,8 @@ function programHelp(program: Program): string {
     ),
     ...(program.traces
       ? [say(
-        `'${program.name} --trace' runs the demo through a relay and draws the conversation as a ladder diagram.`,
-        `'${program.name} --trace' запускает демо через ретранслятор и рисует разговор лестничной диаграммой.`,
+        `'${program.name} --trace' runs a demo through a relay and draws its conversations as ladder diagrams.`,
+        `'${program.name} --trace' запускает демо через ретранслятор и рисует его разговоры лестничными диаграммами.`,
       )]
       : []),
   ];
