@@ -350,6 +350,8 @@ function relay(client: Client, lines: Uint8Array[], room: Room): boolean {
 const NEWLINE_BYTES = encoder.encode("\n");
 /** Up to this many queued bytes are joined into one write. */
 const COALESCE_BYTES = 64 * 1024;
+/** A piece this big (a batch of lines) is shared by every recipient and written as it is, never copied. */
+const SHARED_PIECE = 4 * 1024;
 const NOT_UTF8 = encoder.encode("* error: that line is not UTF-8 text; it was not sent\n");
 const HAS_CONTROL = encoder.encode("* error: that line has control characters (such as ESC); it was not sent\n");
 
@@ -442,10 +444,14 @@ class Client {
    */
   async #write(): Promise<void> {
     try {
+      await this.room.turnEnds();
       while (this.#queue.length > 0) {
         let count = 1;
         let size = this.#queue[0].length;
-        while (count < this.#queue.length && size + this.#queue[count].length <= COALESCE_BYTES) {
+        while (
+          size < SHARED_PIECE && count < this.#queue.length && this.#queue[count].length < SHARED_PIECE &&
+          size + this.#queue[count].length <= COALESCE_BYTES
+        ) {
           size += this.#queue[count++].length;
         }
         const batch = count === 1 ? this.#queue[0] : concat(this.#queue.slice(0, count), size);
@@ -488,6 +494,23 @@ class Room {
   readonly unnamed: Storm;
   constructor(readonly options: ServerOptions) {
     this.unnamed = new Storm("lost before joining", options.log);
+  }
+
+  #turn?: Promise<void>;
+
+  /**
+   * Resolves once this turn of the event loop is over (one timer for the
+   * whole room). Writers wait for it before their first write, so what a
+   * client is sent in one turn (the notices of every client that joined in
+   * it, say) leaves in one write, not in one write each.
+   */
+  turnEnds(): Promise<void> {
+    return this.#turn ??= new Promise((resolve) =>
+      setTimeout(() => {
+        this.#turn = undefined;
+        resolve();
+      }, 0)
+    );
   }
 
   /** How many clients are in. */
