@@ -429,8 +429,9 @@ export async function benchChat(options: ChatOptions): Promise<ChatReport> {
     if (to.clients <= from.clients) continue;
     const each = (to.restKb - from.restKb) / (to.clients - from.clients);
     const early = (to.rssKb - from.rssKb) / (to.clients - from.clients);
+    const steps = `${int.format(from.clients)} → ${int.format(to.clients)}`;
     judge(
-      `idle crowd ${int.format(from.clients)} → ${int.format(to.clients)}: at most ${TARGETS.idleKiB} KiB a client at rest`,
+      `idle crowd ${steps}: at most ${TARGETS.idleKiB} KiB a client at rest`,
       `${one.format(each)} KiB (${one.format(early)} KiB just after the joins)`,
       each <= TARGETS.idleKiB,
     );
