@@ -438,13 +438,15 @@ class Client {
   }
 
   /**
-   * Sends everything queued, in few writes: small pieces (single lines) are
-   * joined, up to 64 KiB a write; a big piece (a whole batch) goes as it is,
-   * since copying it would cost memory and gain nothing.
+   * Sends everything queued, in few writes: small pieces (single lines,
+   * notices) are joined, until the write holds `SHARED_PIECE` (4 KiB) or
+   * more; a big piece (a whole batch) goes as it is. A batch is one buffer
+   * shared by every recipient: joining it with the pieces around it would
+   * copy it once per recipient (a thousand clients, a thousand copies) and
+   * save only a write.
    */
   async #write(): Promise<void> {
     try {
-      await this.room.turnEnds();
       while (this.#queue.length > 0) {
         let count = 1;
         let size = this.#queue[0].length;
@@ -494,23 +496,6 @@ class Room {
   readonly unnamed: Storm;
   constructor(readonly options: ServerOptions) {
     this.unnamed = new Storm("lost before joining", options.log);
-  }
-
-  #turn?: Promise<void>;
-
-  /**
-   * Resolves once this turn of the event loop is over (one timer for the
-   * whole room). Writers wait for it before their first write, so what a
-   * client is sent in one turn (the notices of every client that joined in
-   * it, say) leaves in one write, not in one write each.
-   */
-  turnEnds(): Promise<void> {
-    return this.#turn ??= new Promise((resolve) =>
-      setTimeout(() => {
-        this.#turn = undefined;
-        resolve();
-      }, 0)
-    );
   }
 
   /** How many clients are in. */
