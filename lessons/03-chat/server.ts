@@ -387,6 +387,8 @@ function relay(client: Client, lines: Uint8Array[], room: Room): boolean {
 const NEWLINE_BYTES = encoder.encode("\n");
 /** Up to this many queued bytes are joined into one write. */
 const COALESCE_BYTES = 64 * 1024;
+/** A piece this big (a batch of lines) is shared by every recipient and written as it is, never copied. */
+const SHARED_PIECE = 4 * 1024;
 const NOT_UTF8 = encoder.encode("* error: that line is not UTF-8 text; it was not sent\n");
 const HAS_CONTROL = encoder.encode("* error: that line has control characters (such as ESC); it was not sent\n");
 
@@ -476,16 +478,22 @@ class Client {
   }
 
   /**
-   * Sends everything queued, in few writes: small pieces (single lines) are
-   * joined, up to 64 KiB a write; a big piece (a whole batch) goes as it is,
-   * since copying it would cost memory and gain nothing.
+   * Sends everything queued, in few writes: small pieces (single lines,
+   * notices) are joined, until the write holds `SHARED_PIECE` (4 KiB) or
+   * more; a big piece (a whole batch) goes as it is. A batch is one buffer
+   * shared by every recipient: joining it with the pieces around it would
+   * copy it once per recipient (a thousand clients, a thousand copies) and
+   * save only a write.
    */
   async #write(): Promise<void> {
     try {
       while (this.#queue.length > 0) {
         let count = 1;
         let size = this.#queue[0].length;
-        while (count < this.#queue.length && size + this.#queue[count].length <= COALESCE_BYTES) {
+        while (
+          size < SHARED_PIECE && count < this.#queue.length && this.#queue[count].length < SHARED_PIECE &&
+          size + this.#queue[count].length <= COALESCE_BYTES
+        ) {
           size += this.#queue[count++].length;
         }
         const batch = count === 1 ? this.#queue[0] : concat(this.#queue.slice(0, count), size);

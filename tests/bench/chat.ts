@@ -18,7 +18,9 @@
  * `BIG_LINES` (1,000) lines to that many receivers, and the idle crowd
  * (`--crowd`, by default 0, 1,000 and 5,000) measures the server's resident
  * memory with clients joined, silent and reading: the difference between two
- * steps over the clients added is what an idle client costs.
+ * steps over the clients added is what an idle client costs. Each step is read
+ * twice: 2 s after the last join, and at rest (once V8 has given back the heap
+ * the join storm made it grow, within 20 s); the target judges the second.
  *
  * Targets (on the course's 2-core machine, 200 clients, one sender, 2,000
  * lines of 100 bytes): at least 665,000 lines/s, p99 at most 500 ms, peak
@@ -26,7 +28,7 @@
  * bound and p99 within twice the fan-out run's (and never under 50 ms of
  * slack, since a run this short is noisy). At 1,000 clients: peak memory at
  * most 80 MB, lines/s no lower than the 200-client run's; in the idle crowd,
- * at most 24 KiB per client between any two steps. Each target is printed
+ * at most 24 KiB per client between any two steps, at rest. Each target is printed
  * with PASS or FAIL; missing one makes the exit code 1.
  *
  * @module
@@ -249,8 +251,10 @@ async function scenario(
 export interface CrowdStep {
   /** Clients joined, silent, reading. */
   clients: number;
-  /** The server's resident memory then, in KiB. */
+  /** The server's resident memory `CROWD_SETTLE_MS` after the last join, in KiB. */
   rssKb: number;
+  /** The lowest reading in the `CROWD_REST_MS` after that, once V8 has given back what the joins made it take, in KiB. */
+  restKb: number;
 }
 
 /**
@@ -297,7 +301,8 @@ async function idleCrowd(crowd: number[]): Promise<CrowdStep[]> {
       }
       // Let the collector and the allocator settle after the joins.
       await new Promise((resolve) => setTimeout(resolve, CROWD_SETTLE_MS));
-      steps.push({ clients, rssKb: (await server.sample()).rssKb });
+      const { rssKb } = await server.sample();
+      steps.push({ clients, rssKb, restKb: await rest(server, rssKb) });
     }
     await writer.close().catch(() => {});
     return steps;
@@ -308,6 +313,29 @@ async function idleCrowd(crowd: number[]): Promise<CrowdStep[]> {
 
 /** How long the idle crowd rests before each memory reading. */
 const CROWD_SETTLE_MS = 2000;
+/** How long the idle crowd may then rest for the reading at rest: V8 shrinks an idle heap after about 10 s. */
+const CROWD_REST_MS = 20_000;
+
+/**
+ * The server's memory at rest: the lowest of one reading a second, for up to
+ * `CROWD_REST_MS`. The join storm (each join is a notice to everyone already
+ * in: 12.5 million for 5,000 clients) makes V8 grow its heap, and V8 keeps
+ * those pages until the program has been quiet for a while (its "memory
+ * reducer"), then collects and gives them back. The readings stop early once
+ * that has happened: a drop of a tenth, then a steady reading.
+ */
+async function rest(server: BenchServer, first: number): Promise<number> {
+  let lowest = first;
+  let dropped = false;
+  for (let waited = 0; waited < CROWD_REST_MS; waited += 1000) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const { rssKb } = await server.sample();
+    if (dropped && Math.abs(rssKb - lowest) <= lowest / 100) return Math.min(lowest, rssKb);
+    lowest = Math.min(lowest, rssKb);
+    dropped ||= lowest <= first * 0.9;
+  }
+  return lowest;
+}
 
 /** One target, judged. */
 export interface Target {
@@ -399,10 +427,12 @@ export async function benchChat(options: ChatOptions): Promise<ChatReport> {
   for (let i = 1; i < crowd.length; i++) {
     const [from, to] = [crowd[i - 1], crowd[i]];
     if (to.clients <= from.clients) continue;
-    const each = (to.rssKb - from.rssKb) / (to.clients - from.clients);
+    const each = (to.restKb - from.restKb) / (to.clients - from.clients);
+    const early = (to.rssKb - from.rssKb) / (to.clients - from.clients);
+    const steps = `${int.format(from.clients)} → ${int.format(to.clients)}`;
     judge(
-      `idle crowd ${int.format(from.clients)} → ${int.format(to.clients)}: at most ${TARGETS.idleKiB} KiB a client`,
-      `${one.format(each)} KiB`,
+      `idle crowd ${steps}: at most ${TARGETS.idleKiB} KiB a client at rest`,
+      `${one.format(each)} KiB (${one.format(early)} KiB just after the joins)`,
       each <= TARGETS.idleKiB,
     );
   }
@@ -441,7 +471,8 @@ export function formatChat(options: ChatOptions, report: ChatReport): string {
     out.push("idle crowd (one server; clients joined, silent, reading)");
     out.push(...table([
       ["idle joined clients", ...crowd.map((step) => int.format(step.clients))],
-      ["server memory (RSS)", ...crowd.map((step) => `${one.format(step.rssKb / 1024)} MiB`)],
+      ["server memory (RSS) just after the joins", ...crowd.map((step) => `${one.format(step.rssKb / 1024)} MiB`)],
+      ["server memory (RSS) at rest", ...crowd.map((step) => `${one.format(step.restKb / 1024)} MiB`)],
     ]));
   }
   out.push("targets");

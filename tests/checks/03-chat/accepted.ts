@@ -65,7 +65,7 @@ export const accepted: Accepted[] = [
         '    const taken = (name: string) => name === "server" || this.#clients.has(name);\n    let n = 1;\n    let name = wanted;\n    while (taken(name)) name = `${wanted}${++n}`;',
       ],
       [
-        "        let count = 1;\n        let size = this.#queue[0].length;\n        while (count < this.#queue.length && size + this.#queue[count].length <= COALESCE_BYTES) {\n          size += this.#queue[count++].length;\n        }\n        const batch = count === 1 ? this.#queue[0] : concat(this.#queue.slice(0, count), size);\n        this.#queue.splice(0, count);",
+        "        let count = 1;\n        let size = this.#queue[0].length;\n        while (\n          size < SHARED_PIECE && count < this.#queue.length && this.#queue[count].length < SHARED_PIECE &&\n          size + this.#queue[count].length <= COALESCE_BYTES\n        ) {\n          size += this.#queue[count++].length;\n        }\n        const batch = count === 1 ? this.#queue[0] : concat(this.#queue.slice(0, count), size);\n        this.#queue.splice(0, count);",
         "        const batch = this.#queue.shift()!;",
       ],
     ],
