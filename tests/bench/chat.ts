@@ -361,7 +361,7 @@ export interface ChatReport {
  * `BASE_CLIENTS` (200) receivers with `--lines` lines. With `--clients` above
  * that: `fan-out` at that many receivers with a `BIG_LINES`-line burst, which
  * must deliver at least as many lines a second as the 200-client run and peak
- * under `TARGETS.bigPeakMiB`. With `--crowd`: the idle crowd, whose cost per
+ * under `TARGETS.bigPeakMB`. With `--crowd`: the idle crowd, whose cost per
  * client must stay under `TARGETS.idleKiB`.
  */
 export async function benchChat(options: ChatOptions): Promise<ChatReport> {
