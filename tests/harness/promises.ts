@@ -68,8 +68,18 @@ export function squeeze(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
+/** `--help` outputs already asked for, by lesson, command and language: a table quotes each many times. */
+const helpCache = new Map<string, Promise<string[]>>();
+
 /** The lines of `COMMAND --help` of the lesson's reference in `lang`; with no command, the program's menu. */
-export async function helpLines(lesson: Lesson, command: string | undefined, lang: Lang): Promise<string[]> {
+export function helpLines(lesson: Lesson, command: string | undefined, lang: Lang): Promise<string[]> {
+  const key = `${lesson.number} ${command ?? ""} ${lang}`;
+  let lines = helpCache.get(key);
+  if (!lines) helpCache.set(key, lines = askHelp(lesson, command, lang));
+  return lines;
+}
+
+async function askHelp(lesson: Lesson, command: string | undefined, lang: Lang): Promise<string[]> {
   const task = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`)).tasks[`solution-${lesson.number}`];
   const words = (typeof task === "string" ? task : task.command).split(/\s+/).slice(1);
   const output = await new Deno.Command("deno", {
