@@ -663,33 +663,13 @@ const checks: Check[] = [
       });
       await bad.type("zone.test A 127.0.0.7\nzone.test MX mail.zone.test\n");
       await bad.closeConsole();
-      const status = await bad.exitWithin(8000);
-      if (!status) {
-        throw new CheckFailure({
-          en: "the given dns-server took a zone with a line it cannot read and did not stop within 8 s",
-          ru: "готовый dns-server получил зону со строкой, которую не может прочитать, и не остановился за 8 с",
-        }, {
-          expected: { en: "one error line, exit code 1", ru: "одна строка ошибки, код 1" },
-          actual: bad.stdout[0] ?? "",
-        });
-      }
-      assertCleanError(bad, status, {
+      await endsInOneError(bad, {
         en: "given a zone line it cannot read",
         ru: "получив строку зоны, которую не может прочитать",
       });
       // A file named on the command line: the task grants no read access, so without a terminal to ask at, one line.
       const file = trial.start("dns-server (--zone FILE)", ["dns-server", "--port", "0", "--zone", "grader.zone"]);
-      const fileStatus = await file.exitWithin(8000);
-      if (!fileStatus) {
-        throw new CheckFailure({
-          en: "the given dns-server, told to read --zone grader.zone without the permission, did not stop within 8 s",
-          ru: "готовый dns-server, которому велели прочитать --zone grader.zone без разрешения, не остановился за 8 с",
-        }, {
-          expected: { en: "one error line, exit code 1", ru: "одна строка ошибки, код 1" },
-          actual: file.stdout[0] ?? "",
-        });
-      }
-      assertCleanError(file, fileStatus, {
+      await endsInOneError(file, {
         en: "told to read a zone file it may not read",
         ru: "получив файл зоны, который ему нельзя читать",
       });
@@ -1123,3 +1103,18 @@ const checks: Check[] = [
 
 /** The given servers' checks: the starters pass them as they are. */
 export const givenServers: Check[] = checks.map((check) => ({ ...check, covers: "given" as const }));
+
+/** The given dns-server, in a situation it cannot serve (`what`), ends within 8 s with one clean error line. */
+async function endsInOneError(server: ReturnType<Trial["start"]>, what: Bilingual): Promise<void> {
+  const status = await server.exitWithin(8000);
+  if (!status) {
+    throw new CheckFailure({
+      en: `the given dns-server, ${what.en}, did not stop within 8 s`,
+      ru: `готовый dns-server, ${what.ru}, не остановился за 8 с`,
+    }, {
+      expected: { en: "one error line, exit code 1", ru: "одна строка ошибки, код 1" },
+      actual: server.stdout[0] ?? "",
+    });
+  }
+  assertCleanError(server, status, what);
+}
