@@ -231,13 +231,15 @@ Deno.test("on a fresh clone, deno task grade fits one screen: a line per lesson 
       return;
     }
   }
-  const { code, stdout } = await runTask("grade", [], 600_000);
+  const { code, stdout, stderr } = await runTask("grade", [], 600_000);
+  // What the failures below show: the report, and how grade ended (a grader that stopped early ends otherwise).
+  const seen = `${stdout}\n(exit code ${code}; stderr: ${stderr.trim() || "none"})`;
   const lines = stdout.trimEnd().split("\n");
   await t.step("one screen (24 lines)", () => assert.ok(lines.length <= 24, `${lines.length} lines:\n${stdout}`));
   for (const lesson of lessons) {
     const mine = lines.filter((line) => line.startsWith(`lesson ${lesson.number}: `));
-    assert.equal(mine.length, 1, `lesson ${lesson.number}: no one line of its own in:\n${stdout}`);
-    assert.match(mine[0], /: not started, \d+ of \d+ checks; next: TODO \d+ in lessons\//, stdout);
+    assert.equal(mine.length, 1, `lesson ${lesson.number}: no one line of its own in:\n${seen}`);
+    assert.match(mine[0], /: not started, \d+ of \d+ checks; next: TODO \d+ in lessons\//, seen);
   }
   assert.doesNotMatch(stdout, /[✔✘]/, "no check lines");
   assert.doesNotMatch(stdout, /Fix the first failure|shown in full/i, "nothing is shown in full, so nothing says so");
