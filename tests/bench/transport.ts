@@ -18,6 +18,7 @@
  * @module
  */
 import { BenchError, Child, withDeadline } from "../bench.ts";
+import { closedPort } from "../harness/socket.ts";
 
 const MAIN = "solutions/04-tcp-vs-udp/main.ts";
 /** iperf3 needs nothing from the shell; a LD_LIBRARY_PATH there would stop Deno from starting it. */
@@ -43,7 +44,8 @@ function goodput(lines: string[]): number {
 
 /** iperf3's one-way TCP throughput in Gbit/s at `length`-byte writes, or undefined without iperf3. */
 async function iperf3(length: string): Promise<number | undefined> {
-  const port = 40_000 + Math.floor(Math.random() * 20_000);
+  // iperf3 takes its port on the command line and cannot announce one it was given as 0: a free one, checked.
+  const port = closedPort();
   let server: Deno.ChildProcess;
   try {
     server = new Deno.Command("iperf3", {
@@ -56,14 +58,22 @@ async function iperf3(length: string): Promise<number | undefined> {
     return undefined;
   }
   try {
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const out = await new Deno.Command("iperf3", {
-      args: ["-c", "127.0.0.1", "-p", String(port), "-t", "2", "-l", length, "-J"],
-      ...NO_SHELL_ENV,
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    const report = JSON.parse(new TextDecoder().decode(out.stdout));
+    // No probe connection first: iperf3 -s -1 takes any connection for its one test. Until the server listens, the
+    // client is refused: ask again, 5 s at most.
+    const until = Date.now() + 5_000;
+    let report;
+    do {
+      const out = await new Deno.Command("iperf3", {
+        args: ["-c", "127.0.0.1", "-p", String(port), "-t", "2", "-l", length, "-J"],
+        ...NO_SHELL_ENV,
+        stdout: "piped",
+        stderr: "null",
+        signal: AbortSignal.timeout(30_000),
+      }).output();
+      report = JSON.parse(new TextDecoder().decode(out.stdout));
+      if (!/refused/i.test(report.error ?? "")) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } while (Date.now() < until);
     return report.end.sum_received.bits_per_second / 1e9;
   } catch {
     return undefined;
