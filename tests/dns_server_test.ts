@@ -95,7 +95,12 @@ for (const [side, dns] of [["lessons", given], ["solutions", reference]] as cons
 /** Runs dig with `args`; undefined when dig is not installed. */
 async function dig(args: string[]): Promise<string | undefined> {
   try {
-    const { stdout } = await new Deno.Command("dig", { args, stdout: "piped", stderr: "null" }).output();
+    const { stdout } = await new Deno.Command("dig", {
+      args,
+      stdout: "piped",
+      stderr: "null",
+      signal: AbortSignal.timeout(30_000),
+    }).output();
     return new TextDecoder().decode(stdout);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;

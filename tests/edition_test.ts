@@ -106,9 +106,8 @@ Deno.test("learner-edition: no reference line, the learner's tasks, and grade 1 
     for (const lesson of lessons) assert.equal(config.tasks[`lesson-${lesson.number}`].command, lessonTask(lesson));
 
     // Formatted as the course formats its own files.
-    const fmt = await new Deno.Command("deno", { args: ["fmt", "--check"], cwd: dir, stdout: "null", stderr: "piped" })
-      .output();
-    assert.ok(fmt.success, new TextDecoder().decode(fmt.stderr));
+    const fmt = await runDeno(["fmt", "--check"], { cwd: dir });
+    assert.equal(fmt.code, 0, fmt.stderr);
 
     // In the edition: lesson 1's programs run (the starters stop at their first step), hints come, grade 1 fails.
     const run = await task(dir, ["lesson-1"]);

@@ -35,6 +35,7 @@ async function checkout(): Promise<string> {
       args: ["-C", root, "-c", "user.name=Ann", "-c", "user.email=ann@example.org", ...args],
       stdout: "null",
       stderr: "piped",
+      signal: AbortSignal.timeout(30_000),
     }).output();
     assert.ok(out.success, new TextDecoder().decode(out.stderr));
   };

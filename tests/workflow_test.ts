@@ -128,6 +128,7 @@ Deno.test("the learner edition's workflow: the course at a pinned commit, a step
     args: ["-C", ROOT, "rev-parse", "HEAD"],
     stdout: "piped",
     stderr: "null",
+    signal: AbortSignal.timeout(30_000),
   })
     .output();
   if (!head.success) {
@@ -142,12 +143,19 @@ Deno.test("the learner edition's workflow: the course at a pinned commit, a step
       const args = line.split(/\s+/).slice(1).map((word) =>
         word.replace(/^"\$(\w+)"$/, (_, name: keyof typeof env) => env[name])
       );
-      const out = await new Deno.Command("git", { args, cwd: work, stdout: "null", stderr: "piped" }).output();
+      const out = await new Deno.Command("git", {
+        args,
+        cwd: work,
+        stdout: "null",
+        stderr: "piped",
+        signal: AbortSignal.timeout(60_000),
+      }).output();
       assert.ok(out.success, `${line}: ${new TextDecoder().decode(out.stderr)}`);
     }
     const fetched = await new Deno.Command("git", {
       args: ["-C", `${work}/course`, "rev-parse", "HEAD"],
       stdout: "piped",
+      signal: AbortSignal.timeout(30_000),
     }).output();
     assert.equal(new TextDecoder().decode(fetched.stdout).trim(), commit);
     await Deno.stat(`${work}/course/tests/grade.ts`);
