@@ -192,7 +192,7 @@ async function serve(conn: Deno.Conn, room: Room, options: ServerOptions): Promi
           if (!client.throttled) {
             client.throttled = true;
             options.log(`${client.name} sends more than ${options.rate} lines/s; reading it more slowly`);
-            client.send(encoder.encode(`* slow down: more than ${options.rate} lines a second\n`));
+            room.tell(client, encoder.encode(`* slow down: more than ${options.rate} lines a second\n`));
           }
           await new Promise((resolve) => setTimeout(resolve, bucket.waitMs()));
           continue;
@@ -350,12 +350,12 @@ function relay(client: Client, lines: Uint8Array[], room: Room): boolean {
   for (const line of lines) {
     const text = utf8(line);
     if (text === undefined) {
-      client.send(NOT_UTF8);
+      room.tell(client, NOT_UTF8);
       continue;
     }
     if (hasControl(text)) {
       // ESC, CR, NUL… would reach every terminal in the room, nc's too, where they can recolour, clear or overwrite.
-      client.send(HAS_CONTROL);
+      room.tell(client, HAS_CONTROL);
       continue;
     }
     if (text === "exit") {
@@ -412,6 +412,13 @@ async function refuse(conn: Deno.Conn, why: string): Promise<undefined> {
 }
 
 /**
+ * Where every closing connection's last input goes. What is read here is
+ * thrown away, so all of them can share one buffer: when 1,000 clients leave
+ * at once, a buffer each would be 16 MiB.
+ */
+const DISCARD = new Uint8Array(16 * 1024);
+
+/**
  * Half-closes, lets the peer read what we sent and hang up, and closes
  * (at most `ms` later). Closing with unread input would send a reset, which
  * can destroy our last line before the peer reads it.
@@ -420,8 +427,7 @@ async function closeGently(conn: Deno.Conn, ms = 1000): Promise<void> {
   const timer = setTimeout(() => conn.close(), ms);
   try {
     await conn.closeWrite();
-    const sink = new Uint8Array(16 * 1024);
-    while (await conn.read(sink) !== null) { /* discard */ }
+    while (await conn.read(DISCARD) !== null) { /* discard */ }
   } catch {
     /* reset, or closed by the timer */
   } finally {
@@ -524,10 +530,23 @@ class Client {
   }
 }
 
-/** The clients, by name. */
+/**
+ * The clients, by name, and the notices (joins, leaves) not sent yet. A join
+ * storm is a notice to everyone already in for each newcomer: 1,000 clients
+ * joining make half a million. Sent one by one, each is a write and a promise
+ * for each recipient. So notices wait until the code that runs now is done
+ * (a microtask), and everyone gets the ones that piled up as one shared
+ * buffer: one write each, whatever the number of joins. Anything else the room
+ * sends first sends what waits, so nobody sees events out of order.
+ */
 class Room {
   readonly #clients = new Map<string, Client>();
   readonly #closing = new Set<Promise<void>>();
+  /** Notices not sent yet, in order, and their bytes. */
+  #notices: Uint8Array[] = [];
+  #noticeBytes = 0;
+  /** Where a client that joined while notices waited starts hearing them: after its own join notice. */
+  #heardFrom = new Map<Client, number>();
   /** Connections that have not sent their name yet. */
   readonly arriving = new Set<Deno.Conn>();
   /** True once shutdown has begun: nobody joins any more. */
@@ -550,9 +569,9 @@ class Room {
       2,
       {
         en:
-          'pick the name: wanted, or wanted2, wanted3… while taken ("server" is always taken). Make new Client(conn, name, peer, this), put it in #clients, send it "* welcome, NAME; here: OTHERS\\n" (the names already in, or "nobody else yet"), tell the others "* NAME joined\\n", log it, return it',
+          'pick the name: wanted, or wanted2, wanted3… while taken ("server" is always taken). Make new Client(conn, name, peer, this), put it in #clients, send it "* welcome, NAME; here: OTHERS\\n" (the names already in, or "nobody else yet"), tell the others with this.announce(encoder.encode("* NAME joined\\n"), client) (the client is the newcomer the notice is about), log it, return it',
         ru:
-          'выбрать имя: wanted, а пока оно занято — wanted2, wanted3… ("server" занято всегда). Создать new Client(conn, name, peer, this), положить его в #clients, отправить ему "* welcome, NAME; here: OTHERS\\n" (имена тех, кто уже здесь, или "nobody else yet"), сообщить остальным "* NAME joined\\n", записать в лог и вернуть клиента',
+          'выбрать имя: wanted, а пока оно занято — wanted2, wanted3… ("server" занято всегда). Создать new Client(conn, name, peer, this), положить его в #clients, отправить ему "* welcome, NAME; here: OTHERS\\n" (имена тех, кто уже здесь, или "nobody else yet"), сообщить остальным через this.announce(encoder.encode("* NAME joined\\n"), client) (client — новичок, о котором это извещение), записать в лог и вернуть клиента',
       },
     );
   }
@@ -563,6 +582,8 @@ class Room {
    */
   broadcast(from: Client | undefined, bytes: Uint8Array): void {
     if (bytes.length === 0) return;
+    // Notices still waiting happened before these bytes: they go first.
+    this.flush();
     todo(
       import.meta.url,
       3,
@@ -593,17 +614,50 @@ class Room {
       5,
       {
         en:
-          'take the client out of #clients, then close it with client.close(last) (keep that promise in #closing until it settles, so shutdown can wait for it), tell the others "* NAME HOW\\n" and log it',
+          'take the client out of #clients, then close it with client.close(last) (keep that promise in #closing until it settles, so shutdown can wait for it), tell the others with this.announce(encoder.encode("* NAME HOW\\n")) and log it',
         ru:
-          'убрать клиента из #clients, затем закрыть его через client.close(last) (держать этот промис в #closing, пока он не завершится, чтобы shutdown мог его дождаться), сообщить остальным "* NAME HOW\\n" и записать это в лог',
+          'убрать клиента из #clients, затем закрыть его через client.close(last) (держать этот промис в #closing, пока он не завершится, чтобы shutdown мог его дождаться), сообщить остальным через this.announce(encoder.encode("* NAME HOW\\n")) и записать это в лог',
       },
     );
+  }
+
+  /** Sends `bytes` to one client, after the notices that wait (they happened first). */
+  tell(client: Client, bytes: Uint8Array): void {
+    this.flush();
+    client.send(bytes);
+  }
+
+  /**
+   * Tells everyone in the room of an event (a join, a leave). The notice
+   * waits until the code that runs now is done, then goes out with the others
+   * that piled up meanwhile (`flush`). `joined` is the client a join notice is
+   * about: it hears only the notices after its own.
+   */
+  announce(bytes: Uint8Array, joined?: Client): void {
+    // One batch stays within 64 KiB, as a batch of lines does, so it can never overflow a queue on its own.
+    if (this.#noticeBytes + bytes.length > COALESCE_BYTES) this.flush();
+    if (this.#notices.length === 0) queueMicrotask(() => this.flush());
+    this.#notices.push(bytes);
+    this.#noticeBytes += bytes.length;
+    if (joined) this.#heardFrom.set(joined, this.#noticeBytes);
+  }
+
+  /** Sends the notices that wait: one buffer, shared; a client that joined meanwhile gets those after its join. */
+  flush(): void {
+    if (this.#notices.length === 0) return;
+    const all = concat(this.#notices, this.#noticeBytes);
+    const heardFrom = this.#heardFrom;
+    this.#notices = [];
+    this.#noticeBytes = 0;
+    this.#heardFrom = new Map();
+    for (const client of this.#clients.values()) client.send(all.subarray(heardFrom.get(client) ?? 0));
   }
 
   /** Tells everyone why the server stops, closes every connection (named or not yet), waits for it. */
   async shutdown(why: string): Promise<void> {
     this.stopping = true;
     this.unnamed.stop();
+    this.flush();
     this.options.log(`${why}: closing ${this.#clients.size + this.arriving.size} connection(s)`);
     // A connection still waiting for its name would keep the program running until its 10 s are up.
     for (const conn of this.arriving) this.#closing.add(refuse(conn, `* ${why}`));

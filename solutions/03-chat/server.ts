@@ -168,7 +168,7 @@ async function serve(conn: Deno.Conn, room: Room, options: ServerOptions): Promi
           if (!client.throttled) {
             client.throttled = true;
             options.log(`${client.name} sends more than ${options.rate} lines/s; reading it more slowly`);
-            client.send(encoder.encode(`* slow down: more than ${options.rate} lines a second\n`));
+            room.tell(client, encoder.encode(`* slow down: more than ${options.rate} lines a second\n`));
           }
           await new Promise((resolve) => setTimeout(resolve, bucket.waitMs()));
           continue;
@@ -320,12 +320,12 @@ function relay(client: Client, lines: Uint8Array[], room: Room): boolean {
   for (const line of lines) {
     const text = utf8(line);
     if (text === undefined) {
-      client.send(NOT_UTF8);
+      room.tell(client, NOT_UTF8);
       continue;
     }
     if (hasControl(text)) {
       // ESC, CR, NUL… would reach every terminal in the room, nc's too, where they can recolour, clear or overwrite.
-      client.send(HAS_CONTROL);
+      room.tell(client, HAS_CONTROL);
       continue;
     }
     if (text === "exit") {
@@ -375,6 +375,13 @@ async function refuse(conn: Deno.Conn, why: string): Promise<undefined> {
 }
 
 /**
+ * Where every closing connection's last input goes. What is read here is
+ * thrown away, so all of them can share one buffer: when 1,000 clients leave
+ * at once, a buffer each would be 16 MiB.
+ */
+const DISCARD = new Uint8Array(16 * 1024);
+
+/**
  * Half-closes, lets the peer read what we sent and hang up, and closes
  * (at most `ms` later). Closing with unread input would send a reset, which
  * can destroy our last line before the peer reads it.
@@ -383,8 +390,7 @@ async function closeGently(conn: Deno.Conn, ms = 1000): Promise<void> {
   const timer = setTimeout(() => conn.close(), ms);
   try {
     await conn.closeWrite();
-    const sink = new Uint8Array(16 * 1024);
-    while (await conn.read(sink) !== null) { /* discard */ }
+    while (await conn.read(DISCARD) !== null) { /* discard */ }
   } catch {
     /* reset, or closed by the timer */
   } finally {
@@ -484,10 +490,23 @@ class Client {
   }
 }
 
-/** The clients, by name. */
+/**
+ * The clients, by name, and the notices (joins, leaves) not sent yet. A join
+ * storm is a notice to everyone already in for each newcomer: 1,000 clients
+ * joining make half a million. Sent one by one, each is a write and a promise
+ * for each recipient. So notices wait until the code that runs now is done
+ * (a microtask), and everyone gets the ones that piled up as one shared
+ * buffer: one write each, whatever the number of joins. Anything else the room
+ * sends first sends what waits, so nobody sees events out of order.
+ */
 class Room {
   readonly #clients = new Map<string, Client>();
   readonly #closing = new Set<Promise<void>>();
+  /** Notices not sent yet, in order, and their bytes. */
+  #notices: Uint8Array[] = [];
+  #noticeBytes = 0;
+  /** Where a client that joined while notices waited starts hearing them: after its own join notice. */
+  #heardFrom = new Map<Client, number>();
   /** Connections that have not sent their name yet. */
   readonly arriving = new Set<Deno.Conn>();
   /** True once shutdown has begun: nobody joins any more. */
@@ -511,7 +530,7 @@ class Room {
     const others = [...this.#clients.keys()];
     this.#clients.set(name, client);
     client.send(encoder.encode(`* welcome, ${name}; here: ${others.length ? others.join(", ") : "nobody else yet"}\n`));
-    this.broadcast(client, encoder.encode(`* ${name} joined\n`));
+    this.announce(encoder.encode(`* ${name} joined\n`), client);
     this.options.log(`${name} joined from ${peer}${name !== wanted ? ` (asked for ${wanted})` : ""}`);
     return client;
   }
@@ -522,6 +541,8 @@ class Room {
    */
   broadcast(from: Client | undefined, bytes: Uint8Array): void {
     if (bytes.length === 0) return;
+    // Notices still waiting happened before these bytes: they go first.
+    this.flush();
     for (const client of this.#clients.values()) {
       if (client !== from) client.send(bytes);
     }
@@ -544,14 +565,47 @@ class Room {
     const closing = client.close(last);
     this.#closing.add(closing);
     closing.finally(() => this.#closing.delete(closing));
-    this.broadcast(undefined, encoder.encode(`* ${client.name} ${how}\n`));
+    this.announce(encoder.encode(`* ${client.name} ${how}\n`));
     this.options.log(`${client.name} ${how}`);
+  }
+
+  /** Sends `bytes` to one client, after the notices that wait (they happened first). */
+  tell(client: Client, bytes: Uint8Array): void {
+    this.flush();
+    client.send(bytes);
+  }
+
+  /**
+   * Tells everyone in the room of an event (a join, a leave). The notice
+   * waits until the code that runs now is done, then goes out with the others
+   * that piled up meanwhile (`flush`). `joined` is the client a join notice is
+   * about: it hears only the notices after its own.
+   */
+  announce(bytes: Uint8Array, joined?: Client): void {
+    // One batch stays within 64 KiB, as a batch of lines does, so it can never overflow a queue on its own.
+    if (this.#noticeBytes + bytes.length > COALESCE_BYTES) this.flush();
+    if (this.#notices.length === 0) queueMicrotask(() => this.flush());
+    this.#notices.push(bytes);
+    this.#noticeBytes += bytes.length;
+    if (joined) this.#heardFrom.set(joined, this.#noticeBytes);
+  }
+
+  /** Sends the notices that wait: one buffer, shared; a client that joined meanwhile gets those after its join. */
+  flush(): void {
+    if (this.#notices.length === 0) return;
+    const all = concat(this.#notices, this.#noticeBytes);
+    const heardFrom = this.#heardFrom;
+    this.#notices = [];
+    this.#noticeBytes = 0;
+    this.#heardFrom = new Map();
+    for (const client of this.#clients.values()) client.send(all.subarray(heardFrom.get(client) ?? 0));
   }
 
   /** Tells everyone why the server stops, closes every connection (named or not yet), waits for it. */
   async shutdown(why: string): Promise<void> {
     this.stopping = true;
     this.unnamed.stop();
+    this.flush();
     this.options.log(`${why}: closing ${this.#clients.size + this.arriving.size} connection(s)`);
     // A connection still waiting for its name would keep the program running until its 10 s are up.
     for (const conn of this.arriving) this.#closing.add(refuse(conn, `* ${why}`));

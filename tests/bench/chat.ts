@@ -37,6 +37,7 @@ import { parseArgs } from "node:util";
 import { BenchError, BenchUsageError, Child, withDeadline } from "../bench.ts";
 import type { ChatLoadResult } from "./load_chat.ts";
 import type { ProbeSample } from "./cpu_probe.ts";
+import { lessonFlags } from "../harness/course.ts";
 
 const SERVER = "solutions/03-chat/main.ts";
 const LOAD = "tests/bench/load_chat.ts";
@@ -157,7 +158,8 @@ async function startServer(maxClients: number): Promise<BenchServer> {
   let probe: PromiseWithResolvers<ProbeSample> | undefined;
   const server = new Child("chat server", [
     "run",
-    "--allow-net=127.0.0.1",
+    // As `deno task solution-3` runs it: the same permissions and the same V8 setting.
+    ...lessonFlags({ number: 3 }),
     `--preload=${PROBE}`,
     SERVER,
     "server",

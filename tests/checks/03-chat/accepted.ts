@@ -84,11 +84,11 @@ export const accepted: Accepted[] = [
     file: "server.ts",
     patch: [
       [
-        '    const client = new Client(conn, name, peer, this);\n    const others = [...this.#clients.keys()];\n    this.#clients.set(name, client);\n    client.send(encoder.encode(`* welcome, ${name}; here: ${others.length ? others.join(", ") : "nobody else yet"}\\n`));\n    this.broadcast(client, encoder.encode(`* ${name} joined\\n`));\n    this.options.log(`${name} joined from ${peer}${name !== wanted ? ` (asked for ${wanted})` : ""}`);',
+        '    const client = new Client(conn, name, peer, this);\n    const others = [...this.#clients.keys()];\n    this.#clients.set(name, client);\n    client.send(encoder.encode(`* welcome, ${name}; here: ${others.length ? others.join(", ") : "nobody else yet"}\\n`));\n    this.announce(encoder.encode(`* ${name} joined\\n`), client);\n    this.options.log(`${name} joined from ${peer}${name !== wanted ? ` (asked for ${wanted})` : ""}`);',
         '    const others = [...this.#clients.keys()].sort();\n    const client = new Client(conn, name, peer, this);\n    this.broadcast(undefined, encoder.encode(`* ${name} joined\\n`));\n    this.#clients.set(name, client);\n    client.send(encoder.encode(`* welcome, ${name}; here: ${others.join(", ") || "nobody else yet"}\\n`));\n    this.options.log(`к чату подключился ${name} (адрес ${peer}, просил имя ${wanted})`);',
       ],
       [
-        "    this.#clients.delete(client.name);\n    const closing = client.close(last);\n    this.#closing.add(closing);\n    closing.finally(() => this.#closing.delete(closing));\n    this.broadcast(undefined, encoder.encode(`* ${client.name} ${how}\\n`));\n    this.options.log(`${client.name} ${how}`);",
+        "    this.#clients.delete(client.name);\n    const closing = client.close(last);\n    this.#closing.add(closing);\n    closing.finally(() => this.#closing.delete(closing));\n    this.announce(encoder.encode(`* ${client.name} ${how}\\n`));\n    this.options.log(`${client.name} ${how}`);",
         "    const { name } = client;\n    this.#clients.delete(name);\n    this.options.log(`${name} больше не в чате: ${how}`);\n    this.broadcast(undefined, encoder.encode(`* ${name} ${how}\\n`));\n    const closing = client.close(last);\n    this.#closing.add(closing);\n    void closing.then(() => this.#closing.delete(closing));",
       ],
     ],

@@ -532,6 +532,18 @@ export const variants: Variant[] = [
     message: /ann's welcome does not name exactly the clients already there/,
   },
   {
+    id: "join-announced-to-newcomer",
+    mistake: "the join notice is announced without naming the newcomer, so the newcomer hears of its own arrival",
+    breaks: "todo-add",
+    file: "server.ts",
+    patch: [[
+      "    this.announce(encoder.encode(`* ${name} joined\\n`), client);",
+      "    this.announce(encoder.encode(`* ${name} joined\\n`));",
+    ]],
+    rejectedBy: "welcome-and-join",
+    message: /ann was not told exactly once of each client that joined after it/,
+  },
+  {
     id: "for-in-over-map",
     mistake: "the broadcast loops with for…in over the Map, which has no enumerable keys: nobody gets anything",
     breaks: "todo-broadcast",
@@ -541,7 +553,7 @@ export const variants: Variant[] = [
       "    for (const name in this.#clients) {\n      const client = this.#clients.get(name)!;\n      if (client !== from) client.send(bytes);\n    }",
     ]],
     rejectedBy: "relay-to-others",
-    message: /ann did not receive "\* cat joined"/,
+    message: /(ben|cat) did not receive 3 of the 3 line\(s\)/,
   },
   {
     id: "writer-never-started",
@@ -774,7 +786,7 @@ export const variants: Variant[] = [
     breaks: "client-exit",
     file: "server.ts",
     patch: [[
-      "    this.#clients.delete(client.name);\n    const closing = client.close(last);\n    this.#closing.add(closing);\n    closing.finally(() => this.#closing.delete(closing));\n    this.broadcast(undefined, encoder.encode(`* ${client.name} ${how}\\n`));",
+      "    this.#clients.delete(client.name);\n    const closing = client.close(last);\n    this.#closing.add(closing);\n    closing.finally(() => this.#closing.delete(closing));\n    this.announce(encoder.encode(`* ${client.name} ${how}\\n`));",
       "    this.broadcast(undefined, encoder.encode(`* ${client.name} ${how}\\n`));\n    this.#clients.delete(client.name);\n    const closing = client.close(last);\n    this.#closing.add(closing);\n    closing.finally(() => this.#closing.delete(closing));",
     ]],
     rejectedBy: "client-exit",
