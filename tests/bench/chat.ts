@@ -14,8 +14,11 @@
  * `--rate 0`: the flood limit is a policy for people, and this load is a
  * deliberate flood.
  *
- * With `--clients` above 200 (1,000), a third run, `fan-out 1000`, bursts
- * `BIG_LINES` (1,000) lines to that many receivers, and the idle crowd
+ * With `--clients` above 200 (1,000): `burst 1000` bursts `BIG_LINES` (1,000)
+ * lines to that many receivers, for its peak memory; `fan-out 1000` sends them
+ * the same burst as `fan-out 200` (`--lines`), three times, alternating with
+ * two more `fan-out 200` runs (one pair is a coin toss on a shared machine; the
+ * medians are compared); and the idle crowd
  * (`--crowd`, by default 0, 1,000 and 5,000) measures the server's resident
  * memory with clients joined, silent and reading: the difference between two
  * steps over the clients added is what an idle client costs. Each step is read
@@ -27,7 +30,8 @@
  * memory at most 64 MiB; with a stalled reader, peak memory within the same
  * bound and p99 within twice the fan-out run's (and never under 50 ms of
  * slack, since a run this short is noisy). At 1,000 clients: peak memory at
- * most 80 MB, lines/s no lower than the 200-client run's; in the idle crowd,
+ * most 80 MB with the 1,000-line burst; median lines/s no lower than the
+ * 200-client runs' median; in the idle crowd,
  * at most 24 KiB per client between any two steps, at rest. Each target is printed
  * with PASS or FAIL; missing one makes the exit code 1.
  *
@@ -73,7 +77,7 @@ export interface ChatOptions {
 
 /** One scenario's figures. */
 export interface ChatScenario {
-  /** `fan-out 200`, `stalled 200` or `fan-out 1000`. */
+  /** `fan-out 200`, `stalled 200`, `fan-out 1000` or `burst 1000`. */
   name: string;
   /** Receivers. */
   clients: number;
@@ -361,10 +365,11 @@ export interface ChatReport {
 /**
  * The runs, and every target judged. Always: `fan-out` and `stalled` at
  * `BASE_CLIENTS` (200) receivers with `--lines` lines. With `--clients` above
- * that: `fan-out` at that many receivers with a `BIG_LINES`-line burst, which
- * must deliver at least as many lines a second as the 200-client run and peak
- * under `TARGETS.bigPeakMB`. With `--crowd`: the idle crowd, whose cost per
- * client must stay under `TARGETS.idleKiB`.
+ * that: `burst` at that many receivers with a `BIG_LINES`-line burst, which
+ * must peak under `TARGETS.bigPeakMB`, and `fan-out` at that many receivers
+ * with `--lines` lines, whose median lines/s must be at least the 200-client
+ * runs' median. With `--crowd`: the idle crowd, whose cost per client must
+ * stay under `TARGETS.idleKiB`.
  */
 export async function benchChat(options: ChatOptions): Promise<ChatReport> {
   const int = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
@@ -407,22 +412,40 @@ export async function benchChat(options: ChatOptions): Promise<ChatReport> {
     stalled.load.latencyMs.p99 <= stalledLimit,
   );
   if (options.clients > base) {
-    const big = await scenario(`fan-out ${options.clients}`, options, options.clients, BIG_LINES, false);
-    scenarios.push(big);
+    // The issue's memory target: 1,000 clients taking a 1,000-line burst.
+    const burst = await scenario(`burst ${options.clients}`, options, options.clients, BIG_LINES, false);
+    // Fan-out at 1,000 against fan-out at 200: the same burst (`--lines`), only the number of receivers differs. One
+    // pair of runs is a coin toss on a shared two-core machine (lines/s swings by a fifth from run to run), so each
+    // size runs PAIRS times, alternating, and the medians are compared; the table shows each size's median run.
+    const bigRuns: ChatScenario[] = [];
+    const baseRuns = [fanOut];
+    for (let i = 0; i < PAIRS; i++) {
+      bigRuns.push(await scenario(`fan-out ${options.clients}`, options, options.clients, options.lines, false));
+      if (i < PAIRS - 1) baseRuns.push(await scenario(fanOut.name, options, base, options.lines, false));
+    }
+    const big = median(bigRuns);
+    const baseMedian = median(baseRuns);
+    scenarios.push(big, burst);
+    for (const runs of [bigRuns, [burst]]) {
+      const broken = runs.filter((run) => run.load.delivered < run.load.expected || run.load.corrupt > 0);
+      const [first] = broken.length > 0 ? broken : runs;
+      judge(
+        `${first.name}: every line arrives, in order${runs.length > 1 ? `, in each of ${runs.length} runs` : ""}`,
+        `${int.format(first.load.delivered)} of ${int.format(first.load.expected)}, ${first.load.corrupt} out of order`,
+        broken.length === 0,
+      );
+    }
     judge(
-      `${big.name}: every line arrives, in order`,
-      `${int.format(big.load.delivered)} of ${int.format(big.load.expected)}, ${big.load.corrupt} out of order`,
-      big.load.delivered >= big.load.expected && big.load.corrupt === 0,
+      `${burst.name}: peak memory at most ${TARGETS.bigPeakMB} MB (${one.format(TARGETS.bigPeakMB * 1e6 / MIB)} MiB)`,
+      `${one.format(burst.peakMiB)} MiB`,
+      burst.peakMiB * MIB <= TARGETS.bigPeakMB * 1e6,
     );
+    const rates = (runs: ChatScenario[]) => runs.map((run) => int.format(run.linesPerSecond)).join(", ");
     judge(
-      `${big.name}: peak memory at most ${TARGETS.bigPeakMB} MB (${one.format(TARGETS.bigPeakMB * 1e6 / MIB)} MiB)`,
-      `${one.format(big.peakMiB)} MiB`,
-      big.peakMiB * MIB <= TARGETS.bigPeakMB * 1e6,
-    );
-    judge(
-      `${big.name}: lines/s no lower than ${fanOut.name}'s (${int.format(fanOut.linesPerSecond)})`,
-      int.format(big.linesPerSecond),
-      big.linesPerSecond >= fanOut.linesPerSecond,
+      `${big.name}: lines/s no lower than ${fanOut.name}'s, median of ${PAIRS} alternating runs each ` +
+        `(${fanOut.name}: ${rates(baseRuns)}; median ${int.format(baseMedian.linesPerSecond)})`,
+      `${rates(bigRuns)}; median ${int.format(big.linesPerSecond)}`,
+      big.linesPerSecond >= baseMedian.linesPerSecond,
     );
   }
   const crowd = options.crowd.length > 1 ? await idleCrowd(options.crowd) : [];
@@ -442,6 +465,14 @@ export async function benchChat(options: ChatOptions): Promise<ChatReport> {
 }
 
 const MIB = 1024 * 1024;
+
+/** How many runs of each size the lines/s comparison takes (the 200-client one includes the first fan-out run). */
+export const PAIRS = 3;
+
+/** The run with the median lines/s (of an odd number of runs). */
+function median(runs: ChatScenario[]): ChatScenario {
+  return [...runs].sort((a, b) => a.linesPerSecond - b.linesPerSecond)[Math.floor(runs.length / 2)];
+}
 
 /** The figures as tables for a person, each target with PASS or FAIL. */
 export function formatChat(options: ChatOptions, report: ChatReport): string {
