@@ -112,6 +112,17 @@ export const promises: Promised[] = [
     checks: ["unique-names", "welcome-and-join"],
   },
   {
+    id: "notices-together",
+    in: "text",
+    says: {
+      en:
+        "A newcomer passes itself, `announce(bytes, client)`, and hears only the notices after its own. Anything else the room sends (a chat line, an error for one client) first sends what waits, so nobody sees events out of order.",
+      ru:
+        "Новичок передаёт себя, `announce(bytes, client)`, и слышит только извещения после своего. Всё остальное, что отправляет комната (строка чата, ошибка для одного клиента), сначала отправляет то, что ждёт, так что никто не видит события не по порядку.",
+    },
+    checks: ["welcome-and-join"],
+  },
+  {
     id: "relay-format",
     in: "text",
     says: {

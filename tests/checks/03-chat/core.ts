@@ -196,10 +196,23 @@ export const core: Check[] = [
           ru: "уведомление о собственном входе",
         });
       }
-      // Now dan names itself: its first line is its welcome, listing the three.
-      await dan.say("dan\n");
+      // Now dan names itself, with a first chat line in the same write: its first line is its welcome, listing the
+      // three, and the others are told that dan joined before they hear from dan.
+      await dan.say("dan\nhello, all\n");
       const welcome = await dan.welcomed("dan");
       expectHere(dan, welcome, ["ann", "ben", "cat"], everyone);
+      for (const member of [ann, ben, cat]) {
+        await member.expectLine((line) => line === "dan: hello, all", '"dan: hello, all"');
+        const heard = member.fresh();
+        const told = heard.indexOf("* dan joined");
+        if (told < 0 || told > heard.indexOf("dan: hello, all")) {
+          throw new CheckFailure({
+            en:
+              `${member.name} heard from dan before it was told that dan joined (dan sent its name and a line in one write)`,
+            ru: `${member.name} услышал dan раньше, чем узнал, что dan вошёл (dan прислал имя и строку одной записью)`,
+          }, { expected: visible("* dan joined\ndan: hello, all"), actual: visible(heard.join("\n")) });
+        }
+      }
       for (const member of [ann, ben, cat, dan]) await expectLogged(server, member, "arrival");
     },
   },

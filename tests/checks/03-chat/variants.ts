@@ -534,7 +534,7 @@ export const variants: Variant[] = [
   {
     id: "join-announced-to-newcomer",
     mistake: "the join notice is announced without naming the newcomer, so the newcomer hears of its own arrival",
-    breaks: "todo-add",
+    breaks: "notices-together",
     file: "server.ts",
     patch: [[
       "    this.announce(encoder.encode(`* ${name} joined\\n`), client);",
