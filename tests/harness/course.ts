@@ -27,7 +27,7 @@ interface TaskConfig {
 const LOOPBACK = "127.0.0.1,[::1],localhost";
 
 /** Lesson 3's V8 setting: a young generation of at most 2 MiB a half (see {@linkcode lessonFlags}). */
-export const SMALL_NURSERY = "--v8-flags=--max-semi-space-size=2";
+const SMALL_NURSERY = "--v8-flags=--max-semi-space-size=2";
 
 /** The environment a lesson program may read: its language, and the language of an unfinished step's goal. */
 const LANGUAGE = "--allow-env=LANG,LC_ALL,COURSE_TODO_LANG";
