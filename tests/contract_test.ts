@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { lessons } from "./checks/mod.ts";
 import type { Lesson } from "./harness/check.ts";
-import { lessonDir, ROOT, taskCommand } from "./harness/course.ts";
+import { lessonDir, ROOT, runDeno, taskCommand } from "./harness/course.ts";
 import { LearnerProcess } from "./harness/process.ts";
 import { Transcript } from "./harness/transcript.ts";
 import { firstDifference, visible } from "./harness/bytes.ts";
@@ -45,6 +45,28 @@ async function run(lesson: Lesson, side: "lessons" | "solutions", args: string[]
   );
   return { code: status.code, stdout: program.stdout, stderr: program.stderr };
 }
+
+/** A LANG, and how the first line of a usage error reads under it: all English, or Russian after the prefix. */
+const USAGE_LANGUAGES = [
+  ["C.UTF-8", /^usage error: [^А-яЁё]+$/],
+  ["ru_RU.UTF-8", /^ошибка в аргументах: .*[А-яЁё]/],
+] as const;
+
+/** Command-line mistakes each lesson's main.ts catches itself (the shared launcher's own are tested above). */
+const OWN_MISTAKES: Record<number, string[][]> = {
+  2: [["server", "--max-line", "2000000"]],
+  3: [["server", "--max-queue", "10"], ["server", "--rate", "x"]],
+  4: [
+    ["ping"],
+    ["ping", "--tcp", "--impair", "loss=0.1"],
+    ["ping", "--udp", "--impair", "loss=2"],
+    ["ping", "--udp", "--impair", "bogus=1"],
+    ["ping", "--udp", "--impair", "loss"],
+    ["ping", "--udp", "--size", "1"],
+    ["bulk", "--udp", "--size", "1"],
+  ],
+  5: [["fetch"], ["fetch", "--dns", "nope", "http://a/"]],
+};
 
 for (const lesson of lessons) {
   const name = `lesson ${lesson.number}`;
@@ -106,6 +128,26 @@ for (const lesson of lessons) {
       assert.match(wrong.stderr[1], /^usage: deno task solution-\d+ /);
       if (args[1] === "--port") assert.match(wrong.stderr[0], /--port must be a whole number from 0 to 65535/);
     }
+  });
+
+  Deno.test({
+    name: `${name}: the lesson's own usage errors are one line and the usage, in English and in Russian`,
+    ignore: !OWN_MISTAKES[lesson.number],
+    async fn() {
+      for (const args of OWN_MISTAKES[lesson.number]) {
+        for (const [lang, prefix] of USAGE_LANGUAGES) {
+          const ran = await runDeno([...taskCommand(lesson, lessonDir(lesson, "solutions")), ...args], {
+            env: { LANG: lang },
+            ms: 20_000,
+          });
+          const lines = ran.stderr.split("\n").filter(Boolean);
+          const what = `LANG=${lang} deno task solution-${lesson.number} ${args.join(" ")}`;
+          assert.equal(ran.code, 2, `${what} should be a usage error:\n${ran.stderr}`);
+          assert.equal(lines.length, 2, `${what}: one line and the usage on stderr:\n${ran.stderr}`);
+          assert.match(lines[0], prefix, `${what}: the mistake in the learner's language`);
+        }
+      }
+    },
   });
 
   Deno.test(`${name}: the demo runs, labelled, and exits 0`, async () => {

@@ -12,6 +12,7 @@ import {
   log,
   parsePort,
   parsePositive,
+  pick,
   runProgram,
   UsageError,
 } from "@course/program.ts";
@@ -56,7 +57,12 @@ function scripted(script: string[], ready: (index: number) => Promise<void>): ()
 
 const maxLine = (text: unknown) => {
   const value = parsePositive("max-line", text);
-  if (value > 1024 * 1024) throw new UsageError(`--max-line must be at most 1048576 bytes, got ${value}`);
+  if (value > 1024 * 1024) {
+    throw new UsageError(pick({
+      en: `--max-line must be at most 1048576 bytes, got ${value}`,
+      ru: `--max-line должен быть не больше 1048576 байтов, а получено ${value}`,
+    }));
+  }
   return value;
 };
 

@@ -12,6 +12,7 @@ import {
   log,
   parsePort,
   parsePositive,
+  pick,
   runProgram,
   UsageError,
 } from "@course/program.ts";
@@ -23,7 +24,12 @@ import { runCompare } from "./compare.ts";
 
 /** A whole number of at least 0 (`--rate 0` turns the limit off). */
 function parseCount(flag: string, text: unknown): number {
-  if (!/^\d+$/.test(String(text))) throw new UsageError(`--${flag} must be a whole number, got '${text}'`);
+  if (!/^\d+$/.test(String(text))) {
+    throw new UsageError(pick({
+      en: `--${flag} must be a whole number, got '${text}'`,
+      ru: `--${flag} должен быть целым числом, а получено '${text}'`,
+    }));
+  }
   return Number(text);
 }
 
@@ -94,9 +100,10 @@ const code = await runProgram({
         const maxQueue = parsePositive("max-queue", v["max-queue"]);
         // The server relays lines in batches of up to 64 KiB; a queue must hold one.
         if (maxQueue < 64 * 1024 + maxLine) {
-          throw new UsageError(
-            `--max-queue must be at least ${64 * 1024 + maxLine} bytes (one 64 KiB batch and a line)`,
-          );
+          throw new UsageError(pick({
+            en: `--max-queue must be at least ${64 * 1024 + maxLine} bytes (one 64 KiB batch and a line)`,
+            ru: `--max-queue должен быть не меньше ${64 * 1024 + maxLine} байтов (одна пачка в 64 КиБ и строка)`,
+          }));
         }
         return runServer({
           host: v.host,

@@ -14,6 +14,7 @@ import {
   log,
   parsePort,
   parsePositive,
+  pick,
   runProgram,
   UsageError,
 } from "@course/program.ts";
@@ -28,7 +29,9 @@ import { MAX_DATAGRAM } from "./server.ts";
 
 /** `--udp` or `--tcp`, exactly one. */
 function protocol(v: { udp?: boolean; tcp?: boolean }): "udp" | "tcp" {
-  if (v.udp === v.tcp) throw new UsageError("say which transport: --udp or --tcp");
+  if (v.udp === v.tcp) {
+    throw new UsageError(pick({ en: "say which transport: --udp or --tcp", ru: "укажите транспорт: --udp или --tcp" }));
+  }
   return v.udp ? "udp" : "tcp";
 }
 
@@ -134,11 +137,19 @@ const code = await runProgram({
       async run(v) {
         const size = parsePositive("size", v.size);
         if (size < MIN_PROBE || size > MAX_DATAGRAM) {
-          throw new UsageError(`--size must be from ${MIN_PROBE} to ${MAX_DATAGRAM}, got ${size}`);
+          throw new UsageError(pick({
+            en: `--size must be from ${MIN_PROBE} to ${MAX_DATAGRAM}, got ${size}`,
+            ru: `--size должен быть от ${MIN_PROBE} до ${MAX_DATAGRAM}, а получено ${size}`,
+          }));
         }
         const spec = impairment(v.impair);
         const chosen = protocol(v);
-        if (spec && chosen === "tcp") throw new UsageError("--impair works on UDP; TCP hides loss from you");
+        if (spec && chosen === "tcp") {
+          throw new UsageError(pick({
+            en: "--impair works on UDP; TCP hides loss from you",
+            ru: "--impair работает с UDP; TCP прячет от вас потери",
+          }));
+        }
         await maybeRelayed(spec, parsePort(v.port), (port) =>
           runPing({
             host: v.host,
@@ -179,7 +190,10 @@ const code = await runProgram({
         const chosen = protocol(v);
         const size = parsePositive("size", v.size ?? (chosen === "tcp" ? "65536" : "1200"));
         if (chosen === "udp" && (size < 4 || size > MAX_DATAGRAM)) {
-          throw new UsageError(`--size for UDP must be from 4 to ${MAX_DATAGRAM}, got ${size}`);
+          throw new UsageError(pick({
+            en: `--size for UDP must be from 4 to ${MAX_DATAGRAM}, got ${size}`,
+            ru: `--size для UDP должен быть от 4 до ${MAX_DATAGRAM}, а получено ${size}`,
+          }));
         }
         await runBulk({
           host: v.host,

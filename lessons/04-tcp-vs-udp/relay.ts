@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { formatAddr } from "@course/program.ts";
+import { formatAddr, pick } from "@course/program.ts";
 import { literal, localFor } from "./stats.ts";
 
 /** How the relay impairs traffic; probabilities are from 0 to 1. */
@@ -44,14 +44,26 @@ export function parseImpairment(text: string): Impairment {
   for (const part of text.split(",").filter(Boolean)) {
     const [key, value] = part.split("=");
     const number = Number(value);
-    if (value === undefined || !Number.isFinite(number) || number < 0) throw new Error(`bad impairment '${part}'`);
+    if (value === undefined || !Number.isFinite(number) || number < 0) {
+      throw new Error(pick({ en: `bad impairment '${part}'`, ru: `неверное искажение '${part}'` }));
+    }
     if (key === "loss" || key === "duplicate" || key === "reorder") {
-      if (number > 1) throw new Error(`${key} is a probability from 0 to 1, got ${value}`);
+      if (number > 1) {
+        throw new Error(pick({
+          en: `${key} is a probability from 0 to 1, got ${value}`,
+          ru: `${key} — вероятность от 0 до 1, а получено ${value}`,
+        }));
+      }
       impairment[key] = number;
     } else if (key === "delay") impairment.delayMs = number;
     else if (key === "jitter") impairment.jitterMs = number;
     else if (key === "seed") impairment.seed = Math.floor(number);
-    else throw new Error(`unknown impairment '${key}' (loss, duplicate, reorder, delay, jitter, seed)`);
+    else {
+      throw new Error(pick({
+        en: `unknown impairment '${key}' (loss, duplicate, reorder, delay, jitter, seed)`,
+        ru: `неизвестное искажение '${key}' (loss, duplicate, reorder, delay, jitter, seed)`,
+      }));
+    }
   }
   return impairment;
 }

@@ -28,7 +28,12 @@ import { runFetch } from "./fetch.ts";
 /** `HOST:PORT` for --dns. */
 function nameServer(text: string): { ipAddr: string; port: number } {
   const match = text.match(/^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/);
-  if (!match) throw new UsageError(`--dns must be ADDRESS:PORT (e.g. 127.0.0.1:1053), got '${text}'`);
+  if (!match) {
+    throw new UsageError(pick({
+      en: `--dns must be ADDRESS:PORT (e.g. 127.0.0.1:1053), got '${text}'`,
+      ru: `--dns должен быть АДРЕС:ПОРТ (например, 127.0.0.1:1053), а получено '${text}'`,
+    }));
+  }
   return { ipAddr: match[1] ?? match[2], port: parsePort(match[3]) };
 }
 
@@ -225,7 +230,12 @@ const code = await runProgram({
       argument: "url",
       address: (v) => v.url ?? "",
       async run(v) {
-        if (!v.url) throw new UsageError("say which URL: fetch http://site.loc:8080/");
+        if (!v.url) {
+          throw new UsageError(pick({
+            en: "say which URL: fetch http://site.loc:8080/",
+            ru: "укажите URL: fetch http://site.loc:8080/",
+          }));
+        }
         try {
           await runFetch({
             url: v.url,

@@ -399,7 +399,7 @@ const ping: Promised[] = [
     in: "text",
     says: {
       en: "`ping --tcp --impair …` is refused with `--impair works on UDP; TCP hides loss from you`",
-      ru: "`ping --tcp --impair …` отклоняется с сообщением `--impair works on UDP; TCP hides loss from you`",
+      ru: "`ping --tcp --impair …` отклоняется с сообщением `--impair работает с UDP; TCP прячет от вас потери`",
     },
     checks: [],
     ungraded: {
