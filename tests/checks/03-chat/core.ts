@@ -155,9 +155,9 @@ export const core: Check[] = [
     id: "welcome-and-join",
     title: {
       en:
-        "a client is welcomed by the name it got, with exactly those already there; the others, and only they, are told it joined; the server logs the arrival and the address",
+        "a client is welcomed by the name it got, with exactly those already there; the others, and only they, are told it joined, before any line it sent with its name; the server logs the arrival and the address",
       ru:
-        "клиента приветствуют по полученному имени и называют ровно тех, кто уже здесь; остальным, и только им, сообщают, что он вошёл; сервер пишет в лог приход и адрес",
+        "клиента приветствуют по полученному имени и называют ровно тех, кто уже здесь; остальным, и только им, сообщают, что он вошёл, раньше любой строки, присланной вместе с именем; сервер пишет в лог приход и адрес",
     },
     hint: {
       en:
