@@ -179,6 +179,13 @@ for working offline; changing them changes nothing in CI. Each lesson is a step 
 Your teacher names the lessons due; only those can make the build fail. Checks of code the course gives you are shown,
 but points are for your own work.
 
+## What the lesson texts name that is not here
+
+The lesson texts also speak of \`deno task solution-N\` (the course's reference programs, run with the same arguments as
+yours) and \`deno task bench\` (measurements of them). Both need the reference code, which carries the answers, so this edition leaves them out. Where a
+text runs the reference, run yours: \`deno task lesson-N\` takes the same arguments. The figures a text quotes were
+measured on the reference; the full course is at ${upstream}.
+
 ## Lessons
 
 | # | Folder | Lesson |
@@ -224,6 +231,13 @@ deno task grade 1    # проверить ваш урок 1
 для работы без сети; их правки ничего не меняют в CI. Каждый урок — отдельный шаг, видно, какой урок зелёный.
 Преподаватель называет уроки к сдаче; только они могут сделать сборку красной. Проверки кода, который курс даёт готовым,
 показываются, но баллы — только за вашу работу.
+
+## Что упоминают тексты уроков, но чего здесь нет
+
+Тексты уроков говорят и о \`deno task solution-N\` (эталонные программы курса, с теми же аргументами, что и ваши), и о
+\`deno task bench\` (их замеры). Обоим нужен эталонный код, а в нём ответы, поэтому в этом издании их нет. Где текст запускает эталон,
+запускайте свою программу: \`deno task lesson-N\` принимает те же аргументы. Цифры в текстах измерены на эталоне; весь
+курс — по адресу ${upstream}.
 
 ## Уроки
 

@@ -93,6 +93,8 @@ Deno.test("learner-edition: no reference line, the learner's tasks, and grade 1 
       assert.match(text, /deno task lesson-1 /);
       assert.match(text, /deno task grade 1 /);
       assert.ok(text.includes(upstream), `${readme} names the course`);
+      // The lesson texts name the reference's tasks; the edition has none, and its README says so.
+      assert.match(text, /`deno task solution-N`[^]*`deno task bench`/, `${readme} explains the tasks it leaves out`);
     }
     const { learnerWorkflow } = await import("./edition.ts");
     assert.equal(await Deno.readTextFile(`${dir}/.github/workflows/grade.yml`), learnerWorkflow(upstream, "v2026.1"));
