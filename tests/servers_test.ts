@@ -1,7 +1,8 @@
 /**
  * The course's own servers and clients under a careless operator and a hostile
  * network (issue 15): a stdout nobody reads, a reset storm, a `--unix` path
- * that is not a stale socket, control bytes from the network. These test the
+ * that is not a stale socket, control bytes from the network, a process out
+ * of file descriptors (under `prlimit`). These test the
  * given code and the reference, the code learners read as the model; the
  * learner's own share of each is graded by the lesson's checks.
  *
@@ -12,6 +13,7 @@
  */
 import assert from "node:assert/strict";
 import { ROOT, taskArgs } from "./harness/course.ts";
+import { programEnv } from "./harness/process.ts";
 import { resetConnection } from "./harness/socket.ts";
 import { acceptFailureLog, outOfResources, showControl } from "../lessons/_shared/program.ts";
 
@@ -21,19 +23,33 @@ class Program implements AsyncDisposable {
   readonly #stdout: ReadableStreamDefaultReader<Uint8Array>;
   readonly #stderr: Promise<string>;
   readonly #decoder = new TextDecoder();
+  readonly #console: boolean;
   #pump?: Promise<void>;
   /** What has been read from stdout so far. */
   text = "";
 
-  constructor(lesson: number, args: string[], extraFlags: string[] = []) {
+  /**
+   * `prefix` starts deno through another program (`prlimit …`), in the environment the grader gives programs
+   * (nothing of the shell's). `console` gives the program a console that stays open (the chat server stops when its
+   * console ends).
+   */
+  constructor(
+    lesson: number,
+    args: string[],
+    extraFlags: string[] = [],
+    { prefix = [], console = false }: { prefix?: string[]; console?: boolean } = {},
+  ) {
+    this.#console = console;
     const [script, ...flags] = taskArgs(`solution-${lesson}`).reverse();
-    this.child = new Deno.Command("deno", {
-      args: [...flags.reverse(), ...extraFlags, script, ...args],
+    const command = [...prefix, "deno", ...flags.reverse(), ...extraFlags, script, ...args];
+    const env = { NO_COLOR: "1", LANG: "C.UTF-8", LC_ALL: "C.UTF-8" };
+    this.child = new Deno.Command(command[0], {
+      args: command.slice(1),
       cwd: ROOT,
-      stdin: "null",
+      stdin: console ? "piped" : "null",
       stdout: "piped",
       stderr: "piped",
-      env: { NO_COLOR: "1", LANG: "C.UTF-8", LC_ALL: "C.UTF-8" },
+      ...(prefix.length > 0 ? { clearEnv: true, env: programEnv(env) } : { env }),
     }).spawn();
     this.#stdout = this.child.stdout.getReader();
     this.#stderr = new Response(this.child.stderr).text();
@@ -87,6 +103,8 @@ class Program implements AsyncDisposable {
     try {
       this.child.kill("SIGKILL");
     } catch { /* already ended */ }
+    // The getter throws when stdin is not piped.
+    if (this.#console) await this.child.stdin.close().catch(() => {});
     await this.child.status;
     this.keepReading();
     await this.#pump;
@@ -301,5 +319,140 @@ for (const side of ["lessons", "solutions"] as const) {
     } finally {
       clearTimeout(timer);
     }
+  });
+}
+
+/** Whether `prlimit` (util-linux) is here: it starts a program with a lower limit on open files. */
+const PRLIMIT = (() => {
+  try {
+    return new Deno.Command("prlimit", { args: ["--version"], stdout: "null", stderr: "null" }).outputSync().success;
+  } catch {
+    return false;
+  }
+})();
+/** Open files a starved server may have: Deno itself takes about 20, so a few dozen connections exhaust it. */
+const NOFILE = 48;
+/** Clients that connect at once, well past what NOFILE leaves for connections. */
+const CROWD = 80;
+
+/** A DNS query over TCP for `site.loc` A, id 0x4321: the length prefix, then the message. */
+function dnsQuery(): Uint8Array {
+  const name = [
+    4,
+    ..."site".split("").map((c) => c.charCodeAt(0)),
+    3,
+    ..."loc".split("").map((c) => c.charCodeAt(0)),
+    0,
+  ];
+  const message = [0x43, 0x21, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, ...name, 0, 1, 0, 1];
+  return new Uint8Array([message.length >> 8, message.length & 0xff, ...message]);
+}
+
+/** Each server with an accept loop: what a client sends, and how the start of its answer reads. */
+const starved: {
+  lesson: number;
+  command: string;
+  hello: (i: number) => Uint8Array | undefined;
+  answered: (bytes: Uint8Array) => boolean;
+}[] = [
+  { lesson: 1, command: "server", hello: () => undefined, answered: (b) => /^\d{4}-\d\d-\d\dT/.test(text(b)) },
+  {
+    lesson: 3,
+    command: "server",
+    hello: (i) => new TextEncoder().encode(`c${i}\n`),
+    answered: (b) => /^\* welcome, c\d+; here: /.test(text(b)),
+  },
+  {
+    lesson: 4,
+    command: "server",
+    hello: () => new TextEncoder().encode("echo me\n"),
+    answered: (b) => text(b).startsWith("echo me\n"),
+  },
+  {
+    lesson: 5,
+    command: "http-server",
+    hello: () => new TextEncoder().encode("GET / HTTP/1.1\r\nHost: site.loc\r\n\r\n"),
+    answered: (b) => /^HTTP\/1\.1 302 /.test(text(b)),
+  },
+  { lesson: 5, command: "dns-server", hello: () => dnsQuery(), answered: (b) => b[2] === 0x43 && b[3] === 0x21 },
+];
+
+function text(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes);
+}
+
+for (const { lesson, command, hello, answered } of starved) {
+  Deno.test({
+    name: `lesson ${lesson}'s ${command} out of file descriptors (ulimit -n ${NOFILE}) logs it as a count, waits ` +
+      "instead of spinning, and serves the clients that waited once descriptors free up",
+    // CI must have prlimit (.ci/run); elsewhere a missing one skips, and says so.
+    ignore: !PRLIMIT && !Deno.env.get("COURSE_CI"),
+    async fn() {
+      await using server = new Program(lesson, [command, "--host", "127.0.0.1", "--port", "0"], [], {
+        prefix: ["prlimit", `--nofile=${NOFILE}:${NOFILE}`, "--"],
+        console: true,
+      });
+      const port = await server.port();
+      server.keepReading();
+      const conns: Deno.Conn[] = [];
+      try {
+        // The kernel completes each connection in the listen queue whether or not the server can accept it.
+        for (let i = 0; i < CROWD; i++) {
+          const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+          conns.push(conn);
+          const bytes = hello(i);
+          if (bytes) await conn.write(bytes);
+        }
+        await server.readUntil(/^accept failed: .*\(os error 24\)/m, 20_000, "one line for the failed accept()");
+        const from = Date.now();
+        // Out of descriptors for two seconds: a spinning loop would log (or burn) all that time.
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        let tick: ReturnType<typeof setTimeout> | undefined;
+        const state = await Promise.race([
+          server.child.status.then(() => "exited"),
+          new Promise<string>((resolve) => tick = setTimeout(() => resolve("running"), 100)),
+        ]);
+        clearTimeout(tick);
+        assert.equal(state, "running", `the ${command} ended while out of descriptors`);
+        // The first clients leave; the last one waited in the listen queue all along and is served now.
+        for (const conn of conns.splice(0, CROWD - 10)) conn.close();
+        const last = conns.at(-1)!;
+        const buffer = new Uint8Array(4096);
+        const timer = setTimeout(() => last.close(), 15_000);
+        let got = new Uint8Array(0);
+        try {
+          const n = await last.read(buffer);
+          got = n === null ? got : buffer.slice(0, n);
+        } catch {
+          /* closed by the deadline */
+        } finally {
+          clearTimeout(timer);
+        }
+        assert.ok(answered(got), `the last client, which waited, got ${JSON.stringify(text(got).slice(0, 80))}`);
+        const seconds = (Date.now() - from) / 1000;
+        const failures = server.text.split("\n").filter((line) => line.startsWith("accept failed"));
+        assert.ok(
+          failures.length <= Math.ceil(seconds) + 3,
+          `${failures.length} 'accept failed' lines in ${seconds.toFixed(1)} s: ${
+            JSON.stringify(failures.slice(0, 4))
+          }`,
+        );
+        // Each count line says how many more accept() calls failed. Waiting 100 ms after each makes about ten a
+        // second; a loop that tries again at once fails thousands of times a second.
+        const tries = failures.reduce((sum, line) => sum + Number(line.match(/ (\d+) more/)?.[1] ?? 1), 0);
+        assert.ok(
+          tries <= 20 * Math.ceil(seconds + 1),
+          `accept() failed ${tries} times in about ${seconds.toFixed(1)} s: the loop tried again without waiting`,
+        );
+      } finally {
+        for (const conn of conns) {
+          try {
+            conn.close();
+          } catch { /* closed above */ }
+        }
+      }
+      const stderr = await server.stop();
+      assert.equal(stderr.trim(), "", "nothing on stderr: no stack trace, no warning");
+    },
   });
 }

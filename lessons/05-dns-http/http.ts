@@ -38,7 +38,7 @@
  *
  * @module
  */
-import { formatAddr } from "@course/program.ts";
+import { acceptFailureLog, formatAddr, outOfResources } from "@course/program.ts";
 
 /** How `runHttpServer` is configured. */
 export interface HttpOptions {
@@ -109,12 +109,17 @@ export async function runHttpServer(options: HttpOptions): Promise<void> {
   const jobs = new Set<Promise<void>>();
   // Clients turned away since the cap was reached: logged as one count, not a line each.
   let refused = 0;
+  const acceptFailed = acceptFailureLog(options.log);
   while (true) {
     let conn: Deno.Conn;
     try {
       conn = await listener.accept();
     } catch (error) {
       if (options.signal.aborted || error instanceof Deno.errors.BadResource) break;
+      // One connection's failure (reset before accept): the next one is fine. Out of descriptors, every accept fails
+      // until a connection closes: wait a little, or the loop would spin.
+      acceptFailed(error);
+      if (outOfResources(error)) await new Promise((resolve) => setTimeout(resolve, 100));
       continue;
     }
     if (open.size >= limit) {

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { formatAddr } from "@course/program.ts";
+import { acceptFailureLog, formatAddr, outOfResources } from "@course/program.ts";
 
 /** Record types this server answers, by their number on the wire. */
 export const TYPE = { A: 1, AAAA: 28 } as const;
@@ -353,13 +353,18 @@ export async function serveUdp(socket: Deno.DatagramConn, options: Pick<DnsOptio
 /** Accepts TCP clients until `listener` is closed, at most {@linkcode TCP_MAX_CLIENTS} at once. */
 async function serveTcp(listener: Deno.TcpListener, options: Pick<DnsOptions, "zone" | "log">): Promise<void> {
   const clients = new Map<Deno.TcpConn, Promise<void>>();
+  const acceptFailed = acceptFailureLog(options.log);
   while (true) {
     let conn: Deno.TcpConn;
     try {
       conn = await listener.accept();
     } catch (error) {
       if (error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted) break;
-      continue; // one connection's failure (reset before accept): the next one is fine
+      // One connection's failure (reset before accept): the next one is fine. Out of descriptors, every accept fails
+      // until a connection closes: wait a little, or the loop would spin.
+      acceptFailed(error);
+      if (outOfResources(error)) await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
     }
     if (clients.size >= TCP_MAX_CLIENTS) {
       conn.close();

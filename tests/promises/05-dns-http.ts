@@ -766,6 +766,23 @@ export const promises: Promised[] = [
     checks: ["http-limits"],
   },
   {
+    id: "given-out-of-descriptors",
+    in: "text",
+    says: {
+      en:
+        "Both servers then log the failure once (then a count a second) and wait 100 ms before they try again, instead of spinning",
+      ru:
+        "Тогда оба сервера пишут в журнал об ошибке один раз (дальше — счётчик раз в секунду) и ждут 100 мс, прежде чем попробовать снова, а не крутятся вхолостую",
+    },
+    checks: [],
+    ungraded: {
+      en:
+        "given whole (http.ts, dns.ts), and a grader cannot lower a program's limit on open files; the course's suite runs both servers under prlimit with a few dozen descriptors (tests/servers_test.ts)",
+      ru:
+        "дано готовым (http.ts, dns.ts), а проверка не может понизить программе предел открытых файлов; набор тестов курса запускает оба сервера через prlimit с несколькими десятками дескрипторов (tests/servers_test.ts)",
+    },
+  },
+  {
     id: "reuse-needs-framing",
     in: "text",
     says: {
