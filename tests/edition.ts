@@ -22,7 +22,7 @@ import { lessonTask, ROOT } from "./harness/course.ts";
 /** The graders' files the edition leaves out: the course's own suite and tools, which need the reference. */
 export function leftOut(path: string): boolean {
   return /_test\.ts$/.test(path) ||
-    /^tests\/(prove|bench|promises|summary|edition|class_report)\.ts$/.test(path) ||
+    /^tests\/(prove|bench|promises|summary|edition|class_report|fakes)\.ts$/.test(path) ||
     /^tests\/(bench|\.build)\//.test(path);
 }
 

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { firstDifferingColumn, forbiddenImports, progress } from "./grade.ts";
+import { fakeCheck, fakeLesson, fakeResult } from "./fakes.ts";
 import type { Check, Lesson, Result } from "./harness/check.ts";
 
 Deno.test("imports from solutions/ or tests/ are found; the course's own imports are not", async () => {
@@ -40,30 +41,11 @@ Deno.test("the lessons as shipped import nothing forbidden", async () => {
 });
 
 Deno.test("the progress table: not started, in progress, done, and the one next step", () => {
-  const check = (id: string, covers?: "given"): Check => ({
-    id,
-    title: { en: id, ru: id },
-    covers,
-    hint: { en: "", ru: "" },
-    run: async () => {},
-  });
-  const lesson = (number: number): Lesson => ({
-    number,
-    slug: `0${number}-x`,
-    title: { en: `L${number}`, ru: "" },
-    checks: [],
-    variants: [],
-  });
-  const result = (id: string, status: Result["status"], covers?: "given"): Result => ({
-    check: check(id, covers),
-    status,
-    transcript: [],
-    ms: 0,
-  });
+  const result = (id: string, status: Result["status"], covers?: "given") => fakeResult(fakeCheck(id, covers), status);
   const lines = progress([
-    { lesson: lesson(1), results: [result("a", "passed"), result("b", "skipped")] },
-    { lesson: lesson(2), results: [result("c", "passed"), result("d", "failed")] },
-    { lesson: lesson(3), results: [result("e", "passed", "given"), result("f", "failed")] },
+    { lesson: fakeLesson(1), results: [result("a", "passed"), result("b", "skipped")] },
+    { lesson: fakeLesson(2), results: [result("c", "passed"), result("d", "failed")] },
+    { lesson: fakeLesson(3), results: [result("e", "passed", "given"), result("f", "failed")] },
   ]); // no colour: the tests' stdout is not a terminal
   assert.match(lines[1], /lesson 1 +done +1\/1 checks/);
   assert.match(lines[2], /lesson 2 +in progress +1\/2 checks/);

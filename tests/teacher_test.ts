@@ -12,7 +12,8 @@ import { lessonTask, ROOT, runTask } from "./harness/course.ts";
 import type { ResultsJson } from "./report.ts";
 import { dueVerdict, failedDue } from "./grade.ts";
 import { repositoryOf } from "./work.ts";
-import type { Check, Lesson, Result } from "./harness/check.ts";
+import { fakeCheck, fakeLesson, fakeResult } from "./fakes.ts";
+import type { Result } from "./harness/check.ts";
 
 const [one, two] = lessons;
 
@@ -124,24 +125,11 @@ Deno.test("--lessons and --require: bad values are one-line usage errors", async
 });
 
 Deno.test("the due verdict: only due lessons fail the run", () => {
-  const check = (id: string): Check => ({
-    id,
-    title: { en: id, ru: id },
-    hint: { en: "", ru: "" },
-    run: async () => {},
-  });
-  const lesson = (number: number): Lesson => ({
-    number,
-    slug: `0${number}-x`,
-    title: { en: "", ru: "" },
-    checks: [],
-    variants: [],
-  });
-  const result = (status: Result["status"]): Result => ({ check: check("c"), status, transcript: [], ms: 0 });
+  const result = (status: Result["status"]) => fakeResult(fakeCheck("c"), status);
   const graded = [
-    { lesson: lesson(1), results: [result("passed"), result("skipped")] },
-    { lesson: lesson(2), results: [result("failed")] },
-    { lesson: lesson(3), results: [result("failed")] },
+    { lesson: fakeLesson(1), results: [result("passed"), result("skipped")] },
+    { lesson: fakeLesson(2), results: [result("failed")] },
+    { lesson: fakeLesson(3), results: [result("failed")] },
   ];
   assert.deepEqual(failedDue(graded, [1]), []);
   assert.deepEqual(failedDue(graded, [1, 2]), [2]);
@@ -167,24 +155,15 @@ Deno.test("a remote's URL: the repository without credentials, and its owner", (
 
 Deno.test("results JSON: given checks are reported and earn nothing; with due lessons, only they decide the status", async () => {
   const { toResultsJson } = await import("./report.ts");
-  const check = (id: string, covers?: "given"): Check => ({
-    id,
-    title: { en: id, ru: id },
-    hint: { en: "", ru: "" },
-    covers,
-    run: async () => {},
-  });
-  const lesson = (number: number): Lesson => ({
-    number,
-    slug: `0${number}-x`,
-    title: { en: `L${number}`, ru: "" },
-    checks: [],
-    variants: [],
-  });
-  const result = (c: Check, status: Result["status"]): Result => ({ check: c, status, transcript: [], ms: 0 });
   const graded = [
-    { lesson: lesson(1), results: [result(check("given", "given"), "passed"), result(check("own"), "passed")] },
-    { lesson: lesson(2), results: [result(check("given2", "given"), "passed"), result(check("todo"), "failed")] },
+    {
+      lesson: fakeLesson(1),
+      results: [fakeResult(fakeCheck("given", "given"), "passed"), fakeResult(fakeCheck("own"), "passed")],
+    },
+    {
+      lesson: fakeLesson(2),
+      results: [fakeResult(fakeCheck("given2", "given"), "passed"), fakeResult(fakeCheck("todo"), "failed")],
+    },
   ];
   const all = toResultsJson(graded);
   assert.equal(all.status, "fail");
