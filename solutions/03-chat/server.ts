@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { formatAddr } from "@course/program.ts";
+import { formatAddr, outOfResources } from "@course/program.ts";
 import { concat, hasControl, LineSplitter, LineTooLong, utf8 } from "./framing.ts";
 
 /** How `runServer` is configured; `main.ts` fills it from the command line. */
@@ -74,7 +74,7 @@ export async function runServer(options: ServerOptions): Promise<void> {
       // descriptors, every accept fails until a connection closes: pause, or the loop would spin.
       const message = error instanceof Error ? error.message : String(error);
       acceptFailures.note(message);
-      if (OUT_OF_RESOURCES.test(message)) await new Promise((resolve) => setTimeout(resolve, 100));
+      if (outOfResources(error)) await new Promise((resolve) => setTimeout(resolve, 100));
       continue;
     }
     // Not awaited: every client is served at the same time as the others.
@@ -88,9 +88,6 @@ export async function runServer(options: ServerOptions): Promise<void> {
   await Promise.allSettled(serving);
   options.log("server stopped");
 }
-
-/** The process is out of file descriptors (EMFILE, ENFILE) or memory for sockets (ENOBUFS, ENOMEM). */
-const OUT_OF_RESOURCES = /too many open files|os error (23|24|105|12)\b/i;
 
 /**
  * Logs failures of one kind without flooding the log: the first at once,

@@ -45,7 +45,7 @@ export const variants: Variant[] = [
     breaks: "reset-storm",
     file: "server.ts",
     patch: [[
-      "      acceptFailures.note(message);\n      if (OUT_OF_RESOURCES.test(message)) await new Promise((resolve) => setTimeout(resolve, 100));",
+      "      acceptFailures.note(message);\n      if (outOfResources(error)) await new Promise((resolve) => setTimeout(resolve, 100));",
       "      options.log(`accept failed: ${message}; still listening`);\n      await new Promise((resolve) => setTimeout(resolve, 10));",
     ]],
     rejectedBy: "reset-storm",
