@@ -14,6 +14,7 @@
 import assert from "node:assert/strict";
 import { ROOT, taskArgs } from "./harness/course.ts";
 import { programEnv } from "./harness/process.ts";
+import { sleep, within } from "./harness/deadline.ts";
 import { resetConnection } from "./harness/socket.ts";
 import { acceptFailureLog, outOfResources, showControl } from "../lessons/_shared/program.ts";
 
@@ -403,15 +404,20 @@ for (const { lesson, command, hello, answered } of starved) {
       try {
         // The kernel completes each connection in the listen queue whether or not the server can accept it.
         for (let i = 0; i < CROWD; i++) {
-          const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+          const conn = await within(Deno.connect({ hostname: "127.0.0.1", port }), 10_000, {
+            en: `connection ${i + 1} of ${CROWD} to the starved ${command}`,
+            ru: `соединение ${i + 1} из ${CROWD} с ${command} без дескрипторов`,
+          });
           conns.push(conn);
           const bytes = hello(i);
-          if (bytes) await conn.write(bytes);
+          if (bytes) {
+            await within(conn.write(bytes), 10_000, { en: `client ${i + 1}'s request`, ru: `запрос клиента ${i + 1}` });
+          }
         }
         await server.readUntil(/^accept failed: .*\(os error 24\)/m, 20_000, "one line for the failed accept()");
         const from = Date.now();
         // Out of descriptors for two seconds: a spinning loop would log (or burn) all that time.
-        await new Promise((resolve) => setTimeout(resolve, 2000));
+        await sleep(2000);
         let tick: ReturnType<typeof setTimeout> | undefined;
         const state = await Promise.race([
           server.child.status.then(() => "exited"),

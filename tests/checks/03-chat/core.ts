@@ -161,9 +161,9 @@ export const core: Check[] = [
     },
     hint: {
       en:
-        "The first line a client sends is its name. Answer `* welcome, NAME; here: …` with the names already in, then tell everyone else `* NAME joined`. A connection that has not sent its name is not in the room yet.",
+        "The first line a client sends is its name. Answer `* welcome, NAME; here: …` with the names already in, then tell everyone else `* NAME joined` (this.announce(bytes, client), in add, before it returns: the lines that came with the name are relayed after that). A connection that has not sent its name is not in the room yet.",
       ru:
-        "Первая строка от клиента — его имя. Ответьте `* welcome, ИМЯ; here: …` с именами тех, кто уже здесь, затем сообщите остальным `* ИМЯ joined`. Соединение, которое ещё не прислало имя, пока не в комнате.",
+        "Первая строка от клиента — его имя. Ответьте `* welcome, ИМЯ; here: …` с именами тех, кто уже здесь, затем сообщите остальным `* ИМЯ joined` (this.announce(bytes, client) в add, до возврата из него: строки, пришедшие вместе с именем, пересылаются уже после). Соединение, которое ещё не прислало имя, пока не в комнате.",
     },
     async run(trial) {
       const { server, address } = await startChat(trial);
