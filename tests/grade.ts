@@ -24,8 +24,8 @@ import { type Lang, textIn } from "./harness/text.ts";
 import { spawnRefused } from "./harness/process.ts";
 import { argsMistake, cliLanguage, usageError, usageLine } from "./cli.ts";
 import { stepsOf, stepsText } from "./hint.ts";
-import { wireOf } from "./harness/transcript.ts";
-import { ladder, LADDER_WORDS } from "../lessons/_shared/trace.ts";
+import { datagramsOf, wireOf } from "./harness/transcript.ts";
+import { datagramLadder, ladder, LADDER_WORDS } from "../lessons/_shared/trace.ts";
 
 const colour = Deno.stdout.isTerminal() && !Deno.noColor;
 /** How many checks run at once (`--jobs`); 1 runs them one by one. */
@@ -66,6 +66,7 @@ const WORDS = {
     differs: "the first difference",
     happened: "what happened (your programs' output and the bytes on the wire):",
     wire: "the last connection on the wire, as a ladder (time goes down):",
+    datagrams: "the last datagrams on the wire, as a ladder (time goes down; UDP has no connection):",
     yourServer: "your server",
     yourClient: "your client",
     leftOut: (n: number) => `(${n} events left out)`,
@@ -105,6 +106,7 @@ const WORDS = {
     differs: "первое расхождение",
     happened: "что произошло (вывод ваших программ и байты в сети):",
     wire: "последнее соединение в сети лестницей (время идёт вниз):",
+    datagrams: "последние датаграммы в сети лестницей (время идёт вниз; у UDP нет соединения):",
     yourServer: "ваш сервер",
     yourClient: "ваш клиент",
     leftOut: (n: number) => `(пропущено событий: ${n})`,
@@ -298,21 +300,42 @@ export function render(result: Result, full: boolean, todosShown: Set<string> = 
 const LADDER_ROWS = 12;
 
 /**
- * The last of the grader's TCP connections in a transcript, drawn as a
- * ladder: the grader on its side, the learner's program on the other; its
- * opening and its last events, so the exchange that failed is in view (a
- * connect and nothing after it is a picture too). Nothing when the transcript
- * shows no connection of the grader's.
+ * The grader's last exchange in a transcript, drawn as a ladder: its last TCP
+ * connection, or its last UDP talk if that began later; the grader on its
+ * side, the learner's program on the other. A connection shows its opening
+ * and its last events, so the exchange that failed is in view (a connect and
+ * nothing after it is a picture too); datagrams show the last ones, those the
+ * grader dropped (playing a lossy network) ending in an X. Nothing when the
+ * transcript shows no exchange of the grader's.
  */
 export function wireLadder(transcript: string[], language: Lang): string[] {
   const words = WORDS[language];
   // The last one opened: where a check failed, it is usually the one it was busy with, even if nothing came back.
   const conversation = wireOf(transcript).at(-1);
+  const talk = datagramsOf(transcript).filter((t) => t.events.length > 0).sort((a, b) =>
+    a.events[0].ms - b.events[0].ms
+  ).at(-1);
+  const names = (grader: "client" | "server", label: string) =>
+    grader === "client" ? { client: label, server: words.yourServer } : { client: words.yourClient, server: label };
+  if (talk && (!conversation || talk.events[0].ms >= conversation.events[0].ms)) {
+    const [, header, ...rows] = datagramLadder(
+      talk.events,
+      undefined,
+      { ...LADDER_WORDS[language], ...names(talk.grader, talk.label) },
+      undefined,
+      38,
+    );
+    const legend = rows.at(-1)?.trim().startsWith("X") ? [rows.pop()!] : [];
+    const shown = rows.length <= LADDER_ROWS
+      ? rows
+      : [`  ${words.leftOut(rows.length - LADDER_ROWS + 1)}`, ...rows.slice(-(LADDER_ROWS - 1))];
+    return [words.datagrams, header, ...shown, ...legend];
+  }
   if (!conversation) return [];
-  const names = conversation.grader === "client"
-    ? { client: conversation.label, server: words.yourServer }
-    : { client: words.yourClient, server: conversation.label };
-  const [, header, ...rows] = ladder(conversation.events, { ...LADDER_WORDS[language], ...names });
+  const [, header, ...rows] = ladder(conversation.events, {
+    ...LADDER_WORDS[language],
+    ...names(conversation.grader, conversation.label),
+  });
   const shown = rows.length <= LADDER_ROWS
     ? rows
     : [rows[0], `  ${words.leftOut(rows.length - LADDER_ROWS + 1)}`, ...rows.slice(-(LADDER_ROWS - 1))];

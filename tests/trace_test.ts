@@ -20,6 +20,8 @@ import {
 } from "../lessons/_shared/trace.ts";
 import { buildVariant, type Ran, runDeno, taskArgs } from "./harness/course.ts";
 import { Transcript, wireOf } from "./harness/transcript.ts";
+import { ScriptedEcho, UdpPeer } from "./harness/udp.ts";
+import { within } from "./harness/deadline.ts";
 import { Peer } from "./harness/socket.ts";
 import { runCheck } from "./harness/check.ts";
 import { lessons } from "./checks/mod.ts";
@@ -366,4 +368,65 @@ Deno.test("a long exchange keeps the opening and the last events; the rest is co
   const silent = wireLadder([...lines, "    50 ms [grader (silent)] connected to 127.0.0.1:9"], "en");
   assert.equal(silent.length, 3, silent.join("\n"));
   assert.match(silent[1], /^ {2}grader \(silent\) +your server$/);
+});
+
+Deno.test("a failed check's report draws UDP too: the echo's drops end in an X, held answers come later, sizes are whole", async () => {
+  const { wireLadder } = await import("./grade.ts");
+  const transcript = new Transcript();
+  // The learner's pinger, played by a bare socket: four probes to the grader's echo, which drops #2, holds #3 for
+  // 60 ms, and answers #4 twice and with a stray numbered 9.
+  const echo = new ScriptedEcho(
+    (seq) => seq === 2 ? [] : seq === 3 ? [{ delay: 60 }] : seq === 4 ? [{}, {}, { renumber: 9 }] : [{}],
+    transcript,
+  );
+  const pinger = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+  try {
+    for (let seq = 1; seq <= 4; seq++) {
+      const probe = new Uint8Array(64);
+      new DataView(probe.buffer).setUint32(0, seq);
+      await pinger.send(probe, { transport: "udp", hostname: "127.0.0.1", port: echo.port });
+    }
+    // #1, #4 twice, the stray, then the held #3: five answers.
+    for (let i = 0; i < 5; i++) await within(pinger.receive(), 2000, { en: "the echo's answers", ru: "ответы эха" });
+  } finally {
+    pinger.close();
+    await echo[Symbol.asyncDispose]();
+  }
+  const drawn = wireLadder(transcript.render(), "en");
+  assert.match(drawn[0], /^the last datagrams on the wire, as a ladder/, drawn.join("\n"));
+  assert.match(drawn[1], /^ {2}your client +grader udp echo$/);
+  const arrows = drawn.slice(2, -1).map((line) => line.replace(/ {2}\+\d+ ms$/, "").replace(/-+/g, "-"));
+  assert.deepEqual(arrows, [
+    "  |- #1 64 B ->|",
+    "  |<- #1 64 B -|",
+    "  |- #2 64 B -X|",
+    "  |- #3 64 B ->|",
+    "  |- #4 64 B ->|",
+    "  |<- #4 64 B -|",
+    "  |<- #4 64 B -|",
+    "  |<- #9 (copy of #4) 64 B -|",
+    "  |<- #3 64 B -|",
+  ], drawn.join("\n"));
+  assert.match(drawn.at(-1)!, /^ {2}X: lost on the way/);
+  assert.match(wireLadder(transcript.render(), "ru")[0], /^последние датаграммы в сети лестницей/);
+
+  // The grader as a client: a datagram of 2,000 bytes is drawn with its whole size, and the program is the server.
+  const server = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+  const echoed = (async () => {
+    const [data, from] = await server.receive();
+    await server.send(data, from);
+  })();
+  const asking = new Transcript();
+  try {
+    using peer = new UdpPeer(asking, "grader udp");
+    await peer.send(bytes("0123456789".repeat(200)), (server.addr as Deno.NetAddr).port);
+    assert.ok(await peer.receive(2000), "the echo within 2 s");
+    await echoed;
+  } finally {
+    server.close();
+  }
+  const [, header, sent, back] = wireLadder(asking.render(), "en");
+  assert.match(header, /^ {2}grader udp +your server$/);
+  assert.match(sent, /^ {2}\|-+ "0123[\d]*…" 2000 B -+>\|/, sent);
+  assert.match(back, /^ {2}\|<-+ "0123[\d]*…" 2000 B -+\|/, back);
 });

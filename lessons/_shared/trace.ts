@@ -179,6 +179,8 @@ export interface LadderWords {
   datagrams: string;
   /** What an X on the relay's line means. */
   lost: string;
+  /** What an X in place of an arrowhead means (two columns: the grader dropped it, playing a lossy network). */
+  dropped: string;
 }
 
 /** The picture's words in English and Russian. */
@@ -196,6 +198,7 @@ export const LADDER_WORDS: { en: LadderWords; ru: LadderWords } = {
     relay: "relay",
     datagrams: "udp (no connection: each datagram on its own)",
     lost: "X: lost there (the other side of the relay never saw it)",
+    dropped: "X: lost on the way (the grader plays a network that drops it)",
   },
   ru: {
     connection: (n) => `соединение ${n}`,
@@ -210,6 +213,7 @@ export const LADDER_WORDS: { en: LadderWords; ru: LadderWords } = {
     relay: "ретранслятор",
     datagrams: "udp (соединения нет: каждая датаграмма сама по себе)",
     lost: "X: потеряна здесь (другая сторона ретранслятора её не видела)",
+    dropped: "X: потеряна в пути (проверка играет сеть, которая её теряет)",
   },
 };
 
@@ -318,7 +322,14 @@ export interface DatagramEvent {
   ms: number;
   /** Who sent it: the client (toward the target) or the server (a reply). */
   from: "client" | "server";
-  bytes: Uint8Array;
+  /** Its bytes; or, known only as text already made visible (the grader's transcript keeps no bytes), `text` and `size`. */
+  bytes?: Uint8Array;
+  /** Its bytes made visible, when `bytes` is not given. */
+  text?: string;
+  /** How many bytes `text` stands for. */
+  size?: number;
+  /** Known to be lost on the way: the grader, playing a lossy network, dropped it. */
+  dropped?: boolean;
 }
 
 /**
@@ -411,8 +422,9 @@ export class DatagramRelay {
  * relay, `far` what crossed between the relay and the server. A datagram one
  * side of the relay saw go in and the other side never saw come out is lost
  * there: its arrow ends in an X on the relay's line. Without `far`, two
- * columns, client and server, and nothing is marked lost: one recorder cannot
- * tell a lost datagram from one that was never answered.
+ * columns, client and server; one recorder cannot tell a lost datagram from
+ * one that was never answered, so only those marked `dropped` (by whoever
+ * dropped them) end in an X instead of their arrowhead.
  */
 export function datagramLadder(
   near: DatagramEvent[],
@@ -421,7 +433,8 @@ export function datagramLadder(
   describe: (bytes: Uint8Array) => string | undefined = () => undefined,
   span = 28,
 ): string[] {
-  const key = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  const key = (bytes: Uint8Array = new Uint8Array()) =>
+    Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   /** Which of `sent` never came out the other side (in `got`): matched by their bytes, copy for copy. */
   const lostOf = (sent: DatagramEvent[], got: DatagramEvent[]) => {
     const arrived = new Map<string, number>();
@@ -434,7 +447,7 @@ export function datagramLadder(
     }
     return lost;
   };
-  const lost = far === undefined ? new Set<DatagramEvent>() : new Set([
+  const lost = far === undefined ? new Set(near.filter((e) => e.dropped)) : new Set([
     ...lostOf(near.filter((e) => e.from === "client"), far.filter((e) => e.from === "client")),
     ...lostOf(far.filter((e) => e.from === "server"), near.filter((e) => e.from === "server")),
   ]);
@@ -450,16 +463,19 @@ export function datagramLadder(
       : `  ${words.client.padEnd(span + 1)}${words.relay.padEnd(span + 1)}${words.server}`,
   );
   for (const { e, far: isFar } of all) {
-    const label = dataLabel(e.bytes, words, span - 6, describe);
+    const label = e.bytes
+      ? dataLabel(e.bytes, words, span - 6, describe)
+      : cut(e.text ?? "", words.bytes(e.size ?? 0), span - 6);
     const drawn = arrow(label, e.from === "client" ? "right" : "left", span);
     const middle = lost.has(e) ? "X" : "|";
+    // Two columns: a datagram dropped on the way ends in an X instead of its arrowhead.
     const row = far === undefined
-      ? `|${drawn}|`
+      ? `|${!lost.has(e) ? drawn : e.from === "client" ? `${drawn.slice(0, -1)}X` : `X${drawn.slice(1)}`}|`
       : isFar
       ? `|${blank}${middle}${drawn}|`
       : `|${drawn}${middle}${blank}|`;
     lines.push(`  ${row}  +${Math.round(e.ms - start)} ${words.ms}`);
   }
-  if (lost.size > 0) lines.push(`  ${words.lost}`);
+  if (lost.size > 0) lines.push(`  ${far === undefined ? words.dropped : words.lost}`);
   return lines;
 }

@@ -47,6 +47,15 @@ export class Transcript {
     this.entries.push({ at: this.#elapsed(), source, text: brief(data), size: data.length });
   }
 
+  /**
+   * Records one UDP datagram, made visible like bytes but marked `datagram`,
+   * with its whole size: `source` ends in ` sent` or ` received`, as for
+   * bytes (see {@linkcode datagramsOf}).
+   */
+  datagram(source: string, data: Uint8Array): void {
+    this.entries.push({ at: this.#elapsed(), source, text: `datagram ${brief(data)}`, size: data.length });
+  }
+
   /** Records an event without bytes: `connected`, `EOF`, `reset`. */
   event(source: string, text: string): void {
     this.entries.push({ at: this.#elapsed(), source, text });
@@ -83,6 +92,23 @@ export class Transcript {
   #elapsed(): number {
     return Math.round(performance.now() - this.#start);
   }
+}
+
+/**
+ * A piece of bytes as {@linkcode Transcript.render} shows it, read back: the
+ * visible text without its count, and the count (`"hi\n" (3 B)`,
+ * `"…"… (9000 bytes in all)`, `"\x00" × 65536`, or a folded run's `, 9000 B`).
+ */
+function piece(text: string): { text: string; size: number } | undefined {
+  const size = Number(
+    text.match(/\((\d+) B\)$/)?.[1] ?? text.match(/ × (\d+)$/)?.[1] ??
+      text.match(/\((\d+) bytes in all\)$/)?.[1] ?? text.match(/, (\d+) B$/)?.[1] ?? NaN,
+  );
+  if (!Number.isFinite(size)) return undefined;
+  return {
+    text: text.replace(/ \((\d+) B\)$/, "").replace(/ \((\d+) bytes in all\)$/, "").replace(/, \d+ B$/, ""),
+    size,
+  };
 }
 
 /** One TCP connection of the grader's own, read back from a rendered transcript (see {@linkcode wireOf}). */
@@ -144,14 +170,10 @@ export function wireOf(lines: string[]): WireConversation[] {
     const mine = conversation.grader;
     const theirs = mine === "client" ? "server" : "client";
     if (bytes) {
-      const size = Number(
-        text.match(/\((\d+) B\)$/)?.[1] ?? text.match(/ × (\d+)$/)?.[1] ??
-          text.match(/\((\d+) bytes in all\)$/)?.[1] ?? text.match(/, (\d+) B$/)?.[1] ?? NaN,
-      );
-      if (!Number.isFinite(size)) continue;
-      const shown = text.replace(/ \((\d+) B\)$/, "").replace(/ \((\d+) bytes in all\)$/, "").replace(/, \d+ B$/, "");
+      const read = piece(text);
+      if (!read) continue;
       const from = bytes[2] === "sent" ? mine : theirs;
-      conversation.events.push({ connection, ms, from, kind: "data", text: shown, size });
+      conversation.events.push({ connection, ms, from, kind: "data", ...read });
     } else if (text.startsWith("half-closes")) {
       conversation.events.push({ connection, ms, from: mine, kind: "fin" });
     } else if (text.startsWith("received EOF")) {
@@ -163,4 +185,65 @@ export function wireOf(lines: string[]): WireConversation[] {
     }
   }
   return conversations;
+}
+
+/** The grader's UDP talk under one label, read back from a rendered transcript (see {@linkcode datagramsOf}). */
+export interface DatagramTalk {
+  /** The grader's label for its socket: `grader udp`, `grader udp echo`, `grader dns client`. */
+  label: string;
+  /** Which end the grader played: a socket that sends to the learner's server (client), or the echo (server). */
+  grader: "client" | "server";
+  /** Its datagrams, in order: when, who sent it, what it carried as visible text, its size, and whether the grader dropped it. */
+  events: { ms: number; from: "client" | "server"; text: string; size: number; dropped?: boolean }[];
+}
+
+/**
+ * The grader's UDP talk in the lines {@linkcode Transcript.render} made, one
+ * talk per label: a socket's datagrams ({@linkcode Transcript.datagram}: the
+ * grader's sockets are clients, they send to the learner's server first, which
+ * a transcript cut short may no longer show), and the scripted echo's notes (the
+ * grader is the server: `#3 (64 B) from …: dropped`, `answered at once`,
+ * `sent the held answer to #3, …`, `sent a stray numbered 9 (a copy of #3)`),
+ * where a datagram the echo drops is marked dropped. Folded runs of
+ * datagrams (`… 40 more pieces`) are not drawn.
+ */
+export function datagramsOf(lines: string[]): DatagramTalk[] {
+  const talks = new Map<string, DatagramTalk>();
+  const sizes = new Map<string, number>();
+  const talk = (label: string, grader: "client" | "server") => {
+    let found = talks.get(label);
+    if (!found) talks.set(label, found = { label, grader, events: [] });
+    return found;
+  };
+  for (const line of lines) {
+    const match = line.match(/^ *(\d+) ms \[(.+?)\] (.*)$/);
+    if (!match) continue;
+    const [, at, source, text] = match;
+    const ms = Number(at);
+    const side = source.match(/^(.+) (sent|received)$/);
+    const datagram = side && text.startsWith("datagram ") ? piece(text.slice("datagram ".length)) : undefined;
+    if (side && datagram) {
+      talk(side[1], "client").events.push({ ms, from: side[2] === "sent" ? "client" : "server", ...datagram });
+      continue;
+    }
+    const arrival = text.match(/^#(-?\d+) \((\d+) B\) from \S+: (.*)$/);
+    if (arrival) {
+      const [, seq, size, plan] = arrival;
+      const echo = talk(source, "server");
+      sizes.set(`${source} ${seq}`, Number(size));
+      echo.events.push({ ms, from: "client", text: `#${seq}`, size: Number(size), dropped: plan === "dropped" });
+      for (const part of plan.split("; ")) {
+        if (part === "answered at once") echo.events.push({ ms, from: "server", text: `#${seq}`, size: Number(size) });
+      }
+      continue;
+    }
+    const held = text.match(/^sent the held answer to #(-?\d+),/);
+    const stray = text.match(/^sent a stray numbered (-?\d+) \(a copy of #(-?\d+)\)$/);
+    if ((held || stray) && talks.get(source)?.grader === "server") {
+      const seq = held ? held[1] : stray![2];
+      const shown = held ? `#${seq}` : `#${stray![1]} (copy of #${seq})`;
+      talks.get(source)!.events.push({ ms, from: "server", text: shown, size: sizes.get(`${source} ${seq}`) ?? 0 });
+    }
+  }
+  return [...talks.values()];
 }

@@ -150,7 +150,7 @@ export class ScriptedEcho implements AsyncDisposable {
       try {
         await this.#socket.send(bytes, { transport: "udp", hostname: to.hostname, port: to.port });
       } catch { /* stopped, or the program is gone */ }
-      if (reply.renumber !== undefined) this.#note(label, `sent a stray numbered ${number}`);
+      if (reply.renumber !== undefined) this.#note(label, `sent a stray numbered ${number} (a copy of #${seq})`);
       else if (reply.delay || reply.after !== undefined) {
         this.#note(
           label,
@@ -222,7 +222,7 @@ export class UdpPeer implements Disposable {
 
   /** Sends `data` to `port` on this peer's host. */
   async send(data: Uint8Array, port: number): Promise<void> {
-    this.transcript.bytes(`${this.label} sent`, data.subarray(0, 64));
+    this.transcript.datagram(`${this.label} sent`, data);
     await this.#socket.send(data, { transport: "udp", hostname: this.host, port });
   }
 
@@ -240,7 +240,7 @@ export class UdpPeer implements Disposable {
         this.#socket = Deno.listenDatagram({ transport: "udp", hostname: this.host, port: 0 });
         return undefined;
       }
-      this.transcript.bytes(`${this.label} received`, got[0].subarray(0, 64));
+      this.transcript.datagram(`${this.label} received`, got[0]);
       this.from = got[1] as Deno.NetAddr;
       return got[0];
     } finally {
