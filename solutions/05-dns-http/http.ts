@@ -25,6 +25,8 @@
  * - `Host : x` (space before the colon), two Host lines, a folded line: 400;
  * - a head over 8 KiB: 431 (414 when the request line alone is); a body over
  *   64 KiB: 413;
+ * - an `Expect` other than `100-continue`: 417 (a request that says
+ *   `Expect: 100-continue` gets `100 Continue` just before its body is read);
  * - a client too slow to send a whole request within `--timeout` (10 s), or
  *   silent that long between requests: 408 if it had begun one, then close;
  * - more than `--max-connections` (256) clients at once: 503 to the next one.
@@ -57,6 +59,8 @@ const encoder = new TextEncoder();
 const MAX_HEAD = 8 * 1024;
 /** The largest request body taken. */
 const MAX_BODY = 64 * 1024;
+/** The interim response that tells a client which said `Expect: 100-continue` to send its body. */
+const CONTINUE = encoder.encode("HTTP/1.1 100 Continue\r\n\r\n");
 /** The default for `timeoutMs`. */
 export const REQUEST_TIMEOUT_MS = 10_000;
 /** The default for `maxConnections`. */
@@ -87,6 +91,7 @@ const REASONS: Record<number, string> = {
   400: "Bad Request",
   408: "Request Timeout",
   413: "Content Too Large",
+  417: "Expectation Failed",
   414: "URI Too Long",
   431: "Request Header Fields Too Large",
   501: "Not Implemented",
@@ -153,7 +158,8 @@ async function serve(conn: Deno.Conn, options: HttpOptions): Promise<void> {
     while (true) {
       // Each request, head and body, must arrive whole within timeoutMs of the previous answer (or of the connect).
       reader.deadline = performance.now() + timeoutMs;
-      const request = await readRequest(reader);
+      // A client that says Expect: 100-continue waits for this go-ahead before it sends the body.
+      const request = await readRequest(reader, () => writeAll(conn, CONTINUE));
       if (request === null) break; // the client closed, or stayed silent, between requests
       if ("error" in request) {
         options.log(`${peer}: ${request.status} ${REASONS[request.status]} (${request.error})`);
@@ -395,7 +401,7 @@ class Reader {
  * silent before a request began; a Refusal when it must be answered with an
  * error and the connection closed.
  */
-async function readRequest(reader: Reader): Promise<Request | null | Refusal> {
+async function readRequest(reader: Reader, goAhead: () => Promise<void>): Promise<Request | null | Refusal> {
   reader.count();
   let requestLine = await reader.line(MAX_HEAD);
   // RFC 9112, 2.2: an empty line before a request (left over from the previous one) is ignored.
@@ -458,16 +464,26 @@ async function readRequest(reader: Reader): Promise<Request | null | Refusal> {
     return { status: 400, error: `not a host: "${printable(host[0].slice(0, 200))}"` };
   }
 
-  const body = await readBody(reader, version, headers);
+  // RFC 9110, 10.1.1: 100-continue is the one expectation there is; HTTP/1.0 knows none, so its Expect is ignored.
+  const expectations = version === "HTTP/1.1" ? tokens(headers.get("expect")) : [];
+  if (expectations.some((e) => e !== "100-continue")) {
+    return { status: 417, error: `an expectation other than 100-continue: "${printable(expectations.join(", "))}"` };
+  }
+  const body = await readBody(reader, version, headers, expectations.length > 0 ? goAhead : undefined);
   if (!(body instanceof Uint8Array)) return body;
   return { method, target, path, version, headers, body };
 }
 
-/** The request's body as its headers frame it: chunks, a Content-Length, or none. */
+/**
+ * The request's body as its headers frame it: chunks, a Content-Length, or none. With `goAhead` (the client
+ * expects 100-continue), it is called once the framing is known good, just before the body is read: a body
+ * refused by its headers (413, 400) is refused without the client ever sending it.
+ */
 async function readBody(
   reader: Reader,
   version: string,
   headers: Map<string, string[]>,
+  goAhead?: () => Promise<void>,
 ): Promise<Uint8Array | Refusal> {
   const transfer = headers.get("transfer-encoding");
   const lengths = headers.get("content-length");
@@ -485,6 +501,7 @@ async function readBody(
     if (codings.length > 1) {
       return { status: 501, error: `codings other than chunked: "${printable(transfer.join(", "))}"` };
     }
+    await goAhead?.();
     return readChunked(reader);
   }
   if (lengths === undefined) return new Uint8Array(0);
@@ -496,6 +513,7 @@ async function readBody(
   }
   const length = Number(only);
   if (length > MAX_BODY) return { status: 413, error: `a body of ${only} bytes; ${MAX_BODY} at most` };
+  if (length > 0) await goAhead?.();
   const body = await reader.exactly(length);
   if (body === "eof") return { status: 400, error: "the connection ended in the middle of the body" };
   if (body === "timeout") return { status: 408, error: "the body did not arrive in time" };

@@ -710,6 +710,26 @@ export const promises: Promised[] = [
     checks: ["http-limits"],
   },
   {
+    id: "given-expect-continue",
+    in: "text",
+    says: {
+      en:
+        "A request that says `Expect: 100-continue` gets `HTTP/1.1 100 Continue` just before the server reads its body; a body it would refuse gets the refusal instead, unsent.",
+      ru:
+        "Запрос с `Expect: 100-continue` получает `HTTP/1.1 100 Continue` прямо перед тем, как сервер читает его тело; тело, которое сервер отверг бы, получает отказ и так и не посылается.",
+    },
+    also: [{
+      in: "text",
+      says: {
+        en:
+          "Any other expectation gets 417 Expectation Failed. An HTTP/1.0 request's `Expect` is ignored: 100 Continue is HTTP/1.1's",
+        ru:
+          "Любое другое ожидание получает 417 Expectation Failed. `Expect` в запросе HTTP/1.0 не учитывается: 100 Continue есть только в HTTP/1.1",
+      },
+    }],
+    checks: ["http-framing"],
+  },
+  {
     id: "given-deadline",
     in: "text",
     says: {

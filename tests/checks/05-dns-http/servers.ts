@@ -831,9 +831,9 @@ const checks: Check[] = [
     covers: "given",
     title: {
       en:
-        "the given http-server frames requests as RFC 9112 says: Transfer-Encoding with Content-Length, a Content-Length of 0x5, 1e1, +5 or two different numbers, `Host : x` and two Host lines each get 400 and a close (no smuggled request is answered); a chunked body, an absolute-form target and bare-LF lines are served",
+        "the given http-server frames requests as RFC 9112 says: Transfer-Encoding with Content-Length, a Content-Length of 0x5, 1e1, +5 or two different numbers, `Host : x` and two Host lines each get 400 and a close (no smuggled request is answered); a chunked body, an absolute-form target and bare-LF lines are served; Expect: 100-continue gets 100 Continue before the body is sent (not in HTTP/1.0), another expectation 417",
       ru:
-        "готовый http-server разбирает запросы по RFC 9112: Transfer-Encoding вместе с Content-Length, Content-Length вида 0x5, 1e1, +5 или с двумя разными числами, `Host : x` и две строки Host получают 400 и закрытие (спрятанный запрос без ответа); тело кусками, цель в абсолютной форме и строки с одним LF обслуживаются",
+        "готовый http-server разбирает запросы по RFC 9112: Transfer-Encoding вместе с Content-Length, Content-Length вида 0x5, 1e1, +5 или с двумя разными числами, `Host : x` и две строки Host получают 400 и закрытие (спрятанный запрос без ответа); тело кусками, цель в абсолютной форме и строки с одним LF обслуживаются; Expect: 100-continue получает 100 Continue до отправки тела (не в HTTP/1.0), другое ожидание — 417",
     },
     hint: {
       en: "http.ts is given: take it back as it was (deno task reset 5) if this fails.",
@@ -847,6 +847,55 @@ const checks: Check[] = [
           ru: "запрос с неоднозначной длиной тела или Host должен получить только 400 Bad Request, затем закрытие",
         });
       const post = "POST /posts HTTP/1.1\r\nHost: site.loc";
+      // An expectation the server cannot meet: 417, and the close (the body was never read).
+      const refusedWith417 = () =>
+        answered(
+          trial,
+          address,
+          "grader (Expect: 200-ok)",
+          `${post}\r\nExpect: 200-ok\r\nContent-Length: 5\r\n\r\nhello`,
+          ["HTTP/1.1 417 "],
+          {
+            en: "an Expect other than 100-continue gets 417 Expectation Failed (RFC 9110, 10.1.1), then the close",
+            ru: "Expect, отличный от 100-continue, получает 417 Expectation Failed (RFC 9110, 10.1.1), затем закрытие",
+          },
+        );
+      // A client that asks for a go-ahead sends its body only after it: the 100 must come first, unasked for again.
+      const goAhead = async () => {
+        const label = "grader (Expect: 100-continue)";
+        const peer = await Peer.connect(address, trial.transcript, label);
+        trial.defer(peer);
+        await peer.write(
+          encoder.encode(`${post}\r\nExpect: 100-continue\r\nContent-Length: 5\r\nConnection: close\r\n\r\n`),
+        );
+        const interim = "HTTP/1.1 100 Continue\r\n\r\n";
+        await peer.readUntil((data) => data.length >= interim.length, 2000);
+        expect(
+          decoder.decode(peer.received) === interim,
+          {
+            en:
+              `the given http-server: ${label}: a request that says Expect: 100-continue gets "100 Continue" before its body is sent, within 2 s`,
+            ru:
+              `готовый http-server: ${label}: запрос с Expect: 100-continue получает "100 Continue" до того, как послано тело, за 2 с`,
+          },
+          decoder.decode(peer.received),
+          interim,
+        );
+        await peer.write(encoder.encode("hello"));
+        await peer.waitForEof(5000);
+        const got = decoder.decode(peer.received);
+        expect(
+          statusLines(peer.received).map((line) => line.slice(0, 13)).join(", ") === "HTTP/1.1 100 , HTTP/1.1 201 " &&
+            got.includes("<p>hello</p>"),
+          {
+            en:
+              `the given http-server: ${label}: after the 100 and the body, the POST is answered 201 with the body echoed`,
+            ru: `готовый http-server: ${label}: после 100 и тела POST получает ответ 201 с тем же телом`,
+          },
+          visible(got, 300),
+          "HTTP/1.1 100 Continue, then HTTP/1.1 201 Created with <p>hello</p>",
+        );
+      };
       await Promise.all([
         // Content-Length says 4 bytes ("0\r\n\r" would be a body); chunked says the body ends at "0": the GET after
         // it is a second request to a reader of chunks, part of the body to a reader of lengths. Neither: 400, close.
@@ -885,6 +934,20 @@ const checks: Check[] = [
           {
             en: "a target in absolute form (RFC 9112, 3.2.2) is served as its path",
             ru: "цель в абсолютной форме (RFC 9112, 3.2.2) обслуживается по её пути",
+          },
+        ),
+        refusedWith417(),
+        goAhead(),
+        // HTTP/1.0 has no 100 Continue: its Expect is ignored, and the only answer is the 201.
+        answered(
+          trial,
+          address,
+          "grader (HTTP/1.0, Expect: 100-continue)",
+          "POST /posts HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi",
+          ["HTTP/1.1 201 "],
+          {
+            en: "an HTTP/1.0 request's Expect is ignored (RFC 9110, 10.1.1): its answer alone, no 100 Continue",
+            ru: "Expect в запросе HTTP/1.0 не учитывается (RFC 9110, 10.1.1): только ответ, без 100 Continue",
           },
         ),
         answered(
