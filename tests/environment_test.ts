@@ -49,7 +49,8 @@ function withFlags(words: string[], flags: string[]): string[] {
 function testTaskArgs(): string[] {
   const task = JSON.parse(Deno.readTextFileSync(`${ROOT}/deno.json`)).tasks.test;
   const command: string = typeof task === "string" ? task : task.command;
-  const words = command.split("&&").at(-1)!.trim().split(/\s+/).slice(1);
+  // The last command, without the variables set before it (DENO_JOBS=3) and without "deno" itself.
+  const words = command.split("&&").at(-1)!.trim().split(/\s+/).filter((word) => !/^[A-Z_]+=/.test(word)).slice(1);
   return words.filter((word) => word !== "--parallel" && word !== "tests/");
 }
 
