@@ -11,7 +11,7 @@ import type { Check, Trial } from "../../harness/check.ts";
 import { CheckFailure } from "../../harness/failure.ts";
 import type { Bilingual } from "../../harness/text.ts";
 import type { LearnerProcess } from "../../harness/process.ts";
-import { type Script, ScriptedEcho } from "../../harness/udp.ts";
+import { type Arrival, type Script, ScriptedEcho } from "../../harness/udp.ts";
 import { FramedTcpEcho } from "../../harness/tcp_echo.ts";
 import {
   allOf,
@@ -78,10 +78,33 @@ function judgeProbes(numbers: number[], sizes: number[], run: PingRun, where: st
 
 /** What the scripted echo did, as the model of the pinger's figures takes it. */
 function recordOf(echo: ScriptedEcho): EchoRecord {
+  const first = echo.firstArrivals();
   return {
-    probes: new Map([...echo.firstArrivals()].map(([seq, a]) => [seq, a.at])),
+    probes: new Map([...first].map(([seq, a]) => [seq, a.at])),
+    sent: sendTimes(first),
     answers: echo.answers.map((a) => ({ number: a.number, at: a.at })),
   };
+}
+
+/** How far the probes' own send times may stray from their arrivals, once on the grader's clock, and still be used. */
+const STAMP_AGREES_MS = 200;
+
+/**
+ * When each probe left the pinger, on the grader's clock, as closely as can be
+ * told: the send time it carries (bytes 4 to 12, ms on the pinger's clock)
+ * moved onto the grader's clock by the smallest gap between a probe's send
+ * time and its arrival, which is never earlier than the real send; or, when
+ * those times do not agree with the arrivals (a pinger that sends no such time,
+ * or seconds), the arrivals. A grader busy for a moment reads several probes
+ * at once, late; their send times are not blurred by that.
+ */
+export function sendTimes(first: Map<number, Arrival>): Map<number, number> {
+  const arrivals = new Map([...first].map(([seq, a]) => [seq, a.at]));
+  const all = [...first.values()];
+  if (all.length === 0 || all.some((a) => !Number.isFinite(a.stamp))) return arrivals;
+  const offset = Math.min(...all.map((a) => a.at - a.stamp));
+  if (all.some((a) => a.at - a.stamp - offset > STAMP_AGREES_MS)) return arrivals;
+  return new Map([...first].map(([seq, a]) => [seq, a.stamp + offset]));
 }
 
 /** What a UDP ping run gives a check: the program, the echo, and when the program exited (the grader's clock). */

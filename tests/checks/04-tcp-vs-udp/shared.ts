@@ -150,6 +150,8 @@ export interface PingRun {
 export interface EchoRecord {
   /** First arrival of each probe, by number. */
   probes: Map<number, number>;
+  /** When each probe was sent, on the grader's clock, where that is known better than by its arrival. */
+  sent?: Map<number, number>;
   /** Answers in the order they left: the number each carried, and when (the grader's clock). */
   answers: { number: number; at: number }[];
 }
@@ -497,10 +499,15 @@ function judgeTimeoutOrder(
 ): void {
   const lineOf = (pattern: RegExp, seq: number) => program.stdout.findIndex((l) => l.match(pattern)?.[1] === `${seq}`);
   for (const lost of want.lost) {
-    const deadline = record.probes.get(lost)! + run.timeout;
+    // Never earlier than the real deadline: a send time is never taken before the real send.
+    const deadline = (record.sent?.get(lost) ?? record.probes.get(lost)!) + run.timeout;
     const timeoutLine = lineOf(TIMEOUT, lost);
     for (const [seq, held] of want.held) {
-      const answered = record.probes.get(seq)! + held;
+      // When the first answer really left (a busy grader sends it later than its script says, never earlier).
+      const answered = Math.max(
+        record.probes.get(seq)! + held,
+        record.answers.find((a) => a.number === seq)?.at ?? -Infinity,
+      );
       const replyLine = lineOf(REPLY, seq);
       if (answered - deadline < ORDER_MARGIN_MS || replyLine < 0 || timeoutLine < replyLine) continue;
       throw new CheckFailure({
