@@ -98,7 +98,7 @@ const STAMP_AGREES_MS = 200;
  * or seconds), the arrivals. A grader busy for a moment reads several probes
  * at once, late; their send times are not blurred by that.
  */
-export function sendTimes(first: Map<number, Arrival>): Map<number, number> {
+function sendTimes(first: Map<number, Arrival>): Map<number, number> {
   const arrivals = new Map([...first].map(([seq, a]) => [seq, a.at]));
   const all = [...first.values()];
   if (all.length === 0 || all.some((a) => !Number.isFinite(a.stamp))) return arrivals;
