@@ -168,6 +168,14 @@ const encoder = new TextEncoder();
  */
 export const LOG_QUEUE_CHARS = 64 * 1024;
 
+/**
+ * How long lines that came during a write wait for more before the next one:
+ * each asynchronous write to stdout costs the process far more CPU than the
+ * write itself (a thread of Deno's takes it), so while lines keep coming at
+ * most one write in this many ms carries them all.
+ */
+export const LOG_GATHER_MS = 50;
+
 let pending: string[] = [];
 let pendingChars = 0;
 /** Lines dropped since the queue was last full; reported in the log once stdout takes lines again. */
@@ -206,6 +214,8 @@ function startWriting(): void {
     try {
       for (let bytes = takePending(); bytes; bytes = takePending()) {
         for (let at = 0; at < bytes.length;) at += await Deno.stdout.write(bytes.subarray(at));
+        // Lines came meanwhile: a burst. Let it gather, so that one write carries many lines.
+        if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, LOG_GATHER_MS));
       }
     } catch {
       // stdout was closed: the log has nowhere to go, and that must not stop the program either.
@@ -263,9 +273,10 @@ export async function logFlushed(ms = 2000): Promise<void> {
 
 /**
  * Prints a line on stdout, like console.log, but never makes the program wait.
- * Lines of one turn of the event loop go out in a single write (a busy server
- * logs a line per client; one system call per line would cost it more CPU than
- * serving the client does), and the write does not block: a server whose
+ * Lines of one turn of the event loop go out in a single write, and while
+ * lines keep coming, one write every {@linkcode LOG_GATHER_MS} ms carries them
+ * all (a busy server logs a line per client; a write per line would cost it
+ * more CPU than serving the client does). The write does not block: a server whose
  * stdout nobody reads keeps serving. Up to {@linkcode LOG_QUEUE_CHARS} of text
  * waits; beyond that lines are dropped, and once stdout takes lines again the
  * log says how many, where they are missing. `runProgram` writes what is left

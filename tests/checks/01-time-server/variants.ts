@@ -78,8 +78,8 @@ export const variants: Variant[] = [
     patch: [
       ["const encoder = new TextEncoder();", "const encoder = new TextEncoder();\nlet current: Deno.Conn;"],
       [
-        "    const job = serveOne(conn, options.log);",
-        "    current = conn;\n    const job = serveOne(conn, options.log);",
+        "    serveOne(conn, options.log).then(served);",
+        "    current = conn;\n    serveOne(conn, options.log).then(served);",
       ],
       [
         "      conn.close();\n    } catch { /* already closed */ }",
